@@ -1,0 +1,21 @@
+"""The whole pipeline short of rendering: load, validate, derive. Used by the CLI and by front ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .derive import Derived, derive
+from .errors import Problems
+from .load import LoadCache, SiteData, load_site_data
+from .validate import validate
+
+
+def check_site(
+    project: Path, *, include_drafts: bool = False, cache: LoadCache | None = None
+) -> tuple[SiteData, Derived | None, Problems]:
+    """Load and validate everything; derive the context only when there are no errors."""
+    data, problems = load_site_data(project, cache=cache)
+    problems.extend(validate(data))
+    if problems.errors:
+        return data, None, problems
+    return data, derive(data, include_drafts=include_drafts), problems

@@ -1,0 +1,180 @@
+"""Derive stage: aggregates and cross-references, built once before any page is rendered."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import models as m
+
+if TYPE_CHECKING:
+    from .load import SiteData
+
+KIND_FOLDER = {m.Inspection: "inspections", m.Review: "reviews", m.Response: "responses", m.Letter: "letters"}
+KIND_NAME = {
+    m.Inspection: "Inspection report",
+    m.Review: "Review of findings",
+    m.Response: "Partnership response",
+    m.Letter: "Self-evaluation letter",
+}
+
+
+def review_evaluations(
+    data: SiteData, review: m.Review, indicators: list[str] | None = None
+) -> dict[str, dict[str, m.Evaluation | None]]:
+    """The review's table of evaluations, derived from its programme's inspections (never typed twice).
+
+    Returns partnership id -> indicator code -> evaluation (None where that inspection has none).
+    """
+    codes = indicators if indicators is not None else review.evaluated_indicators
+    table: dict[str, dict[str, m.Evaluation | None]] = {}
+    for insp in sorted(data.inspections.values(), key=lambda i: i.partnership):
+        if insp.programme != review.programme or insp.status != "published":
+            continue
+        by_code = {ev.indicator: ev for ev in insp.evaluations}
+        table[insp.partnership] = {code: by_code.get(code) for code in codes}
+    return table
+
+
+def _sort_date(pub: m.Publication) -> dt.date:
+    return pub.published.latest if pub.published else dt.date.min
+
+
+@dataclass
+class ThemeEntry:
+    """One thing said about a theme, with where it was said."""
+
+    text: str
+    kind: str
+    publication: m.Publication
+    partnership: str | None
+    programme: str
+    """Programme id, or "" where the publication belongs to none."""
+    question: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Derived:
+    """Everything pages need that is computed rather than typed."""
+
+    data: SiteData
+    publications: list[m.Publication] = field(default_factory=list)
+    """All published publications, newest first (undated last)."""
+    by_partnership: dict[str, list[m.Publication]] = field(default_factory=dict)
+    programme_inspections: dict[str, list[m.Inspection]] = field(default_factory=dict)
+    programme_partnerships: dict[str, list[str]] = field(default_factory=dict)
+    theme_entries: dict[str, list[ThemeEntry]] = field(default_factory=dict)
+    indicator_programmes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    """(framework id, indicator code) -> programme ids that evaluate it."""
+    glossary_letters: dict[str, list[m.GlossaryTerm]] = field(default_factory=dict)
+
+    # -- lookups used by templates ------------------------------------------------
+    def programme_of(self, pub: m.Publication) -> m.Programme | None:
+        return self.data.programmes.get(getattr(pub, "programme", None) or "")
+
+    def partnership_of(self, pub: m.Publication) -> m.Partnership | None:
+        return self.data.partnerships.get(getattr(pub, "partnership", None) or "")
+
+    def scale_for(self, programme: m.Programme | None) -> m.EvaluationScale | None:
+        return self.data.scales.get(programme.scale or "") if programme else None
+
+    def indicator(self, programme: m.Programme | None, code: str) -> m.Indicator | None:
+        framework = self.data.frameworks.get(programme.framework or "") if programme else None
+        return framework.indicator(code) if framework else None
+
+    def level(self, programme: m.Programme | None, grade: int | None) -> m.ScaleLevel | None:
+        scale = self.scale_for(programme)
+        return scale.level(grade) if scale and grade is not None else None
+
+    def responses_to(self, inspection_id: str) -> list[m.Response]:
+        return [r for r in self.data.responses.values() if r.inspection == inspection_id and r.status == "published"]
+
+    def latest_graded_inspection(self, partnership_id: str) -> m.Inspection | None:
+        graded = [
+            p for p in self.by_partnership.get(partnership_id, [])
+            if isinstance(p, m.Inspection) and any(ev.grade is not None for ev in p.evaluations)
+        ]
+        return graded[0] if graded else None
+
+
+def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
+    visible = {
+        pid: pub for pid, pub in data.publications.items() if include_drafts or pub.status == "published"
+    }
+    out = Derived(data=data)
+    out.publications = sorted(visible.values(), key=lambda p: (_sort_date(p), p.id), reverse=True)
+
+    by_partnership: dict[str, list[m.Publication]] = defaultdict(list)
+    for pub in out.publications:
+        for pid in _partnerships_of(data, pub):
+            by_partnership[pid].append(pub)
+    out.by_partnership = {pid: by_partnership.get(pid, []) for pid in sorted(data.partnerships)}
+
+    for prog_id, programme in data.programmes.items():
+        inspections = sorted(
+            (p for p in out.publications if isinstance(p, m.Inspection) and p.programme == prog_id),
+            key=lambda i: data.partnerships[i.partnership].name if i.partnership in data.partnerships else i.partnership,
+        )
+        out.programme_inspections[prog_id] = inspections
+        covered = set(programme.partnerships) | {i.partnership for i in inspections}
+        covered |= {p.partnership for p in out.publications if isinstance(p, m.Letter) and p.programme == prog_id}
+        out.programme_partnerships[prog_id] = sorted(covered, key=lambda pid: data.partnerships[pid].name if pid in data.partnerships else pid)
+        framework = data.frameworks.get(programme.framework or "")
+        if framework:
+            for code in programme.evaluates:
+                out.indicator_programmes.setdefault((framework.id, code), []).append(prog_id)
+
+    out.theme_entries = _theme_entries(data, out.publications)
+    letters: dict[str, list[m.GlossaryTerm]] = defaultdict(list)
+    for term in sorted(data.glossary.values(), key=lambda t: t.term.lower()):
+        letters[term.term[0].upper()].append(term)
+    out.glossary_letters = dict(letters)
+    return out
+
+
+def _partnerships_of(data: SiteData, pub: m.Publication) -> list[str]:
+    if isinstance(pub, m.Review):
+        programme = data.programmes.get(pub.programme)
+        named = set(programme.partnerships) if programme else set()
+        named |= {ex.partnership for ex in pub.good_practice if ex.partnership}
+        named |= {i.partnership for i in data.inspections.values() if i.programme == pub.programme}
+        return sorted(named)
+    partnership = getattr(pub, "partnership", None)
+    return [partnership] if partnership else []
+
+
+def _theme_entries(data: SiteData, publications: list[m.Publication]) -> dict[str, list[ThemeEntry]]:
+    entries: dict[str, list[ThemeEntry]] = {tid: [] for tid in data.themes}
+
+    def add(themes: list[str], entry: ThemeEntry) -> None:
+        for tid in themes:
+            if tid in entries:
+                entries[tid].append(entry)
+
+    for pub in publications:
+        partnership = getattr(pub, "partnership", None)
+        programme = getattr(pub, "programme", None) or ""
+        for finding in pub.findings:
+            add(finding.themes, ThemeEntry(finding.text, finding.kind, pub, partnership, programme, finding.question))
+        examples = list(getattr(pub, "practice_examples", [])) + list(getattr(pub, "good_practice", []))
+        for ex in examples:
+            add(ex.themes, ThemeEntry(ex.text, "practice example", pub, ex.partnership or partnership, programme, ex.question, ex.title))
+        if isinstance(pub, m.Review):
+            for msg in [*pub.key_messages, *pub.summary_findings]:
+                add(msg.themes, ThemeEntry(msg.text, "finding", pub, None, programme, msg.question))
+            for comp in pub.comparisons:
+                add(comp.themes, ThemeEntry(comp.now, "comparison", pub, None, programme, comp.question, comp.topic))
+        if isinstance(pub, m.Response):
+            inspected = data.inspections.get(pub.inspection)
+            response_programme = inspected.programme if inspected else ""
+            for item in pub.action_plan:
+                add(item.themes, ThemeEntry(item.action, "action", pub, partnership, response_programme, None, item.improvement_area))
+        if isinstance(pub, m.Letter):
+            for obs in pub.observations:
+                add(obs.themes, ThemeEntry(" ".join(obs.points), "observation", pub, partnership, programme, None, obs.theme_title))
+    for tid, items in entries.items():
+        items.sort(key=lambda e: (-(_sort_date(e.publication).toordinal()), e.publication.id))
+    return entries

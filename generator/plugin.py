@@ -1,0 +1,119 @@
+"""The MkDocs front end: a thin adapter over load -> validate -> derive -> render.
+
+Everything is prepared in `on_config`, which MkDocs runs before it empties
+`site/`, so a build with bad data stops before touching the published site.
+Pages are handed over as `File.generated`; nothing is written into the docs tree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .check import check_site
+from .glossary_links import GlossaryLinkExtension
+from .load import LoadCache
+from .render import INDEX_PAGES, PageSpec, Renderer, TemplateProblem, make_environment, page_path
+
+log = get_plugin_logger(__name__)
+
+
+class ReportSiteConfig(base.Config):
+    data_dir = c.Type(str, default="site-data")
+    """Folder of YAML data, relative to mkdocs.yml."""
+    narrative_dir = c.Type(str, default="narrative")
+    """Folder inside docs_dir holding narrative Markdown; its files become parts of pages, not pages."""
+    templates_dir = c.Type(str, default="overrides")
+    """Folder whose report-site/ subfolder holds the page templates, relative to mkdocs.yml."""
+    drafts = c.Choice(("auto", "show", "hide"), default="auto")
+    """'auto' shows drafts in `mkdocs serve` only; 'show' and 'hide' force it."""
+    nav = c.Type(bool, default=True)
+    """Build the navigation from the data (leave mkdocs.yml without `nav:`)."""
+    glossary_links = c.Type(bool, default=True)
+    """Link the first use of each glossary term on a page to its entry."""
+
+
+class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
+    def __init__(self) -> None:
+        self.command = "build"
+        self.cache = LoadCache()  # survives `mkdocs serve` rebuilds: unchanged files are not parsed again
+        self.pages: dict[str, tuple[PageSpec, str]] = {}
+        self.glossary_ext: GlossaryLinkExtension | None = None
+        self.renderer: Renderer | None = None
+        self.draft_pages: set[str] = set()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        project = Path(config.config_file_path).parent
+        include_drafts = self.config.drafts == "show" or (self.config.drafts == "auto" and self.command == "serve")
+        data, derived, problems = check_site(project, include_drafts=include_drafts, cache=self.cache)
+        for problem in problems.sorted():
+            (log.error if problem.severity == "error" else log.warning)(str(problem))
+        if derived is None:
+            count = len(problems.errors)
+            raise PluginError(f"site data has {count} error(s), listed above; nothing was built and site/ is untouched")
+        env = make_environment([project / self.config.templates_dir])
+        self.renderer = Renderer(derived, env)
+        try:
+            self.pages = {spec.path: (spec, self.renderer.render(spec)) for spec in self.renderer.pages()}
+        except TemplateProblem as exc:
+            log.error(str(exc))
+            raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
+        self.draft_pages = {page_path(pub) for pub in derived.publications if pub.status == "draft"}
+        if self.config.glossary_links:
+            self.glossary_ext = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])
+            config.markdown_extensions.append(self.glossary_ext)  # type: ignore[arg-type]
+        if self.config.nav and not config.nav:
+            config.nav = build_nav(self.pages)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        narrative_prefix = self.config.narrative_dir.strip("/") + "/"
+        for file in list(files):
+            if file.src_uri.startswith(narrative_prefix):
+                files.remove(file)  # narratives are parts of generated pages
+        for path, (_spec, markdown) in self.pages.items():
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"content/{path} clashes with a generated page: rename or remove it")
+            files.append(File.generated(config, path, content=markdown))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.glossary_ext is not None:
+            self.glossary_ext.page_path = page.file.src_uri
+        if page.meta.get("report_site") == "home" and self.renderer is not None:
+            return markdown + "\n\n" + self.renderer.render_fragment("home.md.j2", page.file.src_uri)
+        return markdown
+
+    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+        context["report_site_draft"] = page.file.src_uri in self.draft_pages
+        return context
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        project = Path(config.config_file_path).parent
+        server.watch(str(project / self.config.data_dir))
+        server.watch(str(project / self.config.templates_dir))
+        return server
+
+
+def build_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[Any]:
+    """A short top-level navigation; each section lists its pages (Material prunes inactive sections)."""
+    sections: dict[str, list[dict[str, str]]] = {}
+    for path, (spec, _md) in pages.items():
+        sections.setdefault(spec.section, []).append({spec.title: path})
+    nav: list[Any] = [{"Home": "index.md"}]
+    for name in ("Partnerships", "Publications", "Programmes", "Themes", "Reference"):
+        if name in sections:
+            nav.append({name: sections[name]})
+    nav.append({"About": [{"About this site": "about.md"}, {"Accessibility statement": "accessibility.md"}]})
+    return nav

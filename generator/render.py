@@ -1,0 +1,249 @@
+"""Render stage: pages as Markdown, from Jinja2 templates, with data text escaped by default.
+
+Templates produce Markdown so that MkDocs still builds the table of contents,
+checks every link and indexes the text for search. Every `{{ value }}` is escaped
+for Markdown and HTML by `finalize` unless it is `Markup` (already-safe output
+such as links built here or an editor's narrative), so a template cannot forget
+to escape data. Editor text is never evaluated as a template.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import models as m
+from .dates import PartialDate
+from .derive import KIND_FOLDER, KIND_NAME, Derived, review_evaluations
+
+#: page templates live in <template dir>/report-site/ (the project's overrides/ folder)
+TEMPLATE_SUBDIR = "report-site"
+
+# Characters that start Markdown syntax anywhere in a line get a backslash; those that
+# only matter at the start of a line are handled separately; HTML specials become entities.
+_MD_INLINE = re.compile(r"([\\`*_{}\[\]()!])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
+_LINE_START = re.compile(r"^(#|[-+=]|\d+\.)")
+
+
+def md_escape(value: Any) -> Markup:
+    """Make any text safe to place inline in Markdown: no markup, links or HTML survive."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    if isinstance(value, PartialDate):
+        value = value.human()
+    text = " ".join(str(value).split())
+    text = "".join(_HTML.get(ch, ch) for ch in text)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _LINE_START.sub(lambda mt: "\\" + mt.group(1) if not mt.group(1)[0].isdigit() else mt.group(1)[:-1] + "\\.", text)
+    return Markup(text)
+
+
+def md_join(items: Iterable[Any], separator: str = "") -> Markup:
+    """Jinja's `join` escapes for HTML only; this one escapes each item for Markdown."""
+    return Markup(md_escape(separator)).join(md_escape(item) for item in items)
+
+
+def md_block(value: str | None) -> Markup:
+    """Markdown written by editors in data fields (descriptions, examples): passed through as Markdown.
+
+    Only text from the repository's reviewed files reaches here; raw HTML in it is
+    removed by the sanitiser in the front end before a reader sees it.
+    """
+    return Markup(value.strip() if value else "")
+
+
+class TemplateProblem(Exception):
+    """A page template failed; the message names the template, its line and the page."""
+
+
+def describe_template_error(exc: Exception, page: str) -> str:
+    import traceback
+
+    where = getattr(exc, "filename", None) and f"{exc.filename}:{exc.lineno}"  # type: ignore[attr-defined]
+    if not where:  # runtime errors: find the template frame in the traceback
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+        where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a template"
+    return f"{where}: template error while rendering {page}: {getattr(exc, 'message', None) or exc}"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to add to the site."""
+
+    path: str
+    """Source path in the docs tree, e.g. 'inspections/north-lanarkshire-2023.md'."""
+    title: str
+    template: str
+    context: dict[str, Any]
+    section: str
+    """Navigation section the page belongs to."""
+
+
+def page_path(record: Any) -> str:
+    """The docs path of the page for a record (its URL follows from it)."""
+    for cls, folder in KIND_FOLDER.items():
+        if isinstance(record, cls):
+            return f"{folder}/{record.id}.md"
+    if isinstance(record, m.Partnership):
+        return f"partnerships/{record.id}.md"
+    if isinstance(record, m.Programme):
+        return f"programmes/{record.id}.md"
+    if isinstance(record, m.Framework):
+        return f"frameworks/{record.id}.md"
+    if isinstance(record, m.Theme):
+        return f"themes/{record.id}.md"
+    raise TypeError(f"no page for {type(record).__name__}")
+
+
+INDEX_PAGES = {
+    "partnerships": "partnerships/index.md",
+    "programmes": "programmes/index.md",
+    "themes": "themes/index.md",
+    "publications": "publications.md",
+    "glossary": "glossary.md",
+    "scale": "evaluation-scale.md",
+    "frameworks": "frameworks/index.md",
+}
+
+
+def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
+    """A Jinja2 environment searching `template_dirs` in order (an editor's theme first, then overrides/)."""
+    dirs = [str(d) for d in template_dirs]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(dirs),
+        # finalize escapes every expression for Markdown; autoescape makes macro output Markup
+        # so it is not escaped twice.
+        autoescape=True,
+        finalize=md_escape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["e"] = env.filters["escape"] = md_escape
+    env.filters["join"] = md_join
+    env.filters["markdown"] = md_block
+    env.filters["date"] = lambda d: d.human() if d else ""
+    env.filters["iso"] = lambda d: d.iso() if d else ""
+    return env
+
+
+class Renderer:
+    """Renders every page of the site from the derived context."""
+
+    def __init__(self, derived: Derived, env: jinja2.Environment):
+        self.d = derived
+        self.data = derived.data
+        self.env = env
+
+    # -- helpers exposed to templates -------------------------------------------------
+    def _helpers(self, current: str) -> dict[str, Any]:
+        def link(target: Any, text: Any = None, anchor: str | None = None) -> Markup:
+            path = target if isinstance(target, str) else page_path(target)
+            rel = posixpath.relpath(path, posixpath.dirname(current) or ".")
+            label = text if text is not None else getattr(target, "name", None) or getattr(target, "title", None) or path
+            return Markup(f"[{md_escape(label)}]({rel}{'#' + anchor if anchor else ''})")
+
+        def url(target: Any, anchor: str | None = None) -> Markup:
+            path = target if isinstance(target, str) else page_path(target)
+            rel = posixpath.relpath(path, posixpath.dirname(current) or ".")
+            return Markup(rel + ("#" + anchor if anchor else ""))
+
+        def grade(programme: m.Programme | None, ev: m.Evaluation | None) -> Markup:
+            """A grade always reads as its word and number; the class only adds colour."""
+            if ev is None:
+                return Markup("Not evaluated")
+            if ev.grade is None:
+                return Markup("Not published")
+            level = self.d.level(programme, ev.grade)
+            label = level.label if level else "Unknown"
+            return Markup(f'<span class="rs-grade rs-grade-{ev.grade}">{md_escape(label)} ({ev.grade})</span>')
+
+        def grade_level(level: m.ScaleLevel) -> Markup:
+            return Markup(f'<span class="rs-grade rs-grade-{level.value}">{md_escape(level.label)} ({level.value})</span>')
+
+        def partnership_name(pid: str | None) -> str:
+            p = self.data.partnerships.get(pid or "")
+            return p.name if p else (pid or "")
+
+        def kind_name(pub: m.Publication) -> str:
+            return KIND_NAME[type(pub)]
+
+        def publication(pid: str) -> Any:
+            return self.data.publications.get(pid) or self.data.documents.get(pid)
+
+        def cite(pid: str | None) -> Markup:
+            """A link to a publication we publish, or the title of a cited document."""
+            if not pid:
+                return Markup("")
+            pub = self.data.publications.get(pid)
+            if pub is not None and (pub.status == "published" or pub in self.d.publications):
+                return link(pub)
+            doc = self.data.documents.get(pid)
+            return md_escape(doc.title if doc else pid)
+
+        return {
+            "link": link, "url": url, "grade": grade, "grade_level": grade_level, "partnership_name": partnership_name,
+            "kind_name": kind_name, "publication": publication, "cite": cite,
+            "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
+            "is_inspection": lambda x: isinstance(x, m.Inspection),
+            "is_review": lambda x: isinstance(x, m.Review),
+            "is_response": lambda x: isinstance(x, m.Response),
+            "is_letter": lambda x: isinstance(x, m.Letter),
+            "review_table": lambda review: review_evaluations(self.data, review),
+            "narrative": lambda pub_id: self.data.narratives.get(pub_id),
+            "Markup": Markup,
+        }
+
+    def render(self, spec: PageSpec) -> str:
+        try:
+            template = self.env.get_template(f"{TEMPLATE_SUBDIR}/{spec.template}")
+            return template.render(**self._helpers(spec.path), **spec.context)
+        except Exception as exc:  # noqa: BLE001 - any failure in a template is reported, never a traceback
+            raise TemplateProblem(describe_template_error(exc, spec.path)) from None
+
+    def render_fragment(self, template: str, current: str, **context: Any) -> str:
+        return self.env.get_template(f"{TEMPLATE_SUBDIR}/{template}").render(**self._helpers(current), **context)
+
+    # -- the pages ----------------------------------------------------------------
+    def pages(self) -> list[PageSpec]:
+        d, data = self.d, self.data
+        specs: list[PageSpec] = []
+        partnerships = sorted(data.partnerships.values(), key=lambda p: p.name)
+        specs.append(PageSpec(INDEX_PAGES["partnerships"], "Partnerships A to Z", "partnerships-index.md.j2",
+                              {"partnerships": partnerships}, "Partnerships"))
+        for p in partnerships:
+            specs.append(PageSpec(page_path(p), p.name, "partnership.md.j2", {"partnership": p}, "Partnerships"))
+        specs.append(PageSpec(INDEX_PAGES["publications"], "Publications", "publications.md.j2", {}, "Publications"))
+        for pub in d.publications:
+            template = f"{KIND_FOLDER[type(pub)][:-1]}.md.j2"
+            specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications"))
+        specs.append(PageSpec(INDEX_PAGES["programmes"], "Programmes", "programmes-index.md.j2", {}, "Programmes"))
+        for prog in sorted(data.programmes.values(), key=lambda p: p.start):
+            specs.append(PageSpec(page_path(prog), prog.short_title, "programme.md.j2", {"programme": prog}, "Programmes"))
+        specs.append(PageSpec(INDEX_PAGES["themes"], "Themes", "themes-index.md.j2", {}, "Themes"))
+        for theme in sorted(data.themes.values(), key=lambda t: t.title):
+            specs.append(PageSpec(page_path(theme), theme.title, "theme.md.j2", {"theme": theme}, "Themes"))
+        specs.append(PageSpec(INDEX_PAGES["glossary"], "Glossary", "glossary.md.j2", {}, "Reference"))
+        specs.append(PageSpec(INDEX_PAGES["scale"], "Evaluation scale and proportion words", "scale.md.j2", {}, "Reference"))
+        specs.append(PageSpec(INDEX_PAGES["frameworks"], "Quality frameworks", "frameworks-index.md.j2", {}, "Reference"))
+        for fw in sorted(data.frameworks.values(), key=lambda f: f.title):
+            specs.append(PageSpec(page_path(fw), fw.title, "framework.md.j2", {"framework": fw}, "Reference"))
+        return specs
+
+
+def render_site(derived: Derived, env: jinja2.Environment) -> dict[str, tuple[PageSpec, str]]:
+    """Render every generated page: docs path -> (spec, Markdown)."""
+    renderer = Renderer(derived, env)
+    return {spec.path: (spec, renderer.render(spec)) for spec in renderer.pages()}

@@ -1,0 +1,391 @@
+"""Validate stage: rules that span fields, records and files (types were checked while loading)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from . import models as m
+from .dates import PartialDate, not_after
+from .derive import review_evaluations
+from .errors import Position, Problems
+from .load import SiteData
+
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def slugify(name: str) -> str:
+    """The stable id for a name: 'Perth and Kinross' -> 'perth-and-kinross', 'Na h-Eileanan Siar' -> 'na-h-eileanan-siar'."""
+    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_text = ascii_text.replace("&", " and ")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+class _Checker:
+    def __init__(self, data: SiteData, problems: Problems):
+        self.d = data
+        self.p = problems
+
+    # -- helpers -------------------------------------------------------------
+    def ref(self, record: m.Record, name: str, value: str | None, pool: Iterable[str], what: str) -> bool:
+        if value is None:
+            return True
+        pool = list(pool)
+        if value in pool:
+            return True
+        import difflib
+
+        close = difflib.get_close_matches(value, pool, n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else (f" Known: {', '.join(sorted(pool)[:12])}{' …' if len(pool) > 12 else ''}" if pool else " None are defined yet.")
+        self.p.add(record.pos(name), f"'{name}' names {what} '{value}', which does not exist.{hint}")
+        return False
+
+    def refs(self, record: m.Record, name: str, values: Iterable[str], pool: Iterable[str], what: str) -> None:
+        pool = list(pool)
+        for value in values:
+            self.ref(record, name, value, pool, what)
+
+    def order(self, record: m.Record, first: str, second: str, message: str) -> None:
+        a: PartialDate | None = getattr(record, first)
+        b: PartialDate | None = getattr(record, second)
+        if a and b and not not_after(a, b):
+            self.p.add(record.pos(second), f"'{second}' ({b.human()}) is before '{first}' ({a.human()}): {message}")
+
+    def url(self, record: m.Record, name: str = "url") -> None:
+        value = getattr(record, name, None)
+        if value and not _URL.match(value):
+            self.p.add(record.pos(name), f"'{name}' must be a web address starting https:// or http://, not {value!r}")
+
+    @property
+    def themes(self) -> list[str]:
+        return list(self.d.themes)
+
+    @property
+    def publication_ids(self) -> list[str]:
+        return [*self.d.publications, *self.d.documents]
+
+    def themed(self, record: m.Record) -> None:
+        self.refs(record, "themes", getattr(record, "themes", []), self.themes, "a theme")
+
+    def question(self, record: m.Record, name: str, ref: str | None, programme: m.Programme | None) -> None:
+        if ref is not None and programme is not None:
+            self.ref(record, name, ref, [q.ref for q in programme.questions], f"a question of programme {programme.id}")
+
+    # -- rules ---------------------------------------------------------------
+    def run(self) -> None:
+        self.unique_publication_ids()
+        for scale in self.d.scales.values():
+            self.scale(scale)
+        for words in self.d.proportion_words.values():
+            self.proportion_words(words)
+        for framework in self.d.frameworks.values():
+            self.framework(framework)
+        for programme in self.d.programmes.values():
+            self.programme(programme)
+        for partnership in self.d.partnerships.values():
+            self.partnership(partnership)
+        for term in self.d.glossary.values():
+            self.refs(term, "themes", term.themes, self.themes, "a theme")
+            for definition in term.definitions:
+                self.ref(definition, "source", definition.source, self.publication_ids, "a publication")
+        for theme in self.d.themes.values():
+            self.refs(theme, "glossary", theme.glossary, self.d.glossary, "a glossary term")
+        for org in self.d.organisations.values():
+            self.url(org)
+        for doc in self.d.documents.values():
+            self.url(doc)
+            self.ref(doc, "publisher", doc.publisher, self.d.organisations, "an organisation")
+        for pub in self.d.publications.values():
+            self.publication(pub)
+        for inspection in self.d.inspections.values():
+            self.inspection(inspection)
+        for review in self.d.reviews.values():
+            self.review(review)
+        for response in self.d.responses.values():
+            self.response(response)
+        for letter in self.d.letters.values():
+            self.letter(letter)
+
+    def unique_publication_ids(self) -> None:
+        seen: dict[str, m.Publication] = {}
+        for kind in ("inspections", "reviews", "responses", "letters"):
+            for pub_id, pub in getattr(self.d, kind).items():
+                if pub_id in seen:
+                    self.p.add(pub.at, f"publication id '{pub_id}' is also used by {seen[pub_id].at.path}: ids must be unique")
+                seen[pub_id] = pub
+        for doc_id, doc in self.d.documents.items():
+            if doc_id in seen:
+                self.p.add(doc.pos("id"), f"document id '{doc_id}' is also a publication ({seen[doc_id].at.path})")
+
+    def scale(self, scale: m.EvaluationScale) -> None:
+        values: dict[int, m.ScaleLevel] = {}
+        labels: set[str] = set()
+        for level in scale.levels:
+            if level.value in values:
+                self.p.add(level.pos("value"), f"value {level.value} appears twice on scale '{scale.id}'")
+            values[level.value] = level
+            if level.label.lower() in labels:
+                self.p.add(level.pos("label"), f"label '{level.label}' appears twice on scale '{scale.id}'")
+            labels.add(level.label.lower())
+        if not scale.levels:
+            self.p.add(scale.pos("levels"), "a scale needs at least one level")
+        self.refs(scale, "defined_in", scale.defined_in, self.publication_ids, "a publication")
+
+    def proportion_words(self, words: m.ProportionWords) -> None:
+        self.refs(words, "defined_in", words.defined_in, self.publication_ids, "a publication")
+        previous: m.ProportionBand | None = None
+        for band in sorted(words.bands, key=lambda b: b.min_percent):
+            top = band.max_percent if band.max_percent is not None else 100
+            if not 0 <= band.min_percent <= top <= 100:
+                self.p.add(band.at, f"'{band.word}': percentages must satisfy 0 <= min_percent <= max_percent <= 100")
+            if previous is not None:
+                prev_top = previous.max_percent if previous.max_percent is not None else 100
+                if band.min_percent <= prev_top:
+                    self.p.add(band.pos("min_percent"), f"'{band.word}' overlaps '{previous.word}' (which goes up to {prev_top}%)")
+            previous = band
+
+    def framework(self, framework: m.Framework) -> None:
+        self.ref(framework, "publisher", framework.publisher, self.d.organisations, "an organisation")
+        self.url(framework)
+        headings = [h.code for h in framework.headings]
+        codes: set[str] = set()
+        for indicator in framework.indicators:
+            if indicator.code in codes:
+                self.p.add(indicator.pos("code"), f"indicator code '{indicator.code}' appears twice in framework '{framework.id}'")
+            codes.add(indicator.code)
+            if indicator.heading is not None:
+                self.ref(indicator, "heading", indicator.heading, headings, "a heading of this framework")
+        for indicator in framework.indicators:
+            self.refs(indicator, "covers", indicator.covers, codes, "an indicator of this framework")
+        for claim in framework.indicator_counts:
+            self.ref(claim, "source", claim.source, self.publication_ids, "a publication")
+
+    def programme(self, programme: m.Programme) -> None:
+        self.ref(programme, "framework", programme.framework, self.d.frameworks, "a framework")
+        self.ref(programme, "scale", programme.scale, self.d.scales, "an evaluation scale")
+        self.ref(programme, "proportion_words", programme.proportion_words, self.d.proportion_words, "a set of proportion words")
+        self.ref(programme, "lead", programme.lead, self.d.organisations, "an organisation")
+        self.refs(programme, "partners", programme.partners, self.d.organisations, "an organisation")
+        self.refs(programme, "partnerships", programme.partnerships, self.d.partnerships, "a partnership")
+        self.ref(programme, "review", programme.review, self.d.reviews, "a review")
+        self.ref(programme, "previous", programme.previous, [*self.d.programmes, *self.d.documents], "a programme")
+        self.order(programme, "start", "end", "a programme cannot end before it starts")
+        refs = [q.ref for q in programme.questions]
+        for q in programme.questions:
+            if refs.count(q.ref) > 1:
+                self.p.add(q.pos("ref"), f"question ref '{q.ref}' appears twice in programme '{programme.id}'")
+        framework = self.d.frameworks.get(programme.framework or "")
+        if programme.evaluates and programme.scale is None:
+            self.p.add(programme.pos("evaluates"), "a programme that evaluates indicators needs a 'scale'")
+        if framework:
+            codes = [i.code for i in framework.indicators]
+            self.refs(programme, "evaluates", programme.evaluates, codes, f"an indicator of framework {framework.id}")
+
+    def partnership(self, partnership: m.Partnership) -> None:
+        expected = slugify(partnership.name)
+        if partnership.id != expected:
+            self.p.add(
+                partnership.pos("name"),
+                f"the file name must match the name: '{partnership.name}' belongs in partnerships/{expected}.yaml, not {partnership.id}.yaml",
+            )
+        for fact in partnership.key_facts:
+            self.ref(fact, "reported_in", fact.reported_in, self.publication_ids, "a publication")
+            self.themed(fact)
+
+    def publication(self, pub: m.Publication) -> None:
+        self.url(pub)
+        if pub.publisher is not None:
+            self.ref(pub, "publisher", pub.publisher, self.d.organisations, "an organisation")
+        programme = self.d.programmes.get(getattr(pub, "programme", None) or "")
+        for finding in pub.findings:
+            if not finding.themes:
+                self.p.add(finding.pos("themes"), "a finding needs at least one theme")
+            self.themed(finding)
+            self.question(finding, "question", finding.question, programme)
+            self.ref(finding, "source", finding.source, self.publication_ids, "a publication")
+        for correction in pub.corrections:
+            if pub.published and not not_after(pub.published, correction.date):
+                self.p.add(correction.pos("date"), "a correction cannot be dated before the publication it corrects")
+        for source in pub.sources:
+            if not (source.endswith(".txt") or source in self.publication_ids):
+                self.p.add(pub.pos("sources"), f"source '{source}' is neither a shared/sources file nor a publication id")
+        narrative = self.d.narratives.get(pub.id)
+        if narrative is not None:
+            self.narrative_sections(pub, narrative, programme)
+
+    def narrative_sections(self, pub: m.Publication, narrative: object, programme: m.Programme | None) -> None:
+        from .load import Narrative
+
+        assert isinstance(narrative, Narrative)
+        if not pub.narrative_sections:
+            return  # any headings, rendered in order
+        allowed = [*pub.narrative_sections, *(q.label for q in programme.questions)] if programme else list(pub.narrative_sections)
+        seen: set[str] = set()
+        for section in narrative.sections:
+            where = Position(narrative.path, section.line, 1)
+            if section.heading not in allowed:
+                self.p.add(where, f"section heading '## {section.heading}' is not one this page has; allowed: {', '.join(allowed)}")
+            elif section.heading in seen:
+                self.p.add(where, f"section '## {section.heading}' appears twice: merge them")
+            seen.add(section.heading)
+
+    def evaluations(self, pub: m.Inspection, programme: m.Programme) -> None:
+        framework = self.d.frameworks.get(programme.framework or "")
+        scale = self.d.scales.get(programme.scale or "")
+        seen: set[str] = set()
+        for ev in pub.evaluations:
+            if ev.indicator in seen:
+                self.p.add(ev.pos("indicator"), f"indicator '{ev.indicator}' is evaluated twice in this inspection")
+            seen.add(ev.indicator)
+            if framework and framework.indicator(ev.indicator) is None:
+                codes = ", ".join(i.code for i in framework.indicators)
+                self.p.add(ev.pos("indicator"), f"indicator '{ev.indicator}' is not in framework '{framework.id}'; it has: {codes}")
+            elif ev.indicator not in programme.evaluates:
+                self.p.add(
+                    ev.pos("indicator"),
+                    f"programme '{programme.id}' does not evaluate indicator '{ev.indicator}'; it evaluates: {', '.join(programme.evaluates) or 'nothing'}",
+                )
+            if (ev.grade is None) == (ev.not_published is None):
+                self.p.add(ev.at, "an evaluation needs either 'grade' or 'not_published' (say why there is no grade), not both or neither")
+            if ev.grade is not None:
+                if scale is None:
+                    self.p.add(ev.pos("grade"), f"programme '{programme.id}' has no scale, so it cannot have grades")
+                elif scale.level(ev.grade) is None:
+                    allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
+                    self.p.add(ev.pos("grade"), f"grade {ev.grade} is not on the scale '{scale.id}'; allowed: {allowed}")
+            self.ref(ev, "source", ev.source, self.publication_ids, "a publication")
+
+    def inspection(self, insp: m.Inspection) -> None:
+        self.ref(insp, "partnership", insp.partnership, self.d.partnerships, "a partnership")
+        if not self.ref(insp, "programme", insp.programme, self.d.programmes, "a programme"):
+            return
+        programme = self.d.programmes[insp.programme]
+        self.evaluations(insp, programme)
+        self.order(insp, "notified", "fieldwork_start", "the partnership is notified before fieldwork starts")
+        self.order(insp, "fieldwork_start", "fieldwork_end", "fieldwork cannot end before it starts")
+        self.order(insp, "fieldwork_end", "published", "a report cannot be published before its fieldwork ends")
+        self.order(insp, "fieldwork_end", "planned_publication", "publication cannot be planned before fieldwork ends")
+        self.order(insp, "notified", "published", "a report cannot be published before the inspection was notified")
+        for week in insp.onsite_weeks:
+            if insp.notified and not not_after(insp.notified, week):
+                self.p.add(insp.pos("onsite_weeks"), f"on-site week {week.human()} is before the notification ({insp.notified.human()})")
+            if insp.published and not not_after(week, insp.published):
+                self.p.add(insp.pos("onsite_weeks"), f"on-site week {week.human()} is after publication ({insp.published.human()})")
+        if insp.delay_reason and not insp.planned_publication:
+            self.p.add(insp.pos("delay_reason"), "a 'delay_reason' needs the 'planned_publication' date it was delayed from")
+        for example in insp.practice_examples:
+            self.ref(example, "partnership", example.partnership, self.d.partnerships, "a partnership")
+            self.question(example, "question", example.question, programme)
+            self.themed(example)
+        for qm in insp.question_messages:
+            self.question(qm, "question", qm.question, programme)
+        for ev in insp.evidence:
+            self.ref(ev, "source", ev.source, self.publication_ids, "a publication")
+
+    def review(self, review: m.Review) -> None:
+        if not self.ref(review, "programme", review.programme, self.d.programmes, "a programme"):
+            return
+        programme = self.d.programmes[review.programme]
+        for group in ("key_messages", "summary_findings"):
+            numbers = [msg.number for msg in getattr(review, group)]
+            if numbers != list(range(1, len(numbers) + 1)):
+                self.p.add(review.pos(group), f"'{group}' must be numbered 1, 2, 3 … in order; found {numbers}")
+            for msg in getattr(review, group):
+                self.themed(msg)
+                self.question(msg, "question", msg.question, programme)
+        for example in review.good_practice:
+            self.ref(example, "partnership", example.partnership, self.d.partnerships, "a partnership")
+            self.question(example, "question", example.question, programme)
+            self.themed(example)
+        for comparison in review.comparisons:
+            self.ref(comparison, "earlier_source", comparison.earlier_source, self.publication_ids, "a publication")
+            self.question(comparison, "question", comparison.question, programme)
+            self.themed(comparison)
+        framework = self.d.frameworks.get(programme.framework or "")
+        for code in review.evaluated_indicators:
+            if code not in programme.evaluates:
+                self.p.add(review.pos("evaluated_indicators"), f"programme '{programme.id}' does not evaluate '{code}'")
+        base = review.evidence_base
+        if base and base.breakdown:
+            total = sum(item.count for item in base.breakdown)
+            if total != base.total and not base.discrepancy:
+                self.p.add(
+                    base.pos("breakdown"),
+                    f"the breakdown adds up to {total}, not the total {base.total}: correct it, or explain in 'discrepancy'",
+                )
+        self.claims(review, framework)
+
+    def claims(self, review: m.Review, framework: m.Framework | None) -> None:
+        for claim in review.grade_claims:
+            if framework:
+                self.refs(claim, "indicators", claim.indicators, [i.code for i in framework.indicators], "an indicator")
+            grades = [
+                ev.grade
+                for row in review_evaluations(self.d, review, claim.indicators).values()
+                for ev in row.values()
+                if ev is not None and ev.grade is not None
+            ]
+            if claim.total is not None and claim.total != len(grades):
+                self.p.add(claim.pos("total"), f"claim \"{claim.text}\": says {claim.total} evaluations, the inspections hold {len(grades)}")
+            if claim.count is not None:
+                if claim.min_grade is None:
+                    self.p.add(claim.pos("count"), "a claim with 'count' needs 'min_grade'")
+                else:
+                    actual = sum(1 for g in grades if g >= claim.min_grade)
+                    if actual != claim.count:
+                        self.p.add(
+                            claim.pos("count"),
+                            f"claim \"{claim.text}\": says {claim.count}, the inspections give {actual} at grade {claim.min_grade} or above",
+                        )
+            if claim.distribution:
+                actual_dist = {g: grades.count(g) for g in sorted(set(grades))}
+                if actual_dist != dict(sorted(claim.distribution.items())):
+                    self.p.add(
+                        claim.pos("distribution"),
+                        f"claim \"{claim.text}\": says {dict(sorted(claim.distribution.items()))}, the inspections give {actual_dist}",
+                    )
+
+    def response(self, response: m.Response) -> None:
+        self.ref(response, "partnership", response.partnership, self.d.partnerships, "a partnership")
+        if self.ref(response, "inspection", response.inspection, self.d.inspections, "an inspection"):
+            inspection = self.d.inspections[response.inspection]
+            if inspection.partnership != response.partnership:
+                self.p.add(response.pos("inspection"), f"inspection '{inspection.id}' is of {inspection.partnership}, not {response.partnership}")
+            if inspection.published and response.meeting_date and not not_after(inspection.published, response.meeting_date):
+                self.p.add(response.pos("meeting_date"), "the meeting is dated before the inspection report was published")
+            programme = self.d.programmes.get(inspection.programme)
+            framework = self.d.frameworks.get(programme.framework or "") if programme else None
+            if framework:
+                for reported in response.evaluations_as_reported:
+                    if reported.indicator is not None:
+                        self.ref(reported, "indicator", reported.indicator, [i.code for i in framework.indicators], f"an indicator of {framework.id}")
+        self.order(response, "report_date", "meeting_date", "a committee report is written before its meeting")
+        numbers = [item.number for item in response.action_plan]
+        if numbers != list(range(1, len(numbers) + 1)):
+            self.p.add(response.pos("action_plan"), f"action plan items must be numbered 1, 2, 3 … in order; found {numbers}")
+        for item in response.action_plan:
+            self.themed(item)
+        for example in response.practice_examples:
+            self.ref(example, "partnership", example.partnership, self.d.partnerships, "a partnership")
+            self.themed(example)
+
+    def letter(self, letter: m.Letter) -> None:
+        self.ref(letter, "partnership", letter.partnership, self.d.partnerships, "a partnership")
+        self.ref(letter, "programme", letter.programme, self.d.programmes, "a programme")
+        self.order(letter, "work_start", "work_end", "the work cannot end before it starts")
+        if letter.published and not not_after(letter.work_start, letter.published) and not letter.date_note:
+            self.p.add(
+                letter.pos("published"),
+                f"the letter is dated {letter.published.human()}, before the work it describes began ({letter.work_start.human()}). "
+                "If that is what the letter says, keep the date and explain in 'date_note'; otherwise correct the date",
+            )
+        for observation in letter.observations:
+            self.themed(observation)
+
+
+def validate(data: SiteData) -> Problems:
+    """Check every cross-record rule. Returns all problems found."""
+    problems = Problems()
+    _Checker(data, problems).run()
+    return problems
