@@ -77,6 +77,8 @@ class SiteData:
     documents: dict[str, m.Document] = field(default_factory=dict)
     narratives: dict[str, Narrative] = field(default_factory=dict)
     """Publication id -> its narrative."""
+    unreadable: set[str] = field(default_factory=set)
+    """Ids of records whose files had errors: references to them are not reported again."""
 
     @property
     def publications(self) -> dict[str, m.Publication]:
@@ -154,6 +156,7 @@ def load_site_data(
                         continue
                     record = read(path, cls, record_id)
                     if record is None:
+                        data.unreadable.add(record_id)
                         continue
                     if record_id in target:
                         problems.add(record.at, f"duplicate id '{record_id}': also {target[record_id].at.path}")

@@ -34,6 +34,8 @@ class _Checker:
         pool = list(pool)
         if value in pool:
             return True
+        if value in self.d.unreadable:
+            return False  # its own file's errors are already reported
         import difflib
 
         close = difflib.get_close_matches(value, pool, n=3)
@@ -317,6 +319,8 @@ class _Checker:
         self.claims(review, framework)
 
     def claims(self, review: m.Review, framework: m.Framework | None) -> None:
+        if self.d.unreadable:
+            return  # an unreadable inspection would make every count look wrong
         for claim in review.grade_claims:
             if framework:
                 self.refs(claim, "indicators", claim.indicators, [i.code for i in framework.indicators], "an indicator")
