@@ -7,6 +7,7 @@ Pages are handed over as `File.generated`; nothing is written into the docs tree
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +32,10 @@ class ReportSiteConfig(base.Config):
     """Folder of YAML data, relative to mkdocs.yml."""
     narrative_dir = c.Type(str, default="narrative")
     """Folder inside docs_dir holding narrative Markdown; its files become parts of pages, not pages."""
-    templates_dir = c.Type(str, default="overrides")
-    """Folder whose report-site/ subfolder holds the page templates, relative to mkdocs.yml."""
+    templates_dirs = c.ListOfItems(c.Type(str), default=["overrides"])
+    """Folders whose report-site/ subfolders hold page templates, searched in order (relative to mkdocs.yml).
+
+    Put a theme's folder first to override single templates or fragments; keep `overrides` last."""
     drafts = c.Choice(("auto", "show", "hide"), default="auto")
     """'auto' shows drafts in `mkdocs serve` only; 'show' and 'hide' force it."""
     nav = c.Type(bool, default=True)
@@ -62,7 +65,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if derived is None:
             count = len(problems.errors)
             raise PluginError(f"site data has {count} error(s), listed above; nothing was built and site/ is untouched")
-        env = make_environment([project / self.config.templates_dir])
+        env = make_environment([project / d for d in self.config.templates_dirs])
         self.renderer = Renderer(derived, env)
         try:
             self.pages = {spec.path: (spec, self.renderer.render(spec)) for spec in self.renderer.pages()}
@@ -102,7 +105,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         project = Path(config.config_file_path).parent
         server.watch(str(project / self.config.data_dir))
-        server.watch(str(project / self.config.templates_dir))
+        for folder in self.config.templates_dirs:
+            server.watch(str(project / folder))
         return server
 
 
@@ -110,7 +114,8 @@ def build_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[Any]:
     """A short top-level navigation; each section lists its pages (Material prunes inactive sections)."""
     sections: dict[str, list[dict[str, str]]] = {}
     for path, (spec, _md) in pages.items():
-        sections.setdefault(spec.section, []).append({spec.title: path})
+        # The theme prints nav titles (and <title>) without escaping: titles come from data, so escape here.
+        sections.setdefault(spec.section, []).append({html.escape(spec.title, quote=True): path})
     nav: list[Any] = [{"Home": "index.md"}]
     for name in ("Partnerships", "Publications", "Programmes", "Themes", "Reference"):
         if name in sections:

@@ -1,0 +1,138 @@
+"""Tiny sites built with `mkdocs build --strict` in temp folders: assert on the HTML a reader gets."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_tiny, edit, mkdocs_build
+
+
+def text_of(page: Path) -> str:
+    """The article's visible text, whitespace folded (what a reader sees)."""
+    source = page.read_text()
+    article = source[source.index("<article"):source.index("</article>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_tiny(tmp_path_factory.mktemp("tiny") / "project")
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+def test_grade_reads_as_word_and_number(built: Path) -> None:
+    page = built / "inspections/fife-2023/index.html"
+    assert '<span class="rs-grade rs-grade-5">Very good (5)</span>' in page.read_text()
+    assert "2.2: Impact on families Not published: Not stated in any publication this site holds" in text_of(page)
+
+
+def test_glossary_terms_link_once_per_page_not_in_headings(built: Path) -> None:
+    page = (built / "inspections/fife-2023/index.html").read_text()
+    links = re.findall(r'<a class="rs-term" href="([^"]+)">([^<]+)</a>', page)
+    assert ("../../glossary/#inter-agency-referral-discussion", "IRD") in links
+    assert [text for _, text in links].count("inter-agency referral discussion") == 0  # already linked as IRD
+    assert ("../../glossary/#chronology", "chronology") in links
+    glossary = (built / "glossary/index.html").read_text()
+    assert 'id="inter-agency-referral-discussion"' in glossary and 'id="chronology"' in glossary
+    assert "rs-term" not in glossary
+
+
+def test_review_table_is_derived_from_inspections(built: Path) -> None:
+    text = text_of(built / "reviews/review-2021/index.html")
+    assert "Table of evaluations Built from the inspection records" in text
+    assert "Fife Very good (5) Not published" in text
+    assert "Perth and Kinross Good (4) Adequate (3)" in text
+
+
+def test_programme_grid_and_partnership_history(built: Path) -> None:
+    grid = text_of(built / "programmes/risk-2021/index.html")
+    assert "Fife Very good (5) Not published Report" in grid
+    history = text_of(built / "partnerships/fife/index.html")
+    assert "Inspection history" in history and "cannot be compared directly" in history
+    assert "Total population: 370,000 people" in history
+    assert "Inspection outcome report to the Education Committee" in history
+
+
+def test_partnership_without_publications_says_so(built: Path) -> None:
+    text = text_of(built / "partnerships/na-h-eileanan-siar/index.html")
+    assert "No inspection of Na h-Eileanan Siar is published on this site yet" in text
+
+
+def test_letter_shows_deadline_and_no_grades(built: Path) -> None:
+    text = text_of(built / "letters/na-h-eileanan-siar-letter-2022/index.html")
+    assert "Put governance in place. (by December 2022)" in text and "Grades: none" in text
+    assert "Record reading (31 children's records read)" in text
+
+
+def test_theme_follows_findings_across_publications(built: Path) -> None:
+    text = text_of(built / "themes/chronologies/index.html")
+    for expected in ["Chronologies were in place but their quality varied", "Chronologies need work",
+                     "Train staff in chronologies"]:
+        assert expected in text
+
+
+def test_home_lists_latest_publications(built: Path) -> None:
+    text = text_of(built / "index.html")
+    assert "Latest publications" in text and "Review of findings from the programme" in text
+
+
+def test_data_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    payload = '<script>alert("x")</script> [click](javascript:alert(1)) **b** <img src=x onerror=alert(1)>'
+    edit(project / "site-data/inspections/fife-2023.yaml", "title: Joint inspection", f"title: >-\n  {payload} Joint inspection")
+    edit(project / "site-data/partnerships/fife.yaml", "council: Fife Council", f"council: >-\n  {payload}")
+    edit(project / "site-data/glossary/fife-2023.yaml", "term: Chronology", f"term: >-\n      {payload}")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    for page in (project / "site").rglob("*.html"):
+        source = page.read_text()
+        assert "<script>alert" not in source, page
+        assert 'href="javascript:' not in source, page
+        assert "<img src=x" not in source and "onerror=alert" not in source.replace("onerror=alert(1)&gt;", ""), page
+
+
+def test_drafts_are_not_built(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    (project / "site-data/inspections/na-h-eileanan-siar-2024.yaml").write_text(
+        "title: Draft report\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\n"
+        "evaluations:\n  - {indicator: '2.1', grade: 2}\n"
+    )
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    assert not (project / "site/inspections/na-h-eileanan-siar-2024").exists()
+    assert "Draft report" not in (project / "site/partnerships/na-h-eileanan-siar/index.html").read_text()
+    assert "Weak (2)" not in text_of(project / "site/reviews/review-2021/index.html")
+
+
+def test_bad_data_stops_before_site_is_touched(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    site = project / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    edit(project / "site-data/inspections/fife-2023.yaml", "grade: 5", "grade: 8")
+    result = mkdocs_build(project, site)
+    assert result.returncode == 1
+    assert "site-data/inspections/fife-2023.yaml" in result.stderr and "grade 8 is not on the scale" in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert before == after
+
+
+def test_template_error_is_reported_without_traceback(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    templates = project / "overrides"
+    (templates / "report-site").mkdir(parents=True)
+    (templates / "report-site/theme.md.j2").write_text("# {{ theme.title }}\n{{ theme.no_such_field.x }}\n")
+    edit(project / "mkdocs.yml", "templates_dirs: [", "templates_dirs: [overrides, ")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 1
+    assert "theme.md.j2:2: template error while rendering themes/" in result.stderr
+    assert "Traceback" not in result.stderr
