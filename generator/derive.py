@@ -175,6 +175,6 @@ def _theme_entries(data: SiteData, publications: list[m.Publication]) -> dict[st
         if isinstance(pub, m.Letter):
             for obs in pub.observations:
                 add(obs.themes, ThemeEntry(" ".join(obs.points), "observation", pub, partnership, programme, None, obs.theme_title))
-    for tid, items in entries.items():
+    for items in entries.values():
         items.sort(key=lambda e: (-(_sort_date(e.publication).toordinal()), e.publication.id))
     return entries

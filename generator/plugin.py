@@ -22,7 +22,7 @@ from mkdocs.structure.pages import Page
 from .check import check_site
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
-from .render import INDEX_PAGES, PageSpec, Renderer, TemplateProblem, make_environment, page_path
+from .render import INDEX_PAGES, PageSpec, Renderer, TemplateRenderError, make_environment, page_path
 
 log = get_plugin_logger(__name__)
 
@@ -69,7 +69,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.renderer = Renderer(derived, env)
         try:
             self.pages = {spec.path: (spec, self.renderer.render(spec)) for spec in self.renderer.pages()}
-        except TemplateProblem as exc:
+        except TemplateRenderError as exc:
             log.error(str(exc))
             raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
         self.draft_pages = {page_path(pub) for pub in derived.publications if pub.status == "draft"}

@@ -62,7 +62,7 @@ def md_block(value: str | None) -> Markup:
     return Markup(value.strip() if value else "")
 
 
-class TemplateProblem(Exception):
+class TemplateRenderError(Exception):
     """A page template failed; the message names the template, its line and the page."""
 
 
@@ -211,7 +211,7 @@ class Renderer:
             template = self.env.get_template(f"{TEMPLATE_SUBDIR}/{spec.template}")
             return template.render(**self._helpers(spec.path), **spec.context)
         except Exception as exc:  # noqa: BLE001 - any failure in a template is reported, never a traceback
-            raise TemplateProblem(describe_template_error(exc, spec.path)) from None
+            raise TemplateRenderError(describe_template_error(exc, spec.path)) from None
 
     def render_fragment(self, template: str, current: str, **context: Any) -> str:
         return self.env.get_template(f"{TEMPLATE_SUBDIR}/{template}").render(**self._helpers(current), **context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -36,10 +37,13 @@ class _Checker:
             return True
         if value in self.d.unreadable:
             return False  # its own file's errors are already reported
-        import difflib
-
         close = difflib.get_close_matches(value, pool, n=3)
-        hint = f" Did you mean: {', '.join(close)}?" if close else (f" Known: {', '.join(sorted(pool)[:12])}{' …' if len(pool) > 12 else ''}" if pool else " None are defined yet.")
+        if close:
+            hint = f" Did you mean: {', '.join(close)}?"
+        elif pool:
+            hint = f" Known: {', '.join(sorted(pool)[:12])}{' …' if len(pool) > 12 else ''}"
+        else:
+            hint = " None are defined yet."
         self.p.add(record.pos(name), f"'{name}' names {what} '{value}', which does not exist.{hint}")
         return False
 
