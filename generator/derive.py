@@ -70,6 +70,8 @@ class Derived:
     indicator_programmes: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     """(framework id, indicator code) -> programme ids that evaluate it."""
     glossary_letters: dict[str, list[m.GlossaryTerm]] = field(default_factory=dict)
+    term_usage: dict[str, list[m.Publication]] = field(default_factory=dict)
+    """Glossary term id -> publications whose text uses the term (newest first)."""
 
     # -- lookups used by templates ------------------------------------------------
     def programme_of(self, pub: m.Publication) -> m.Programme | None:
@@ -132,7 +134,35 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
     for term in sorted(data.glossary.values(), key=lambda t: t.term.lower()):
         letters[term.term[0].upper()].append(term)
     out.glossary_letters = dict(letters)
+    out.term_usage = _term_usage(data, out.publications)
     return out
+
+
+def _term_usage(data: SiteData, publications: list[m.Publication]) -> dict[str, list[m.Publication]]:
+    from .glossary_links import TermMatcher
+
+    matcher = TermMatcher.build(list(data.glossary.values()))
+    usage: dict[str, list[m.Publication]] = {tid: [] for tid in data.glossary}
+    if matcher.pattern is None:
+        return usage
+    for pub in publications:
+        narrative = data.narratives.get(pub.id)
+        text = "\n".join([narrative.text if narrative else "", *_strings(pub)])
+        found = {matcher.term_id(mt.group(0)) for mt in matcher.pattern.finditer(text)}
+        for tid in sorted(t for t in found if t):
+            usage[tid].append(pub)
+    return usage
+
+
+def _strings(value: object) -> list[str]:
+    """Every string held in a record, for finding terms in it."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, m.Record):
+        return [s for name, item in vars(value).items() if name not in ("at", "field_at", "id") for s in _strings(item)]
+    return []
 
 
 def _partnerships_of(data: SiteData, pub: m.Publication) -> list[str]:

@@ -125,3 +125,19 @@ def test_real_content_passes() -> None:
     result = run_check(ROOT)
     assert result.returncode == 0, result.stderr
     assert "32 partnerships" in result.stdout
+
+
+def test_slugs_for_all_32_council_areas_are_stable() -> None:
+    from generator.validate import slugify
+
+    names = {p.stem: p for p in (ROOT / "site-data/partnerships").glob("*.yaml")}
+    assert len(names) == 32
+    from generator.load import SAFE_ID
+
+    for stem in names:
+        assert SAFE_ID.match(stem)
+    assert slugify("Perth and Kinross") == "perth-and-kinross"
+    assert slugify("Na h-Eileanan Siar") == "na-h-eileanan-siar"
+    assert slugify("Argyll & Bute") == "argyll-and-bute"
+    assert slugify("Dùn Èideann") == "dun-eideann"
+    assert all("/" not in slugify(n) and ".." not in slugify(n) for n in ["../etc", "a/b", "a\\b", "x\x00y"])

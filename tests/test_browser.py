@@ -1,0 +1,346 @@
+"""The real site in a real browser: built once, served on 127.0.0.1, read in headless Chromium.
+
+These tests check what a reader sees and does: headings, grades, following links with the
+keyboard, the skip link, and that no page asks any other host for anything. They also save
+screenshots to /tmp/screens/ for a person to look at (nothing is asserted about them).
+
+They use Debian's chromium (`sh .ci/setup --browser` installs it); Playwright's own browser
+download is not used.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENS = Path("/tmp/screens")
+LOCAL_HOST = "127.0.0.1"
+
+NL_PARTNERSHIP = "/partnerships/north-lanarkshire/"
+NL_REPORT = "/inspections/north-lanarkshire-2023/"
+SL_PARTNERSHIP = "/partnerships/south-lanarkshire/"
+REVIEW = "/reviews/review-2018-2020/"
+PROGRAMME = "/programmes/care-and-protection-2018-2020/"
+GLOSSARY = "/glossary/"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: run `sh .ci/setup --browser` to install it"),
+]
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright's Python package is missing: run `sh .ci/setup`"
+)
+expect = sync_api.expect
+
+
+# --- fixtures: build, serve, browse -------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once per session with `mkdocs build --strict` into a temp folder."""
+    site = tmp_path_factory.mktemp("browser-site") / "site"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "-d", str(site)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    assert (site / "index.html").is_file()
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(built_site: Path) -> Iterator[str]:
+    """http://127.0.0.1:PORT serving the built site from a background thread (a free port)."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Visit:
+    """A page in a fresh browser context, recording every request it makes."""
+
+    def __init__(self, browser, base_url: str, width: int = 1280, height: int = 900) -> None:
+        self.base_url = base_url
+        self.requests: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.set_default_timeout(15_000)
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        # Record, then refuse, anything not for the local server: no test waits on the network.
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+
+    @staticmethod
+    def _route(route) -> None:
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            route.abort()
+
+    def open(self, path: str):
+        self.page.goto(self.base_url + path, wait_until="networkidle")
+        return self.page
+
+    def foreign_requests(self) -> list[str]:
+        return [url for url in self.requests if not is_local(url)]
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser, base_url: str) -> Iterator[Visit]:
+    v = Visit(browser, base_url)
+    try:
+        yield v
+    finally:
+        v.close()
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def is_local(url: str) -> bool:
+    """True for requests to the test server, and for URLs that go to no host at all (data:, blob:)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.hostname == LOCAL_HOST
+
+
+def heading_text(locator) -> str:
+    """A heading's visible words without the permalink sign MkDocs adds."""
+    return locator.evaluate(
+        "h => { const c = h.cloneNode(true); c.querySelectorAll('.headerlink').forEach(a => a.remove());"
+        " return c.textContent.replace(/\\s+/g, ' ').trim(); }"
+    )
+
+
+_SECTIONS_JS = """
+(level) => {
+  const tags = [];
+  for (let i = 1; i <= level; i++) tags.push('H' + i);
+  return [...document.querySelectorAll('article h' + level)].map(h => {
+    const c = h.cloneNode(true);
+    c.querySelectorAll('.headerlink').forEach(a => a.remove());
+    const parts = [];
+    for (let n = h.nextElementSibling; n && !tags.includes(n.tagName); n = n.nextElementSibling) {
+      parts.push(n.innerText);
+    }
+    return {id: h.id, heading: c.textContent.replace(/\\s+/g, ' ').trim(), text: parts.join('\\n')};
+  });
+}
+"""
+
+
+def sections(page, level: int) -> list[dict[str, str]]:
+    """Each heading of `level` in the article, with the visible text up to the next heading of that level or higher."""
+    return page.evaluate(_SECTIONS_JS, level)
+
+
+def section(page, level: int, heading: str | re.Pattern[str]) -> dict[str, str]:
+    found = [
+        s for s in sections(page, level)
+        if (heading.search(s["heading"]) if isinstance(heading, re.Pattern) else s["heading"] == heading)
+    ]
+    headings = [s["heading"] for s in sections(page, level)]
+    assert len(found) == 1, f"expected one h{level} {heading!r} on {page.url}; the h{level} headings are {headings}"
+    return found[0]
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+def test_north_lanarkshire_partnership_to_report_to_glossary(visit: Visit) -> None:
+    page = visit.open(NL_PARTNERSHIP)
+    h1 = page.locator("article h1")
+    expect(h1).to_have_count(1)
+    assert heading_text(h1) == "North Lanarkshire"
+
+    latest = section(page, 2, "Latest evaluations")
+    assert "Very good (5)" in latest["text"], latest["text"]
+
+    # The report, reached from the "Latest evaluations" section as a reader would.
+    latest_heading = page.locator("article h2#" + latest["id"])
+    report_link = latest_heading.locator(
+        "xpath=following-sibling::*[1]//a[contains(., 'joint inspection') and contains(., 'North Lanarkshire')]"
+    )
+    expect(report_link).to_have_count(1)
+    title = report_link.inner_text().strip()
+    assert re.fullmatch(
+        r"Report of a joint inspection of services for children and young people at risk of harm in "
+        r"North Lanarkshire( community planning partnership)?",
+        title,
+    ), title
+    report_link.click()
+    page.wait_for_url("**" + NL_REPORT)
+    page.wait_for_load_state("networkidle")
+
+    h1 = page.locator("article h1")
+    expect(h1).to_have_count(1)
+    assert heading_text(h1) == title
+    article = page.locator("article")
+    expect(article).to_contain_text("Very good (5)")
+    expect(article).to_contain_text("17 October 2023")
+    expect(page.locator("article .rs-grade", has_text="Very good (5)").first).to_be_visible()
+
+    # The first glossary term in the narrative (not in the summary box or the notes on the record).
+    term_link = page.locator("article a.rs-term:not(.admonition a):not(.rs-summary a)").first
+    expect(term_link).to_be_visible()
+    term = term_link.inner_text().strip()
+    href = term_link.get_attribute("href") or ""
+    assert "#" in href, f"glossary link {term!r} has no fragment: {href!r}"
+
+    term_link.focus()
+    expect(term_link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(GLOSSARY) + "#.+$"))
+
+    fragment = unquote(urlsplit(page.url).fragment)
+    assert fragment == unquote(href.split("#", 1)[1])
+    target = page.locator(f"[id={fragment!r}]")
+    expect(target).to_have_count(1)
+    tag = target.evaluate("e => e.tagName")
+    assert re.fullmatch(r"H[1-6]", tag), f"#{fragment} on the glossary page is a <{tag}>, not a heading"
+    defined = heading_text(target)
+    abbreviations = re.findall(r"[^\s(),;]+", (re.search(r"\(([^)]*)\)\s*$", defined) or [None, ""])[1])
+    assert term.casefold() in defined.casefold() or term in abbreviations, (
+        f"link text {term!r} led to #{fragment}, whose heading is {defined!r}"
+    )
+    expect(target).to_be_in_viewport()
+
+
+def test_review_table_of_evaluations_has_orkney(visit: Visit) -> None:
+    page = visit.open(REVIEW)
+    table_section = section(page, 2, "Table of evaluations")
+    assert "Orkney Islands" in table_section["text"], table_section["text"]
+    # The theme wraps tables in scrolling boxes, so the table follows the heading but is not its sibling.
+    table = page.locator(f"article h2#{table_section['id']}").locator("xpath=following::table[1]")
+    expect(table).to_be_visible()
+    rows = table.locator("tbody tr").filter(has=page.locator("td", has_text=re.compile(r"^\s*Orkney Islands\s*$")))
+    expect(rows).to_have_count(1)
+    cells = [c.strip() for c in rows.locator("td").all_inner_texts()]
+    assert cells[0] == "Orkney Islands", cells
+    assert "Weak (2)" in cells[1:], cells
+    assert "Adequate (3)" in cells[1:], cells
+
+
+def test_south_lanarkshire_inspection_history(visit: Visit) -> None:
+    page = visit.open(SL_PARTNERSHIP)
+    assert heading_text(page.locator("article h1")) == "South Lanarkshire"
+    history = section(page, 2, "Inspection history")
+    programmes = [
+        s for s in sections(page, 3)
+        if s["heading"] and s["heading"] in history["text"]
+    ]
+    in_2018_2020 = [s for s in programmes if re.search(r"2018\s*[-–]\s*2020", s["heading"])]
+    assert len(in_2018_2020) == 1, f"no 2018-2020 programme under Inspection history: {[s['heading'] for s in programmes]}"
+    assert "Adequate (3)" in in_2018_2020[0]["text"], in_2018_2020[0]["text"]
+    expect(page.locator("article .rs-grade", has_text="Adequate (3)").first).to_be_visible()
+
+
+def test_skip_link_moves_focus_to_main_content(visit: Visit) -> None:
+    page = visit.open(NL_PARTNERSHIP)
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_have_count(1)
+
+    page.keyboard.press("Tab")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()  # hidden until focused, then shown
+    page.keyboard.press("Enter")
+
+    page.wait_for_function("location.hash.length > 1")
+    target_id = unquote(page.evaluate("location.hash")[1:])
+    in_main = page.evaluate(
+        "id => { const t = document.getElementById(id); return !!t && !!t.closest('main .md-content'); }", target_id
+    )
+    assert in_main, f"skip link went to #{target_id}, which is not in the main content"
+
+    # Focus (or the sequential focus starting point, for a non-focusable target) is now in the
+    # content: the next Tab lands inside it, not back in the header or the navigation.
+    page.keyboard.press("Tab")
+    where = page.evaluate(
+        "() => { const a = document.activeElement;"
+        " return {inContent: !!a.closest('main .md-content'), html: a.outerHTML.slice(0, 200)}; }"
+    )
+    assert where["inContent"], f"after the skip link, Tab went to {where['html']}, outside the main content"
+
+
+@pytest.mark.parametrize("path", [NL_PARTNERSHIP, NL_REPORT, GLOSSARY, REVIEW, SL_PARTNERSHIP, PROGRAMME])
+def test_no_requests_to_other_hosts(visit: Visit, path: str) -> None:
+    page = visit.open(path)
+    # Use the page a little: scroll to the end and open the search, which loads its worker and index.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    search = page.locator("input.md-search__input")
+    if search.count():
+        page.keyboard.press("/")
+        page.keyboard.type("partnership")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert visit.requests, "no requests were recorded at all"
+    assert visit.foreign_requests() == [], f"{path} asked other hosts for: {visit.foreign_requests()}"
+
+
+SCREENSHOT_PAGES = {
+    "north-lanarkshire": NL_PARTNERSHIP,
+    "north-lanarkshire-report": NL_REPORT,
+    "programme-care-and-protection-2018-2020": PROGRAMME,
+}
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (320, 800)], ids=["desktop", "320px"])
+def test_screenshots_for_people(browser, base_url: str, width: int, height: int) -> None:
+    """Full-page screenshots into /tmp/screens/ for a person to look at; nothing here is asserted."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    v = Visit(browser, base_url, width=width, height=height)
+    try:
+        for name, path in SCREENSHOT_PAGES.items():
+            page = v.open(path)
+            page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+    finally:
+        v.close()

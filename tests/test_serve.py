@@ -1,0 +1,77 @@
+"""`mkdocs serve`: editing site-data/ or content/ rebuilds the page; drafts show with a banner."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import copy_tiny, edit
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return ""
+
+
+def wait_for(url: str, text: str, timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    page = ""
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if text in page:
+            return page
+        time.sleep(0.3)
+    raise AssertionError(f"{text!r} did not appear at {url} within {timeout}s")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
+    project = copy_tiny(tmp_path / "project")
+    draft = "title: A draft report\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\n"
+    (project / "site-data/inspections/na-h-eileanan-siar-2025.yaml").write_text(draft)
+    port = free_port()
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    proc = subprocess.Popen(
+        [str(mkdocs), "serve", "-f", str(project / "mkdocs.yml"), "-a", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        start_new_session=True,
+    )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/partnerships/fife/", "Fife")
+        yield project, f"http://127.0.0.1:{port}"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=20)
+
+
+def test_yaml_and_narrative_edits_rebuild(served: tuple[Path, str]) -> None:
+    project, base = served
+    edit(project / "site-data/partnerships/fife.yaml", "Total population: 370,000 people", "Total population: 371,234 people")
+    wait_for(f"{base}/partnerships/fife/", "371,234")
+    edit(project / "content/narrative/inspections/fife-2023.md", "Fife is a large area.", "Fife is a kingdom.")
+    wait_for(f"{base}/inspections/fife-2023/", "Fife is a kingdom.")
+
+
+def test_drafts_show_in_serve_with_banner(served: tuple[Path, str]) -> None:
+    _project, base = served
+    page = wait_for(f"{base}/inspections/na-h-eileanan-siar-2025/", "A draft report")
+    assert "Draft: this page is not published" in page
