@@ -8,6 +8,7 @@ Pages are handed over as `File.generated`; nothing is written into the docs tree
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,9 @@ from mkdocs.structure.pages import Page
 from .check import check_site
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
+from .publish import WarningCounter, commit, discard, staging_dir
 from .render import INDEX_PAGES, PageSpec, Renderer, TemplateRenderError, make_environment, page_path
+from .sanitize import sanitize_html
 
 log = get_plugin_logger(__name__)
 
@@ -42,6 +45,8 @@ class ReportSiteConfig(base.Config):
     """Build the navigation from the data (leave mkdocs.yml without `nav:`)."""
     glossary_links = c.Type(bool, default=True)
     """Link the first use of each glossary term on a page to its entry."""
+    atomic = c.Type(bool, default=True)
+    """Build into a staging folder and replace site_dir only after a good build (never with `--dirty`)."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -52,9 +57,14 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.glossary_ext: GlossaryLinkExtension | None = None
         self.renderer: Renderer | None = None
         self.draft_pages: set[str] = set()
+        self.dirty = False
+        self.staging: Path | None = None
+        self.site_dir: Path | None = None
+        self.warnings: WarningCounter | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path).parent
@@ -78,7 +88,38 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             config.markdown_extensions.append(self.glossary_ext)  # type: ignore[arg-type]
         if self.config.nav and not config.nav:
             config.nav = build_nav(self.pages)
+        if self.config.atomic and self.command in ("build", "gh-deploy") and not self.dirty:
+            self.site_dir = Path(config.site_dir)
+            self.staging = staging_dir(self.site_dir)
+            config.site_dir = str(self.staging)
+            self.warnings = WarningCounter()
+            logging.getLogger("mkdocs").addHandler(self.warnings)
         return config
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        return sanitize_html(html)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.staging is None or self.site_dir is None:
+            return
+        self._stop_counting()
+        if config.strict and self.warnings and self.warnings.count:
+            discard(self.staging)  # MkDocs will now abort: keep the published site as it was
+            log.info(f"--strict: {self.warnings.count} warning(s); {self.site_dir} left unchanged")
+        else:
+            commit(self.staging, self.site_dir)
+        config.site_dir = str(self.site_dir)
+        self.staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_counting()
+        if self.staging is not None:
+            discard(self.staging)
+            self.staging = None
+
+    def _stop_counting(self) -> None:
+        if self.warnings is not None:
+            logging.getLogger("mkdocs").removeHandler(self.warnings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         narrative_prefix = self.config.narrative_dir.strip("/") + "/"

@@ -41,7 +41,7 @@ def md_escape(value: Any) -> Markup:
         return Markup("")
     if isinstance(value, PartialDate):
         value = value.human()
-    text = " ".join(str(value).split())
+    text = re.sub(r"\s+", " ", str(value))  # one line, but keep the spaces of joiners like ", "
     text = "".join(_HTML.get(ch, ch) for ch in text)
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _LINE_START.sub(lambda mt: "\\" + mt.group(1) if not mt.group(1)[0].isdigit() else mt.group(1)[:-1] + "\\.", text)
@@ -193,7 +193,16 @@ class Renderer:
             doc = self.data.documents.get(pid)
             return md_escape(doc.title if doc else pid)
 
+        def cite_short(pid: str | None) -> Markup:
+            """A short link to a publication: its kind and date rather than its long title."""
+            pub = self.data.publications.get(pid or "")
+            if pub is None or pub not in self.d.publications:
+                return cite(pid)
+            label = f"{KIND_NAME[type(pub)]}, {pub.published.human()}" if pub.published else KIND_NAME[type(pub)]
+            return link(pub, label)
+
         return {
+            "cite_short": cite_short,
             "link": link, "url": url, "grade": grade, "grade_level": grade_level, "partnership_name": partnership_name,
             "kind_name": kind_name, "publication": publication, "cite": cite,
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,

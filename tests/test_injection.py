@@ -1,0 +1,118 @@
+"""A corpus of XSS payloads planted in every free-text YAML field and in the narrative: none is active in the built HTML."""
+
+from __future__ import annotations
+
+import html.parser
+import itertools
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from .conftest import copy_tiny, mkdocs_build
+
+PAYLOADS = [line for line in (Path(__file__).parent / "data/xss-payloads.txt").read_text().splitlines() if line.strip()]
+FREE_TEXT = {
+    "title", "name", "text", "summary", "description", "statement", "label", "meaning", "as_published", "term", "council",
+    "official_name", "remit", "short_title", "topic", "earlier", "now", "improvement_area", "action", "progress", "body",
+    "organisation", "author_role", "author", "subject", "theme_title", "what", "delay_reason", "next_steps", "evidence_caveat",
+    "date_note", "comparison", "unit", "period", "source_name", "reported_as", "grade_label", "mapping_note", "addressee_role",
+    "note", "discrepancy", "key_messages", "points", "factors", "areas_for_improvement", "aliases", "notes", "methods",
+    "recommendations", "strengths", "aims", "signatories",
+}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "background", "poster", "xlink:href", "srcdoc"}
+DANGEROUS_TAGS = {"iframe", "object", "embed", "form", "base", "svg", "math", "input", "textarea", "select", "button", "video", "audio", "isindex", "keygen", "marquee"}
+
+
+def plant(project: Path) -> int:
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    counter = itertools.count()
+
+    def payload() -> str:
+        return PAYLOADS[next(counter) % len(PAYLOADS)]
+
+    def walk(node: object, top: bool = False) -> None:
+        if isinstance(node, dict):
+            for key in list(node):
+                value = node[key]
+                if top and key == "name" and in_partnerships:
+                    continue  # a partnership's name fixes its file name; council and official_name carry payloads
+                if key in FREE_TEXT and isinstance(value, str):
+                    node[key] = payload() + " " + value
+                elif key in FREE_TEXT and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                    node[key] = [payload() + " " + v for v in value]
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for path in sorted((project / "site-data").rglob("*.yaml")):
+        data = yaml.load(path)
+        in_partnerships = path.parent.name == "partnerships"
+        walk(data, top=True)
+        with path.open("w") as f:
+            yaml.dump(data, f)
+    narrative = project / "content/narrative/inspections/fife-2023.md"
+    extra = "\n\n".join(PAYLOADS) + "\n\nInline: " + " and ".join(PAYLOADS[:20]) + "\n"
+    narrative.write_text(narrative.read_text().replace("Fife is a large area.", "Fife is a large area.\n\n" + extra))
+    return next(counter)
+
+
+class ActiveContent(html.parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self.in_script = False
+        self.in_article = False  # the theme's own chrome has a search form and icons; content must not
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "article":
+            self.in_article = True
+        if tag in DANGEROUS_TAGS and self.in_article:
+            self.found.append(f"<{tag}>")
+        if tag == "script":
+            src = dict(attrs).get("src") or ""
+            if src and not (src.startswith("../") or src.startswith("assets/") or "/assets/" in src or src.startswith("search/")):
+                self.found.append(f"<script src={src}>")
+            self.in_script = True
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}=...>")
+            if name in URL_ATTRIBUTES and value:
+                cleaned = "".join(value.split()).lower()
+                if cleaned.startswith(("javascript:", "data:", "vbscript:")):
+                    self.found.append(f"<{tag} {name}={value}>")
+            if name == "style" and value and ("javascript" in value.lower() or "expression(" in value.lower()):
+                self.found.append(f"<{tag} style={value}>")
+            if name == "http-equiv" and value and value.lower() == "refresh":
+                self.found.append("<meta refresh>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.in_article = False
+        if tag == "script":
+            self.in_script = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_script and "alert(" in data:
+            self.found.append("inline script with alert(")
+
+
+def test_no_payload_is_active_in_any_page(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    planted = plant(project)
+    assert planted >= 50, "the corpus must reach at least 50 fields"
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    problems = {}
+    pages = list((project / "site").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        parser = ActiveContent()
+        parser.feed(page.read_text())
+        if parser.found:
+            problems[page.relative_to(project / "site").as_posix()] = sorted(set(parser.found))
+    assert not problems, problems
+    inspection = (project / "site/inspections/fife-2023/index.html").read_text()
+    assert "alert(1)" in inspection, "payloads should be shown as text, not dropped silently from data"
