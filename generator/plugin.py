@@ -153,10 +153,20 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
 def build_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[Any]:
     """A short top-level navigation; each section lists its pages (Material prunes inactive sections)."""
-    sections: dict[str, list[dict[str, str]]] = {}
+    sections: dict[str, list[Any]] = {}
+    groups: dict[tuple[str, str], list[dict[str, str]]] = {}
     for path, (spec, _md) in pages.items():
         # The theme prints nav titles (and <title>) without escaping: titles come from data, so escape here.
-        sections.setdefault(spec.section, []).append({html.escape(spec.title, quote=True): path})
+        entry = {html.escape(spec.title, quote=True): path}
+        items = sections.setdefault(spec.section, [])
+        if spec.subsection is None:
+            items.append(entry)
+            continue
+        key = (spec.section, spec.subsection)
+        if key not in groups:
+            groups[key] = []
+            items.append({html.escape(spec.subsection): groups[key]})
+        groups[key].append(entry)
     nav: list[Any] = [{"Home": "index.md"}]
     for name in ("Partnerships", "Publications", "Programmes", "Themes", "Reference"):
         if name in sections:

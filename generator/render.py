@@ -87,6 +87,8 @@ class PageSpec:
     context: dict[str, Any]
     section: str
     """Navigation section the page belongs to."""
+    subsection: str | None = None
+    """Group within the section (e.g. 'Inspection reports'), so long lists collapse."""
 
 
 def page_path(record: Any) -> str:
@@ -237,7 +239,9 @@ class Renderer:
         specs.append(PageSpec(INDEX_PAGES["publications"], "Publications", "publications.md.j2", {}, "Publications"))
         for pub in d.publications:
             template = f"{KIND_FOLDER[type(pub)][:-1]}.md.j2"
-            specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications"))
+            group = {m.Inspection: "Inspection reports", m.Review: "Reviews of findings",
+                     m.Response: "Partnership responses", m.Letter: "Self-evaluation letters"}[type(pub)]
+            specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications", group))
         specs.append(PageSpec(INDEX_PAGES["programmes"], "Programmes", "programmes-index.md.j2", {}, "Programmes"))
         for prog in sorted(data.programmes.values(), key=lambda p: p.start):
             specs.append(PageSpec(page_path(prog), prog.short_title, "programme.md.j2", {"programme": prog}, "Programmes"))

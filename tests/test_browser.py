@@ -230,7 +230,7 @@ def test_north_lanarkshire_partnership_to_report_to_glossary(visit: Visit) -> No
     expect(page.locator("article .rs-grade", has_text="Very good (5)").first).to_be_visible()
 
     # The first glossary term in the narrative (not in the summary box or the notes on the record).
-    term_link = page.locator("article a.rs-term:not(.admonition a):not(.rs-summary a)").first
+    term_link = page.locator("article a.rs-term:not(.admonition a):not(.rs-summary a):not(details a)").first
     expect(term_link).to_be_visible()
     term = term_link.inner_text().strip()
     href = term_link.get_attribute("href") or ""
