@@ -7,6 +7,7 @@ from pathlib import Path
 from .derive import Derived, derive
 from .errors import Problems
 from .load import LoadCache, SiteData, load_site_data
+from .narrative_checks import check_text
 from .validate import validate
 
 
@@ -16,6 +17,7 @@ def check_site(
     """Load and validate everything; derive the context only when there are no errors."""
     data, problems = load_site_data(project, cache=cache)
     problems.extend(validate(data))
+    problems.extend(check_text(data))  # proportion words, placeholders, disclosures, unfinished text
     if problems.errors:
         return data, None, problems
     return data, derive(data, include_drafts=include_drafts), problems

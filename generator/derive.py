@@ -39,7 +39,7 @@ def review_evaluations(
 
 
 def _sort_date(pub: m.Publication) -> dt.date:
-    return pub.published.latest if pub.published else dt.date.min
+    return pub.date.latest if pub.date else dt.date.min
 
 
 @dataclass
@@ -94,6 +94,31 @@ class Derived:
     def responses_to(self, inspection_id: str) -> list[m.Response]:
         return [r for r in self.data.responses.values() if r.inspection == inspection_id and r.status == "published"]
 
+    def programme_grid(self, programme_id: str) -> list[tuple[m.Partnership, dict[str, m.Evaluation | None], m.Inspection]]:
+        """Partnership x indicator evaluations for a programme, one row per published inspection."""
+        programme = self.data.programmes[programme_id]
+        rows = []
+        for insp in self.programme_inspections.get(programme_id, []):
+            by_code = {ev.indicator: ev for ev in insp.evaluations}
+            partnership = self.data.partnerships[insp.partnership]
+            rows.append((partnership, {code: by_code.get(code) for code in programme.evaluates}, insp))
+        return rows
+
+    def grade_distribution(self, programme_id: str) -> dict[str, dict[int, int]]:
+        """Indicator code -> grade value -> how many inspections gave it (published grades only)."""
+        programme = self.data.programmes[programme_id]
+        out: dict[str, dict[int, int]] = {code: {} for code in programme.evaluates}
+        for insp in self.programme_inspections.get(programme_id, []):
+            for ev in insp.evaluations:
+                if ev.grade is not None and ev.indicator in out:
+                    out[ev.indicator][ev.grade] = out[ev.indicator].get(ev.grade, 0) + 1
+        return out
+
+    def graded_history(self, partnership_id: str) -> list[m.Inspection]:
+        """The partnership's inspections with any evaluation, oldest first."""
+        inspections = [p for p in self.by_partnership.get(partnership_id, []) if isinstance(p, m.Inspection) and p.evaluations]
+        return list(reversed(inspections))
+
     def latest_graded_inspection(self, partnership_id: str) -> m.Inspection | None:
         graded = [
             p for p in self.by_partnership.get(partnership_id, [])
@@ -103,6 +128,10 @@ class Derived:
 
 
 def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
+    from .placeholders import expand_narrative
+
+    # Narratives reach the page with their placeholders ({{ count: ... }}) replaced by numbers from the data.
+    data.narratives = {pid: expand_narrative(n, data) for pid, n in data.narratives.items()}
     visible = {
         pid: pub for pid, pub in data.publications.items() if include_drafts or pub.status == "published"
     }

@@ -11,6 +11,7 @@ from typing import Any
 
 from . import models as m
 from .convert import convert_record, is_bad
+from .disclosures import AllowedDisclosure, AllowedDisclosures
 from .errors import Position, Problems, relative
 from .yamlnodes import parse_yaml
 
@@ -33,6 +34,7 @@ SINGLE_FILES: dict[str, type] = {
     "themes.yaml": m.Themes,
     "organisations.yaml": m.Organisations,
     "documents.yaml": m.Documents,
+    "allowed-disclosures.yaml": AllowedDisclosures,
 }
 SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -77,6 +79,8 @@ class SiteData:
     documents: dict[str, m.Document] = field(default_factory=dict)
     narratives: dict[str, Narrative] = field(default_factory=dict)
     """Publication id -> its narrative."""
+    allowed_disclosures: list[AllowedDisclosure] = field(default_factory=list)
+    """Contact details the disclosure check accepts (site-data/allowed-disclosures.yaml, optional)."""
     unreadable: set[str] = field(default_factory=set)
     """Ids of records whose files had errors: references to them are not reported again."""
 
@@ -203,6 +207,9 @@ def _yaml_files(folder: Path, project: Path, problems: Problems) -> list[Path]:
 
 
 def _add_listed(data: SiteData, container: Any, problems: Problems) -> None:
+    if isinstance(container, AllowedDisclosures):
+        data.allowed_disclosures.extend(container.allowed)
+        return
     for attr, items in (("themes", getattr(container, "themes", None)),
                         ("organisations", getattr(container, "organisations", None)),
                         ("documents", getattr(container, "documents", None))):

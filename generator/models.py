@@ -439,6 +439,11 @@ class Publication(Record):
     notes: list[str] = field(default_factory=list)
     """Ambiguities or gaps in the sources, shown to readers."""
 
+    @property
+    def date(self) -> PartialDate | None:
+        """When it became public: the publication date (responses fall back to their meeting)."""
+        return self.published
+
 
 @dataclass(kw_only=True)
 class Inspection(Publication):
@@ -601,6 +606,11 @@ class Response(Publication):
     events: list[DatedEvent] = field(default_factory=list)
     figures: list[EvidenceCount] = field(default_factory=list)
     """Counts the response states (staff survey rates, sessions held, ...)."""
+
+    @property
+    def date(self) -> PartialDate | None:
+        # Committee papers are public from the meeting they go to.
+        return self.published or self.meeting_date or self.report_date
 
 
 @dataclass(kw_only=True)

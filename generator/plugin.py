@@ -23,8 +23,19 @@ from mkdocs.structure.pages import Page
 from .check import check_site
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
+from .opendata import site_files
 from .publish import WarningCounter, commit, discard, staging_dir
-from .render import INDEX_PAGES, PageSpec, Renderer, TemplateRenderError, make_environment, page_path
+from .render import (
+    INDEX_PAGES,
+    PageSpec,
+    Renderer,
+    TemplateRenderError,
+    describe_template_error,
+    make_environment,
+    make_markup_environment,
+    page_path,
+    render_feeds,
+)
 from .sanitize import sanitize_html
 
 log = get_plugin_logger(__name__)
@@ -57,6 +68,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.glossary_ext: GlossaryLinkExtension | None = None
         self.renderer: Renderer | None = None
         self.draft_pages: set[str] = set()
+        self.extra_files: dict[str, str] = {}
         self.dirty = False
         self.staging: Path | None = None
         self.site_dir: Path | None = None
@@ -75,11 +87,16 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if derived is None:
             count = len(problems.errors)
             raise PluginError(f"site data has {count} error(s), listed above; nothing was built and site/ is untouched")
-        env = make_environment([project / d for d in self.config.templates_dirs])
-        self.renderer = Renderer(derived, env)
+        template_dirs = [project / d for d in self.config.templates_dirs]
+        markup_env = make_markup_environment(template_dirs)
+        self.renderer = Renderer(derived, make_environment(template_dirs), markup_env)
         try:
             self.pages = {spec.path: (spec, self.renderer.render(spec)) for spec in self.renderer.pages()}
-        except TemplateRenderError as exc:
+            self.extra_files = site_files(derived)
+            self.extra_files.update(render_feeds(derived, markup_env, config.site_url or "/"))
+        except Exception as exc:  # noqa: BLE001 - a failing template is reported, never a traceback
+            if not isinstance(exc, TemplateRenderError):
+                exc = TemplateRenderError(describe_template_error(exc, "feeds and data"))
             log.error(str(exc))
             raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
         self.draft_pages = {page_path(pub) for pub in derived.publications if pub.status == "draft"}
@@ -97,7 +114,12 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         return config
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        return sanitize_html(html)
+        clean = sanitize_html(html)
+        charts = self.renderer.charts.get(page.file.src_uri, {}) if self.renderer else {}
+        for chart_id, svg in charts.items():
+            # Our own SVG, from escaped data, goes in after sanitising (SVG is outside the HTML allowlist).
+            clean = clean.replace(f'<div class="rs-chart" id="{chart_id}"></div>', svg, 1)
+        return clean
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.staging is None or self.site_dir is None:
@@ -130,6 +152,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"content/{path} clashes with a generated page: rename or remove it")
             files.append(File.generated(config, path, content=markdown))
+        for path, content in self.extra_files.items():
+            files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from . import models as m
 from .dates import PartialDate
 from .derive import KIND_FOLDER, KIND_NAME, Derived, review_evaluations
+from .opendata import data_path
 
 #: page templates live in <template dir>/report-site/ (the project's overrides/ folder)
 TEMPLATE_SUBDIR = "report-site"
@@ -115,6 +116,7 @@ INDEX_PAGES = {
     "glossary": "glossary.md",
     "scale": "evaluation-scale.md",
     "frameworks": "frameworks/index.md",
+    "data": "open-data.md",
 }
 
 
@@ -141,13 +143,31 @@ def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
     return env
 
 
+def make_markup_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
+    """For SVG charts and Atom feeds: ordinary HTML/XML autoescaping."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["date"] = lambda d: d.human() if d else ""
+    return env
+
+
 class Renderer:
     """Renders every page of the site from the derived context."""
 
-    def __init__(self, derived: Derived, env: jinja2.Environment):
+    def __init__(self, derived: Derived, env: jinja2.Environment, markup_env: jinja2.Environment | None = None,
+                 base_url: str = ""):
         self.d = derived
         self.data = derived.data
         self.env = env
+        self.markup_env = markup_env
+        self.base_url = base_url
+        self.charts: dict[str, dict[str, str]] = {}
+        """Page path -> chart id -> SVG, placed into the page after sanitising (SVG is outside the HTML allowlist)."""
 
     # -- helpers exposed to templates -------------------------------------------------
     def _helpers(self, current: str) -> dict[str, Any]:
@@ -195,16 +215,30 @@ class Renderer:
             doc = self.data.documents.get(pid)
             return md_escape(doc.title if doc else pid)
 
+        def chart(name: str, caption: str, **context: Any) -> Markup:
+            """Render an SVG chart and return a placeholder for it (the plugin puts the SVG in place)."""
+            if self.markup_env is None:
+                return Markup("")
+            page_charts = self.charts.setdefault(current, {})
+            chart_id = f"rs-chart-{len(page_charts) + 1}"
+            svg = self.markup_env.get_template(f"{TEMPLATE_SUBDIR}/charts/{name}.svg.j2").render(
+                chart_id=chart_id, caption=caption, grade_of=lambda p, ev: self.d.level(p, ev.grade if ev else None),
+                **context,
+            )
+            page_charts[chart_id] = svg
+            return Markup(f'<div class="rs-chart" id="{chart_id}"></div>')
+
         def cite_short(pid: str | None) -> Markup:
             """A short link to a publication: its kind and date rather than its long title."""
             pub = self.data.publications.get(pid or "")
             if pub is None or pub not in self.d.publications:
                 return cite(pid)
-            label = f"{KIND_NAME[type(pub)]}, {pub.published.human()}" if pub.published else KIND_NAME[type(pub)]
+            label = f"{KIND_NAME[type(pub)]}, {pub.date.human()}" if pub.date else KIND_NAME[type(pub)]
             return link(pub, label)
 
         return {
-            "cite_short": cite_short,
+            "cite_short": cite_short, "chart": chart,
+            "data_url": lambda pub, suffix: url(data_path(pub, suffix)),
             "link": link, "url": url, "grade": grade, "grade_level": grade_level, "partnership_name": partnership_name,
             "kind_name": kind_name, "publication": publication, "cite": cite,
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
@@ -251,6 +285,7 @@ class Renderer:
         specs.append(PageSpec(INDEX_PAGES["glossary"], "Glossary", "glossary.md.j2", {}, "Reference"))
         specs.append(PageSpec(INDEX_PAGES["scale"], "Evaluation scale and proportion words", "scale.md.j2", {}, "Reference"))
         specs.append(PageSpec(INDEX_PAGES["frameworks"], "Quality frameworks", "frameworks-index.md.j2", {}, "Reference"))
+        specs.append(PageSpec(INDEX_PAGES["data"], "Open data and feeds", "data.md.j2", {}, "Reference"))
         for fw in sorted(data.frameworks.values(), key=lambda f: f.title):
             specs.append(PageSpec(page_path(fw), fw.title, "framework.md.j2", {"framework": fw}, "Reference"))
         return specs
@@ -260,3 +295,26 @@ def render_site(derived: Derived, env: jinja2.Environment) -> dict[str, tuple[Pa
     """Render every generated page: docs path -> (spec, Markdown)."""
     renderer = Renderer(derived, env)
     return {spec.path: (spec, renderer.render(spec)) for spec in renderer.pages()}
+
+
+def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str) -> dict[str, str]:
+    """Atom feeds: all publications, and one per partnership. Site path -> XML."""
+    from .opendata import page_url
+
+    base = base_url.rstrip("/") + "/"
+    template = env.get_template(f"{TEMPLATE_SUBDIR}/feeds/atom.xml.j2")
+    dated = [p for p in derived.publications if p.date]
+
+    def feed(path: str, title: str, pubs: list[m.Publication], page: str) -> str:
+        return template.render(
+            feed_url=base + path, page_url=base + page, title=title, entries=pubs, base=base, page_url_of=page_url,
+            updated=max((p.date.latest for p in pubs if p.date), default=None), kind_name=lambda p: KIND_NAME[type(p)],
+            partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
+        )
+
+    feeds = {"feeds/publications.xml": feed("feeds/publications.xml", "All publications", dated, "publications/")}
+    for pid, pubs in derived.by_partnership.items():
+        name = derived.data.partnerships[pid].name
+        feeds[f"feeds/{pid}.xml"] = feed(f"feeds/{pid}.xml", f"Publications about {name}", [p for p in pubs if p.date],
+                                         f"partnerships/{pid}/")
+    return feeds

@@ -1,0 +1,112 @@
+"""Personal details that must not be published, and the list of those that may.
+
+`find_disclosures` finds e-mail addresses, UK phone numbers, full UK postcodes,
+dates of birth, National Insurance numbers and CHI numbers in a piece of text.
+`site-data/allowed-disclosures.yaml` (optional) lists the few that are fine to
+publish, such as an inspectorate's own address and enquiry line.
+
+This module deliberately has no `from __future__ import annotations`: the
+loader reads the field types below as real types (see convert.fields_of).
+"""
+
+import re
+from dataclasses import dataclass
+
+from .models import Record
+
+
+@dataclass(kw_only=True)
+class AllowedDisclosure(Record):
+    text: str
+    """The detail exactly as it may appear, e.g. '0345 600 9527' or 'enquiries@careinspectorate.com'."""
+    reason: str
+    """Why it is fine to publish, e.g. "the Care Inspectorate's public enquiry line"."""
+
+
+@dataclass(kw_only=True)
+class AllowedDisclosures(Record):
+    """Contact details that may be published. File: site-data/allowed-disclosures.yaml (optional)"""
+
+    allowed: list[AllowedDisclosure]
+    """Each e-mail address, phone number, postcode or other detail that the disclosure check should accept."""
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """One personal-looking detail found in text: its kind, where it starts and ends, and the text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = (
+    rf"(?:(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}\.?(?:,?\s+\d{{2,4}})?"
+    rf"|{_MONTH}\.?\s+{_DAY}(?:,?\s+\d{{4}})?"
+    r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    r"|\d{4}-\d{2}-\d{2})"
+)
+
+#: kind -> (pattern, how a reader is told what was found)
+_PATTERNS: dict[str, re.Pattern[str]] = {
+    "e-mail address": re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"),
+    # before phone numbers: ten digits that start with a date are more likely a CHI number
+    "CHI number": re.compile(r"(?<![\w.,/-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2} ?\d{4}(?![\w.,/-])"),
+    "phone number": re.compile(
+        r"(?<![\w+])(?:"
+        r"\+44[\s-]?(?:\(0\)[\s-]?)?\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}"
+        r"|\(0\d{2,4}\)[\s-]?\d{3,4}[\s-]?\d{3,4}"
+        r"|0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}"
+        r")(?![\w])"
+    ),
+    "postcode": re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b"),
+    "date of birth": re.compile(rf"(?i)\b(?:born\s+on|date\s+of\s+birth|d\.?o\.?b\b\.?)\s*(?:[:\-–]|is|was)?\s*{_DATE}\b"),
+    "National Insurance number": re.compile(
+        r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+    ),
+}
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]\"']+")
+
+
+def _phone_digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text.replace("(0)", ""))
+    return "0" + digits[2:] if digits.startswith("44") else digits
+
+
+def normalise(kind: str, text: str) -> str:
+    """The form two spellings of the same detail share ('0131 123 4567' and '+44 131 123 4567')."""
+    if kind == "phone number":
+        return _phone_digits(text)
+    if kind in ("postcode", "National Insurance number", "CHI number"):
+        return re.sub(r"\s", "", text).upper()
+    return " ".join(text.split()).lower()
+
+
+def find_disclosures(text: str) -> list[Disclosure]:
+    """Every personal-looking detail in `text`, in order; overlapping finds are reported once."""
+    urls = [(mt.start(), mt.end()) for mt in _URL.finditer(text)]
+    found: list[Disclosure] = []
+    for kind, pattern in _PATTERNS.items():
+        for mt in pattern.finditer(text):
+            if kind != "e-mail address" and any(a <= mt.start() < b for a, b in urls):
+                continue  # digits and capitals in a web address are not a phone number or postcode
+            if kind == "phone number":
+                digits = _phone_digits(mt.group(0))
+                if len(digits) not in (10, 11) or digits[1] not in "1235789":
+                    continue
+            found.append(Disclosure(kind, mt.start(), mt.end(), mt.group(0)))
+    found.sort(key=lambda d: (d.start, -d.end))
+    out: list[Disclosure] = []
+    for item in found:
+        if out and item.start < out[-1].end:
+            continue
+        out.append(item)
+    return out
+
+
+def is_allowed(item: Disclosure, allowed: list[AllowedDisclosure]) -> bool:
+    value = normalise(item.kind, item.text)
+    return any(normalise(item.kind, entry.text) == value for entry in allowed)

@@ -1,0 +1,290 @@
+"""Checks on the words editors write: narrative Markdown in content/ and text fields in site-data/.
+
+Run by `check_site` (so by `python -m generator check` and by every MkDocs build),
+after the data is loaded. Each problem names the file, line and column.
+
+- Proportion words ('few', 'most', ...) against a figure stated beside them, using
+  the bands of the publication's programme (`proportion_words`). PROXIMITY below
+  says exactly when a word and a figure count as "beside" each other.
+- Placeholders (`{{ count: ... }}`, see placeholders.py): unknown names and
+  arguments are errors; other `{{ ... }}` text is a warning (it is shown as written).
+- Disclosures: e-mail addresses, UK phone numbers, full postcodes, dates of
+  birth, National Insurance and CHI numbers, unless listed in
+  site-data/allowed-disclosures.yaml.
+- Unfinished text: the word TODO left by `python -m generator new` in anything
+  that is published (drafts may keep it).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+
+from . import models as m
+from . import placeholders as ph
+from .dates import PartialDate
+from .disclosures import AllowedDisclosure, find_disclosures, is_allowed
+from .errors import Position, Problems, relative
+from .load import SiteData
+
+PROXIMITY = """\
+A proportion word and a figure are checked against each other only when they are in the same
+sentence and one of them is in brackets right after the other:
+  - the word, then up to six words with no figure or punctuation between, then a bracket holding
+    a figure: "most (60%)", "most children (60%)", "most of the children we met (45 of 60)";
+  - a figure, then up to six such words, then the word alone in brackets: "60% of children (most)".
+A figure is a percentage ("60%", "60 per cent", "60 percent") or a count of a total ("45 of 60",
+"45 out of 60", "45 of the 60"), which is rounded to the nearest whole per cent. A word with no
+figure beside it is never flagged, nor is a figure with no word ("90%" alone). 'the most' and
+'at most' are not proportion words. Code, link addresses and placeholders that are not valid are
+ignored; valid placeholders are checked as the number they stand for."""
+
+_TODO = re.compile(r"\bTODO\b")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_GAP = r"(?P<gap>(?:\s+[^\s(){}\[\],.;:!?%\d]+){0,6}?)"
+_PCT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)", re.I)
+_FRAC = re.compile(r"(?<![\d.,])(\d+)\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(\d+)(?![\d.,])", re.I)
+_FIGURE = r"(?P<fig>(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent\b|percent\b)|(?<![\d.,])\d+\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?\d+(?![\d.,]))"
+#: words before a band word that make it something else ('the most vulnerable', 'at most')
+_NOT_PROPORTION_BEFORE = {"most": ("the", "at"), "few": ("a",)}
+
+
+class LineIndex:
+    """Offset in a text -> Position (line and column from 1)."""
+
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.starts = [0] + [mt.end() for mt in re.finditer(r"\n", text)]
+
+    def at(self, offset: int) -> Position:
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return Position(self.path, line + 1, offset - self.starts[line] + 1)
+
+
+def check_text(data: SiteData, content_dir: str = "content") -> Problems:
+    """Every narrative check, over every narrative, hand-written page and YAML text field."""
+    problems = Problems()
+    allowed = data.allowed_disclosures
+    for pub_id, narrative in data.narratives.items():
+        pub = data.publications.get(pub_id)
+        index = LineIndex(narrative.path, narrative.text)
+        check_placeholders(narrative.text, index, data, problems)
+        words = proportion_words_for(data, pub) if pub else None
+        if words is not None:
+            check_proportions(narrative.text, index, data, words, problems)
+        check_disclosures(narrative.text, index, allowed, problems)
+        if pub is not None and pub.status != "draft":
+            for mt in _TODO.finditer(narrative.text):
+                problems.add(index.at(mt.start()), _todo_message("this paragraph", True), "warning")
+    narrative_paths = {n.path for n in data.narratives.values()}
+    content = data.root / content_dir
+    if content.is_dir():
+        for path in sorted(content.rglob("*.md")):
+            rel = relative(path, data.root)
+            if rel in narrative_paths or rel.startswith(f"{content_dir}/narrative/"):
+                continue
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            check_disclosures(text, LineIndex(rel, text), allowed, problems)
+    check_yaml_text(data, problems)
+    return problems
+
+
+# --- placeholders -------------------------------------------------------------------------
+
+
+def check_placeholders(text: str, index: LineIndex, data: SiteData, problems: Problems) -> None:
+    heading_lines = {index.at(mt.start()).line for mt in re.finditer(r"(?m)^## ", text)}
+    for found in ph.find_placeholders(text):
+        at = index.at(found.start)
+        if found.kind is None:
+            problems.add(at, f"'{found.raw}' is not a placeholder, so it will be shown exactly as written. Placeholders look like "
+                             "'{{ count: NAME key=value }}' (see the editors' guide); to show braces on purpose write \\{{ "
+                             "or put them in `backticks`", "warning")
+            continue
+        for offset, message in ph.check(found, data):
+            problems.add(index.at(found.start + offset), f"placeholder '{found.raw}': {message}")
+        if at.line in heading_lines:
+            problems.add(at, "placeholders cannot be used in '## ' headings (they name the page's sections): move it into the text")
+    for start in ph.unclosed_braces(text):
+        problems.add(index.at(start), "'{{' is not closed by '}}' on the same line, so it will be shown as written", "warning")
+
+
+# --- proportion words ---------------------------------------------------------------------
+
+
+def proportion_words_for(data: SiteData, pub: m.Publication) -> m.ProportionWords | None:
+    """The proportion words of the publication's programme (a response uses its inspection's)."""
+    programme_id = getattr(pub, "programme", None)
+    if isinstance(pub, m.Response):
+        inspection = data.inspections.get(pub.inspection)
+        programme_id = inspection.programme if inspection else None
+    programme = data.programmes.get(programme_id or "")
+    return data.proportion_words.get(programme.proportion_words or "") if programme else None
+
+
+@dataclass(frozen=True)
+class ProportionClaim:
+    word: str
+    band: m.ProportionBand
+    percent: float
+    figure: str
+    start: int
+    """Offset of the word in the text it was found in."""
+
+
+def _band_alternatives(words: m.ProportionWords) -> str:
+    """The band words as one regex alternation, longest first ('almost all' before 'all')."""
+    alternatives = sorted((b.word for b in words.bands), key=len, reverse=True)
+    return "|".join(r"\s+".join(re.escape(w) for w in word.split()) for word in alternatives)
+
+
+def _percents(text: str) -> list[tuple[float, str]]:
+    out = [(float(mt.group(1)), mt.group(0)) for mt in _PCT.finditer(text)]
+    for mt in _FRAC.finditer(text):
+        part, whole = int(mt.group(1)), int(mt.group(2))
+        if 0 < whole and part <= whole:
+            out.append((float(math.floor(part * 100 / whole + 0.5)), mt.group(0)))
+    return out
+
+
+def _mask(text: str) -> str:
+    """Blank out (keeping offsets) what is not prose: code, link addresses, footnote marks, unexpanded braces."""
+    chars = list(text)
+
+    def blank(a: int, b: int) -> None:
+        for i in range(a, b):
+            if chars[i] != "\n":
+                chars[i] = " "
+
+    for a, b in ph.code_spans(text):
+        blank(a, b)
+    for mt in re.finditer(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|\[\^[^\]]+\]|<[^>\n]+>|\{\{[^\n]*?\}\}", text):
+        blank(mt.start(), mt.end())
+    for mt in re.finditer(r"(?<!\])\[([^\]\n]*)\]", text):  # link text brackets: keep the words, drop '[' and ']'
+        chars[mt.start()] = chars[mt.end() - 1] = " "
+    return "".join(chars)
+
+
+def find_proportion_claims(text: str, words: m.ProportionWords) -> list[ProportionClaim]:
+    """Every proportion word paired with a figure under the PROXIMITY rule, with offsets into `text`."""
+    bands = {" ".join(b.word.lower().split()): b for b in words.bands}
+    alternation = _band_alternatives(words)
+    word_re = re.compile(r"(?<![\w-])(?P<word>" + alternation + r")(?![\w-])", re.I)
+    masked = _mask(text)
+    claims: list[ProportionClaim] = []
+
+    def usable(mt: re.Match[str]) -> bool:
+        word = " ".join(mt.group("word").lower().split())
+        before = re.findall(r"[a-z]+", masked[max(0, mt.start() - 20):mt.start()].lower())
+        return not (before and before[-1] in _NOT_PROPORTION_BEFORE.get(word, ()))
+
+    def clean_gap(gap: str, between: str) -> bool:
+        """No other proportion word in the words between, and no paragraph break anywhere between."""
+        return word_re.search(gap) is None and _BLANK_LINE.search(between) is None
+
+    after_word = re.compile(r"[*_]*" + _GAP + r"\s*\((?P<inner>[^()]{0,200})\)")
+    for mt in word_re.finditer(masked):
+        if not usable(mt):
+            continue
+        follow = after_word.match(masked, mt.end())
+        if follow is None or not clean_gap(follow.group("gap"), masked[mt.end():follow.end()]):
+            continue
+        band = bands[" ".join(mt.group("word").lower().split())]
+        for percent, figure in _percents(follow.group("inner")):
+            claims.append(ProportionClaim(mt.group("word"), band, percent, figure, mt.start()))
+    figure_first = re.compile(_FIGURE + r"[*_]*" + _GAP + r"\s*\(\s*[*_]*(?P<word>" + alternation + r")[*_]*\s*\)", re.I)
+    for mt in figure_first.finditer(masked):
+        if not clean_gap(mt.group("gap"), mt.group(0)):
+            continue
+        band = bands[" ".join(mt.group("word").lower().split())]
+        for percent, figure in _percents(mt.group("fig")):
+            claims.append(ProportionClaim(mt.group("word"), band, percent, figure, mt.start("word")))
+    return claims
+
+
+def fits(band: m.ProportionBand, percent: float) -> bool:
+    top = band.max_percent if band.max_percent is not None else 100
+    return band.min_percent <= percent <= top
+
+
+def check_proportions(text: str, index: LineIndex, data: SiteData, words: m.ProportionWords, problems: Problems) -> None:
+    expanded, anchors = ph.expand_with_map(text, data)
+    for claim in find_proportion_claims(expanded, words):
+        if fits(claim.band, claim.percent):
+            continue
+        right = next((b.word for b in words.bands if fits(b, claim.percent)), None)
+        shown = f"{claim.percent:g}%"
+        suggestion = f"; {shown} is '{right}'" if right else f"; no word covers {shown}"
+        problems.add(
+            index.at(ph.original_offset(anchors, claim.start)),
+            f"'{claim.word}' does not fit the figure beside it ({claim.figure}): {claim.band.as_published}{suggestion} "
+            f"(proportion words '{words.id}')",
+        )
+
+
+# --- disclosures ----------------------------------------------------------------------------
+
+
+def check_disclosures(text: str, index: LineIndex, allowed: list[AllowedDisclosure], problems: Problems) -> None:
+    for item in find_disclosures(text):
+        if not is_allowed(item, allowed):
+            problems.add(index.at(item.start), _disclosure_message(item.kind, item.text))
+
+
+def _disclosure_message(kind: str, text: str) -> str:
+    return (f"{kind} '{' '.join(text.split())}' must not be published: remove it, or, if it is an organisation's public "
+            "contact detail, list it in site-data/allowed-disclosures.yaml with the reason")
+
+
+# --- text fields in site-data/ ----------------------------------------------------------------
+
+
+def _strings(record: m.Record) -> Iterator[tuple[m.Record, str, int | None, str]]:
+    """(record, field, list index or None, text) for every text value in a record and the records inside it."""
+    for f in fields(record):
+        if f.name in ("at", "field_at"):
+            continue
+        value = getattr(record, f.name)
+        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        for i, item in items:
+            if isinstance(item, str):
+                yield record, f.name, i, item
+            elif isinstance(item, m.Record) and not isinstance(item, PartialDate):
+                yield from _strings(item)
+
+
+def _records(data: SiteData) -> Iterator[tuple[m.Record, bool]]:
+    """Every record that holds editor text, and whether it is published (drafts are not)."""
+    for pub in data.publications.values():
+        yield pub, pub.status != "draft"
+    for name in ("scales", "proportion_words", "frameworks", "programmes", "partnerships", "glossary", "themes",
+                 "organisations", "documents"):
+        for record in getattr(data, name).values():
+            yield record, True
+
+
+def check_yaml_text(data: SiteData, problems: Problems) -> None:
+    for top, published in _records(data):
+        for record, name, i, text in _strings(top):
+            where = f"'{name}'" + (f" (item {i + 1})" if i is not None else "")
+            at = record.pos(name)
+            for item in find_disclosures(text):
+                if not is_allowed(item, data.allowed_disclosures):
+                    problems.add(at, f"{where}: " + _disclosure_message(item.kind, item.text))
+            if published and _TODO.search(text):
+                problems.add(at, f"{where}: " + _todo_message("this field", isinstance(top, m.Publication)), "warning")
+            if any(found.kind == "count" for found in ph.find_placeholders(text)):
+                problems.add(at, f"{where}: placeholders work only in narrative Markdown (content/); here it would be shown "
+                                 "as written: write the number, or move the sentence into the narrative", "warning")
+
+
+def _todo_message(what: str, publication: bool) -> str:
+    when = ("before publishing (drafts, status: draft, may keep it)" if publication
+            else "before you build the site (this kind of record has no draft status: it is published as soon as it exists)")
+    return f"'TODO' is still in {what}: replace it with the real text, or delete it, {when}"

@@ -1,0 +1,166 @@
+"""Open data: the same records the pages are built from, as JSON and CSV, with a JSON Schema.
+
+Output is deterministic (sorted keys, stable row order) so builds stay reproducible.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from typing import Any
+
+from . import models as m
+from .dates import PartialDate
+from .derive import KIND_FOLDER, Derived
+
+EVALUATION_COLUMNS = [
+    "partnership", "partnership_name", "programme", "programme_title", "framework", "indicator", "indicator_title",
+    "grade_value", "grade_word", "not_published", "inspection", "inspection_title", "published", "fieldwork_start",
+    "fieldwork_end", "stated_in", "report_url", "original_url",
+]
+
+
+def page_url(pub: m.Publication) -> str:
+    """Site-relative URL of a publication's page (directory URLs)."""
+    return f"{KIND_FOLDER[type(pub)]}/{pub.id}/"
+
+
+def data_path(pub: m.Publication, suffix: str) -> str:
+    return f"data/{KIND_FOLDER[type(pub)]}/{pub.id}.{suffix}"
+
+
+def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = None) -> list[dict[str, Any]]:
+    data = derived.data
+    chosen = inspections if inspections is not None else [p for p in derived.publications if isinstance(p, m.Inspection)]
+    rows = []
+    for insp in sorted(chosen, key=lambda i: (i.partnership, i.programme, i.id)):
+        programme = data.programmes.get(insp.programme)
+        partnership = data.partnerships.get(insp.partnership)
+        for ev in insp.evaluations:
+            indicator = derived.indicator(programme, ev.indicator)
+            level = derived.level(programme, ev.grade)
+            rows.append({
+                "partnership": insp.partnership,
+                "partnership_name": partnership.name if partnership else "",
+                "programme": insp.programme,
+                "programme_title": programme.title if programme else "",
+                "framework": (programme.framework or "") if programme else "",
+                "indicator": ev.indicator,
+                "indicator_title": indicator.title if indicator else "",
+                "grade_value": ev.grade,
+                "grade_word": level.label if level else None,
+                "not_published": ev.not_published,
+                "inspection": insp.id,
+                "inspection_title": insp.title,
+                "published": insp.published.iso() if insp.published else None,
+                "fieldwork_start": insp.fieldwork_start.iso() if insp.fieldwork_start else None,
+                "fieldwork_end": insp.fieldwork_end.iso() if insp.fieldwork_end else None,
+                "stated_in": ev.source or insp.id,
+                "report_url": page_url(insp),
+                "original_url": insp.url,
+            })
+    return rows
+
+
+def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
+    return out.getvalue()
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=_default) + "\n"
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, PartialDate):
+        return value.iso()
+    raise TypeError(f"cannot serialise {type(value).__name__}")
+
+
+def record_dict(record: Any) -> Any:
+    """A record as plain data, without the loader's positions."""
+    if isinstance(record, m.Record):
+        return {
+            f.name: record_dict(getattr(record, f.name))
+            for f in dataclasses.fields(record)
+            if f.name not in ("at", "field_at")
+        }
+    if isinstance(record, list):
+        return [record_dict(item) for item in record]
+    if isinstance(record, dict):
+        return {str(k): record_dict(v) for k, v in record.items()}
+    if isinstance(record, PartialDate):
+        return record.iso()
+    return record
+
+
+def publication_data(derived: Derived, pub: m.Publication) -> dict[str, Any]:
+    body = record_dict(pub)
+    body["kind"] = KIND_FOLDER[type(pub)][:-1]
+    body["page_url"] = page_url(pub)
+    if isinstance(pub, m.Inspection):
+        body["evaluation_rows"] = evaluation_rows(derived, [pub])
+    return body
+
+
+EVALUATIONS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "evaluations.schema.json",
+    "title": "Evaluations from joint inspections of services for children and young people",
+    "description": "One row per quality indicator evaluated in a published inspection. "
+    "A grade is a value on the programme's evaluation scale; where no grade is published, grade_value is null "
+    "and not_published says why.",
+    "type": "object",
+    "required": ["evaluations"],
+    "properties": {
+        "evaluations": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": EVALUATION_COLUMNS,
+                "properties": {
+                    "partnership": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "description": "Partnership id"},
+                    "partnership_name": {"type": "string"},
+                    "programme": {"type": "string", "description": "Programme id"},
+                    "programme_title": {"type": "string"},
+                    "framework": {"type": "string", "description": "Quality framework id"},
+                    "indicator": {"type": "string", "description": "Quality indicator code, e.g. '2.1' (a string: '2.10' is not '2.1')"},
+                    "indicator_title": {"type": "string"},
+                    "grade_value": {"type": ["integer", "null"], "minimum": 1, "maximum": 6},
+                    "grade_word": {"type": ["string", "null"]},
+                    "not_published": {"type": ["string", "null"], "description": "Why no grade is published"},
+                    "inspection": {"type": "string", "description": "Inspection id"},
+                    "inspection_title": {"type": "string"},
+                    "published": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                    "fieldwork_start": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                    "fieldwork_end": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                    "stated_in": {"type": "string", "description": "Id of the publication that states the grade"},
+                    "report_url": {"type": "string", "description": "The report's page, relative to the site root"},
+                    "original_url": {"type": ["string", "null"], "description": "The original publication, where known"},
+                },
+            },
+        }
+    },
+}
+
+
+def site_files(derived: Derived) -> dict[str, str]:
+    """Every open-data file: site path -> content."""
+    rows = evaluation_rows(derived)
+    files = {
+        "data/evaluations.csv": to_csv(rows, EVALUATION_COLUMNS),
+        "data/evaluations.json": to_json({"evaluations": rows}),
+        "data/evaluations.schema.json": to_json(EVALUATIONS_SCHEMA),
+    }
+    for pub in derived.publications:
+        files[data_path(pub, "json")] = to_json(publication_data(derived, pub))
+        if isinstance(pub, m.Inspection):
+            files[data_path(pub, "csv")] = to_csv(evaluation_rows(derived, [pub]), EVALUATION_COLUMNS)
+    return files

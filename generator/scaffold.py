@@ -1,0 +1,453 @@
+"""`python -m generator new KIND ...`: start a new record from a skeleton that the check accepts.
+
+The skeletons are plain text files in generator/scaffolds/, filled in with
+`string.Template` (`$name`). Each explains its fields in `# ` comments taken from
+the field docstrings in models.py, marks what the editor must write with TODO,
+and, for publications, starts as `status: draft`. Nothing is ever overwritten:
+if a file is already there, nothing is written at all. Ids follow the loader's
+rule (load.SAFE_ID), and everything a skeleton names (partnership, programme,
+framework, ...) must already exist, so `python -m generator check` accepts the
+result straight away.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import difflib
+import json
+import re
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from . import models as m
+from .convert import convert_record, is_bad
+from .dates import PartialDate
+from .errors import Problems, format_problems
+from .load import SAFE_ID, SiteData, load_site_data
+from .validate import slugify
+from .yamlnodes import parse_yaml
+
+SCAFFOLDS = Path(__file__).parent / "scaffolds"
+DATA = "site-data"
+CONTENT = "content"
+
+
+class ScaffoldError(Exception):
+    """A problem with what the editor asked for; printed as one clean message, never a traceback."""
+
+
+@dataclass
+class Output:
+    path: str
+    """Relative to the project folder."""
+    text: str
+    record_class: type | None = None
+    """The class the YAML must load as (None for Markdown)."""
+    record_id: str | None = None
+    append: bool = False
+    """Add to the end of an existing file instead of creating one (themes.yaml only)."""
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def template(file: str, /, **values: Any) -> str:
+    return Template((SCAFFOLDS / file).read_text(encoding="utf-8")).substitute(values)
+
+
+_PLAIN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 .,'&()/-]*$")
+
+
+def yaml_text(value: str) -> str:
+    """A YAML scalar holding `value` exactly: plain where that is safe, double-quoted otherwise."""
+    value = " ".join(value.split())
+    if _PLAIN.match(value) and not value.endswith(" ") and value.lower() not in {"true", "false", "null", "yes", "no", "on", "off", "~"}:
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def yaml_list(values: Iterable[str]) -> str:
+    return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in values) + "]"
+
+
+def one_line(value: str) -> str:
+    """Text for a `# ` comment or a Markdown heading: one line."""
+    return " ".join(value.split())
+
+
+def check_id(value: str, what: str) -> str:
+    if not SAFE_ID.match(value):
+        raise ScaffoldError(f"{what} '{value}' is not a safe id: use lower-case letters, digits and single hyphens (e.g. fife-2025)")
+    return value
+
+
+def need(pool: dict[str, Any], value: str, what: str, option: str, hint: str = "") -> Any:
+    """The record `value` names in `pool`, or a clean error saying what exists."""
+    if value in pool:
+        return pool[value]
+    close = difflib.get_close_matches(value, list(pool), n=3)
+    known = f"Did you mean: {', '.join(close)}?" if close else (
+        f"Known: {', '.join(sorted(pool)[:15])}{' …' if len(pool) > 15 else ''}." if pool else "None exist yet.")
+    raise ScaffoldError(f"{option} {value}: there is no {what} '{value}'. {known}{hint}")
+
+
+def parse_date(value: str, option: str) -> PartialDate:
+    try:
+        return PartialDate.parse(value)
+    except ValueError as exc:
+        raise ScaffoldError(f"{option}: {exc}") from None
+
+
+def codes(value: str | None) -> list[str]:
+    return [c.strip() for c in (value or "").split(",") if c.strip()]
+
+
+def levels_text(data: SiteData, programme: m.Programme) -> str:
+    scale = data.scales.get(programme.scale or "")
+    if scale is None:
+        return "this programme has no scale"
+    return ", ".join(f"{lv.value} {lv.label}" for lv in sorted(scale.levels, key=lambda lv: -lv.value))
+
+
+def question_sections(programme: m.Programme) -> str:
+    return "".join(template("question-section.md", label=q.label, text=one_line(q.text)) for q in programme.questions)
+
+
+def free_publication_id(data: SiteData, pub_id: str) -> str:
+    check_id(pub_id, "id")
+    if pub_id in data.publications or pub_id in data.documents:
+        raise ScaffoldError(f"id '{pub_id}' is already used by another publication: choose another with --id")
+    return pub_id
+
+
+def today() -> dt.date:
+    return dt.date.today()
+
+
+# --- the kinds ---------------------------------------------------------------------------------
+
+
+def new_partnership(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    name = one_line(args.name)
+    pid = slugify(name)
+    if not pid:
+        raise ScaffoldError(f"--name '{args.name}': a partnership's name needs letters")
+    check_id(pid, "the id made from the name,")
+    if pid in data.partnerships:
+        raise ScaffoldError(f"partnership '{pid}' already exists: {DATA}/partnerships/{pid}.yaml")
+    council = yaml_text(args.council) if args.council else "TODO the council, e.g. Perth & Kinross Council"
+    text = template("partnership.yaml", id=pid, name=yaml_text(name), council=council)
+    return [Output(f"{DATA}/partnerships/{pid}.yaml", text, m.Partnership, pid)]
+
+
+def _optional_line(field: str, value: str | None, example: str) -> str:
+    return f"{field}: {value}" if value else f"#{field}: {example}"
+
+
+def new_programme(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    pid = check_id(args.id, "--id")
+    if pid in data.programmes:
+        raise ScaffoldError(f"programme '{pid}' already exists: {DATA}/programmes/{pid}.yaml")
+    start = parse_date(args.start, "--start")
+    need(data.organisations, args.lead, "organisation", "--lead", " Organisations are listed in site-data/organisations.yaml.")
+    partners = codes(args.partners)
+    for org in partners:
+        need(data.organisations, org, "organisation", "--partners")
+    framework = need(data.frameworks, args.framework, "framework", "--framework") if args.framework else None
+    if args.scale:
+        need(data.scales, args.scale, "evaluation scale", "--scale")
+    if args.proportion_words:
+        need(data.proportion_words, args.proportion_words, "set of proportion words", "--proportion-words")
+    evaluates = codes(args.evaluates)
+    if evaluates and framework is None:
+        raise ScaffoldError("--evaluates needs --framework: the indicators are the framework's")
+    if evaluates and not args.scale:
+        raise ScaffoldError("--evaluates needs --scale: a programme that grades indicators grades them on a scale")
+    for code in evaluates:
+        if framework.indicator(code) is None:
+            raise ScaffoldError(f"--evaluates {code}: framework '{framework.id}' has no indicator '{code}'; "
+                                f"it has: {', '.join(i.code for i in framework.indicators)}")
+    first = sorted(data.frameworks)[0] if data.frameworks else "TODO"
+    text = template(
+        "programme.yaml", id=pid, start=start.iso(), lead=args.lead,
+        partners_line=_optional_line("partners", yaml_list(partners) if partners else None, "[education-scotland]"),
+        framework_line=_optional_line("framework", args.framework, first),
+        scale_line=_optional_line("scale", args.scale, sorted(data.scales)[0] if data.scales else "six-point"),
+        proportion_words_line=_optional_line("proportion_words", args.proportion_words,
+                                             sorted(data.proportion_words)[0] if data.proportion_words else "standard-terms"),
+        evaluates_line=_optional_line("evaluates", yaml_list(evaluates) if evaluates else None, '["2.1"]'),
+    )
+    return [Output(f"{DATA}/programmes/{pid}.yaml", text, m.Programme, pid)]
+
+
+def new_inspection(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    hint = " Add it first with: .venv/bin/python -m generator new partnership --name \"Area name\""
+    partnership: m.Partnership = need(data.partnerships, args.partnership, "partnership", "--partnership", hint)
+    programme: m.Programme = need(data.programmes, args.programme, "programme", "--programme")
+    pid = free_publication_id(data, args.id or f"{partnership.id}-{today().year}")
+    framework = data.frameworks.get(programme.framework or "")
+    blocks = []
+    for code in programme.evaluates:
+        indicator = framework.indicator(code) if framework else None
+        blocks.append(template("inspection-evaluation.yaml", code=code, indicator_title=one_line(indicator.title) if indicator else code,
+                               levels=levels_text(data, programme)))
+    evaluations = "evaluations:\n" + "".join(blocks) if blocks else "# This programme grades no indicators, so there are none to fill in."
+    narrative = f"narrative/inspections/{pid}.md"
+    text = template(
+        "inspection.yaml", id=pid, partnership=partnership.id, partnership_name=one_line(partnership.name),
+        programme=programme.id, programme_title=one_line(programme.short_title), publisher=programme.lead,
+        narrative=narrative, evaluations=evaluations.rstrip("\n"), today=today().isoformat(),
+    )
+    prose = template("inspection.md", question_sections=question_sections(programme))
+    return [Output(f"{DATA}/inspections/{pid}.yaml", text, m.Inspection, pid), Output(f"{CONTENT}/{narrative}", prose)]
+
+
+def new_review(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    programme: m.Programme = need(data.programmes, args.programme, "programme", "--programme")
+    pid = free_publication_id(data, args.id or f"review-{programme.id}")
+    narrative = f"narrative/reviews/{pid}.md"
+    text = template(
+        "review.yaml", id=pid, programme=programme.id, programme_title=one_line(programme.short_title),
+        publisher=programme.lead, narrative=narrative, evaluates=yaml_list(programme.evaluates), today=today().isoformat(),
+    )
+    prose = template("review.md", question_sections=question_sections(programme))
+    return [Output(f"{DATA}/reviews/{pid}.yaml", text, m.Review, pid), Output(f"{CONTENT}/{narrative}", prose)]
+
+
+def new_response(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    inspection: m.Inspection = need(data.inspections, args.inspection, "inspection", "--inspection")
+    partnership = data.partnerships.get(inspection.partnership)
+    pid = free_publication_id(data, args.id or f"{inspection.partnership}-response-{today().year}")
+    narrative = f"narrative/responses/{pid}.md"
+    text = template(
+        "response.yaml", id=pid, partnership=inspection.partnership,
+        partnership_name=one_line(partnership.name) if partnership else inspection.partnership,
+        inspection=inspection.id, narrative=narrative, today=today().isoformat(),
+    )
+    return [Output(f"{DATA}/responses/{pid}.yaml", text, m.Response, pid), Output(f"{CONTENT}/{narrative}", template("response.md"))]
+
+
+def new_letter(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    partnership: m.Partnership = need(data.partnerships, args.partnership, "partnership", "--partnership")
+    programme: m.Programme | None = need(data.programmes, args.programme, "programme", "--programme") if args.programme else None
+    start, end = parse_date(args.work_start, "--work-start"), parse_date(args.work_end, "--work-end")
+    if end.latest < start.earliest:
+        raise ScaffoldError(f"--work-end {end.iso()} is before --work-start {start.iso()}")
+    pid = free_publication_id(data, args.id or f"{partnership.id}-self-evaluation-{today().year}")
+    narrative = f"narrative/letters/{pid}.md"
+    lead = programme.lead if programme else ("care-inspectorate" if "care-inspectorate" in data.organisations else None)
+    text = template(
+        "letter.yaml", id=pid, partnership=partnership.id, partnership_name=one_line(partnership.name),
+        programme_line=_optional_line("programme", programme.id if programme else None, "supported-self-evaluation-2021"),
+        publisher=lead or "TODO", work_start=start.iso(), work_end=end.iso(), narrative=narrative, today=today().isoformat(),
+    )
+    if lead is None:
+        text = text.replace("publisher: TODO\n", "#publisher: care-inspectorate\n")
+    return [Output(f"{DATA}/letters/{pid}.yaml", text, m.Letter, pid), Output(f"{CONTENT}/{narrative}", template("letter.md"))]
+
+
+def new_glossary_term(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    term = one_line(args.term)
+    tid = check_id(args.id or slugify(term), "--id" if args.id else "the id made from the term,")
+    if tid in data.glossary:
+        raise ScaffoldError(f"the glossary already has '{tid}' ({data.glossary[tid].at.path}): "
+                            "to add another publication's definition, add it to that entry's 'definitions'")
+    if args.source not in data.publications and args.source not in data.documents:
+        need({**data.publications, **data.documents}, args.source, "publication", "--source")
+    text = template("glossary-term.yaml", id=tid, term=yaml_text(term), source=args.source)
+    return [Output(f"{DATA}/glossary/{tid}.yaml", text, m.Glossary)]
+
+
+def new_theme(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    title = one_line(args.title)
+    tid = check_id(args.id or slugify(title), "--id" if args.id else "the id made from the title,")
+    if tid in data.themes:
+        raise ScaffoldError(f"theme '{tid}' already exists in {DATA}/themes.yaml")
+    description = yaml_text(args.description) if args.description else "TODO one or two sentences saying what the theme covers"
+    fragment = template("theme.yaml", id=tid, title=title, title_yaml=yaml_text(title), description=description)
+    return [Output(f"{DATA}/themes.yaml", fragment, m.Themes, append=True)]
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    help: str
+    description: str
+    build: Callable[[argparse.Namespace, SiteData], list[Output]]
+    options: tuple[tuple[tuple[str, ...], dict[str, Any]], ...]
+
+
+def _opt(*flags: str, **kwargs: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
+    return flags, kwargs
+
+
+_ID = _opt("--id", help="the new record's id (lower-case letters, digits, single hyphens); its files are named after it")
+
+KINDS: dict[str, Kind] = {
+    "partnership": Kind(
+        "a community planning partnership (one per council area)",
+        "Writes site-data/partnerships/ID.yaml, where ID comes from the name ('Perth and Kinross' -> perth-and-kinross). "
+        "Partnerships have no draft status: the page is published as soon as the file exists.",
+        new_partnership,
+        (_opt("--name", required=True, help="the area's name as readers know it, e.g. 'Perth and Kinross'"),
+         _opt("--council", help="the council, e.g. 'Perth & Kinross Council' (left as TODO if not given)")),
+    ),
+    "programme": Kind(
+        "an inspection or improvement programme, with its framework and scale",
+        "Writes site-data/programmes/ID.yaml. The framework, scale and proportion words must already exist in "
+        "site-data/frameworks/, scales/ and proportion-words/ (copy an existing file to add a new one). "
+        "Programmes have no draft status: replace every TODO before you build.",
+        new_programme,
+        (_opt("--id", required=True, help="the programme's id, e.g. at-risk-of-harm-2025"),
+         _opt("--start", required=True, help="when it started: YYYY-MM-DD, YYYY-MM or YYYY"),
+         _opt("--lead", default="care-inspectorate", help="organisation id of the lead body (default: care-inspectorate)"),
+         _opt("--partners", help="organisation ids of the scrutiny partners, separated by commas"),
+         _opt("--framework", help="the quality framework's id (a file in site-data/frameworks/)"),
+         _opt("--scale", help="the evaluation scale's id, e.g. six-point; leave out if the programme gives no grades"),
+         _opt("--proportion-words", help="the proportion words' id, e.g. standard-terms"),
+         _opt("--evaluates", help="codes of the indicators it grades, separated by commas, e.g. 2.1,2.2")),
+    ),
+    "inspection": Kind(
+        "a joint inspection report of one partnership (a draft, with its narrative)",
+        "Writes site-data/inspections/ID.yaml (status: draft) with one evaluation to fill in for each indicator the "
+        "programme grades, and content/narrative/inspections/ID.md with a section for each of the programme's "
+        "questions or statements. ID defaults to PARTNERSHIP-YEAR.",
+        new_inspection,
+        (_opt("--partnership", required=True, help="the partnership's id, e.g. fife"),
+         _opt("--programme", required=True, help="the programme's id, e.g. at-risk-of-harm-2021"), _ID),
+    ),
+    "review": Kind(
+        "a review of one programme's findings (a draft, with its narrative)",
+        "Writes site-data/reviews/ID.yaml (status: draft) and content/narrative/reviews/ID.md with the programme's "
+        "questions as sections. ID defaults to review-PROGRAMME. Its table of grades is built from the inspections.",
+        new_review,
+        (_opt("--programme", required=True, help="the programme it reviews"), _ID),
+    ),
+    "response": Kind(
+        "a partnership's response to an inspection, with an action plan (a draft, with its narrative)",
+        "Writes site-data/responses/ID.yaml (status: draft) with a first action plan item, and "
+        "content/narrative/responses/ID.md. ID defaults to PARTNERSHIP-response-YEAR.",
+        new_response,
+        (_opt("--inspection", required=True, help="the id of the inspection it responds to"), _ID),
+    ),
+    "letter": Kind(
+        "a supported self-evaluation letter (no grades; a draft, with its narrative)",
+        "Writes site-data/letters/ID.yaml (status: draft) and content/narrative/letters/ID.md. "
+        "ID defaults to PARTNERSHIP-self-evaluation-YEAR.",
+        new_letter,
+        (_opt("--partnership", required=True, help="the partnership's id"),
+         _opt("--work-start", required=True, help="when the work it describes started: YYYY-MM-DD, YYYY-MM or YYYY"),
+         _opt("--work-end", required=True, help="when that work ended"),
+         _opt("--programme", help="the programme it belongs to, if any, e.g. supported-self-evaluation-2021"), _ID),
+    ),
+    "glossary-term": Kind(
+        "a glossary term with its definition",
+        "Writes site-data/glossary/ID.yaml, where ID comes from the term unless --id is given. Uses of the term in "
+        "narrative then link to it. Glossary terms have no draft status: replace the TODO before you build.",
+        new_glossary_term,
+        (_opt("--term", required=True, help="the term as readers see it, e.g. 'Inter-agency referral discussion'"),
+         _opt("--source", required=True, help="the id of the publication that defines it"), _ID),
+    ),
+    "theme": Kind(
+        "a theme followed across publications",
+        "Adds the theme to the end of site-data/themes.yaml (nothing already there is changed). ID comes from the "
+        "title unless --id is given.",
+        new_theme,
+        (_opt("--title", required=True, help="the theme's title, e.g. 'Chronologies'"),
+         _opt("--description", help="one or two sentences saying what it covers (left as TODO if not given)"), _ID),
+    ),
+}
+
+
+def add_parser(sub: Any) -> None:
+    """Add `new` and its kinds to the CLI's subcommands."""
+    new = sub.add_parser(
+        "new", help="start a new record from a skeleton (see: new --help)",
+        description="Write the skeleton of a new record: YAML with a note on every field, and for publications a "
+                    "narrative Markdown file. Publications start as drafts (status: draft). Existing files are never "
+                    "overwritten. Replace each TODO, then run: .venv/bin/python -m generator check",
+        epilog="See 'python -m generator new KIND --help' for each kind's options.",
+    )
+    kinds_sub = new.add_subparsers(dest="kind", required=True, metavar="KIND")
+    for name, kind in KINDS.items():
+        parser = kinds_sub.add_parser(name, help=kind.help, description=f"New {name}: {kind.help}. {kind.description}")
+        for flags, kwargs in kind.options:
+            parser.add_argument(*flags, **kwargs)
+        parser.add_argument("--project", default=".", help="the project folder (default: the current folder)")
+
+
+def run(args: argparse.Namespace) -> int:
+    project = Path(args.project)
+    try:
+        written = scaffold(project, args.kind, args)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for out in written:
+        print(f"{'added to' if out.append else 'wrote'} {out.path}")
+    print("Next: replace each TODO (the notes in the files say what goes where), then run: .venv/bin/python -m generator check")
+    return 0
+
+
+def scaffold(project: Path, kind: str, args: argparse.Namespace) -> list[Output]:
+    """Build the files for `kind` and write them; raises ScaffoldError (writing nothing) on any problem."""
+    if not (project / DATA).is_dir():
+        raise ScaffoldError(f"no {DATA}/ folder in {project}: run this in the project folder, or pass --project")
+    data, _problems = load_site_data(project)
+    outputs = KINDS[kind].build(args, data)
+    for out in outputs:
+        target = project / out.path
+        if not out.append and target.exists():
+            raise ScaffoldError(f"{out.path} already exists: nothing was written (choose another --id, or edit that file)")
+    final = [(out, _final_text(project, out)) for out in outputs]
+    for out, text in final:
+        target = project / out.path
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if out.append and target.exists():
+                with target.open("a", encoding="utf-8") as fh:
+                    fh.write(text)
+            else:
+                with target.open("x", encoding="utf-8") as fh:
+                    fh.write(text)
+        except OSError as exc:
+            raise ScaffoldError(f"could not write {out.path}: {exc.strerror or exc}") from None
+    return outputs
+
+
+def _final_text(project: Path, out: Output) -> str:
+    """The text to write (for an append: the text to add), checked to load as its record class."""
+    whole = out.text
+    added = out.text
+    if out.append:
+        target = project / out.path
+        existing = target.read_text(encoding="utf-8") if target.exists() else ""
+        if not existing.strip():
+            added = "themes:\n" + out.text
+            whole = added
+        else:
+            indent = re.search(r"(?m)^( *)- ", existing)
+            shift = (len(indent.group(1)) if indent else 2) - 2
+            body = "\n".join((" " * shift + line) if line and shift > 0 else line for line in out.text.splitlines()) + "\n"
+            added = ("" if existing.endswith("\n") else "\n") + body
+            whole = existing + added
+    if out.record_class is not None:
+        problems = Problems()
+        node, parse_problems = parse_yaml(whole, out.path)
+        problems.extend(parse_problems)
+        if node is not None and not problems.errors:
+            converted = convert_record(node, out.record_class, problems, "the file", record_id=out.record_id)
+            if is_bad(converted) and not problems.errors:
+                problems.add(node.at, "does not load")
+        if problems.errors:
+            how = "add it by hand (copy an existing entry)" if out.append else "please report this"
+            raise ScaffoldError(f"the new text for {out.path} would not load, so nothing was written; {how}:\n"
+                                + format_problems(problems.sorted()))
+    return added

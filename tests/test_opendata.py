@@ -1,0 +1,89 @@
+"""Open data, feeds and charts: generated from the same data as the pages, and agreeing with them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+import jsonschema
+import pytest
+
+from .conftest import copy_tiny, mkdocs_build
+from .test_build import text_of
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_tiny(tmp_path_factory.mktemp("open") / "project")
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("site_name: Tiny test site", "site_name: Tiny test site\nsite_url: https://reports.example.org/"))
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project / "site"
+
+
+def test_evaluations_csv_and_json_agree_with_each_other_and_the_schema(site: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO((site / "data/evaluations.csv").read_text())))
+    document = json.loads((site / "data/evaluations.json").read_text())
+    schema = json.loads((site / "data/evaluations.schema.json").read_text())
+    jsonschema.validate(document, schema)
+    assert len(rows) == len(document["evaluations"]) == 4
+    for row, record in zip(rows, document["evaluations"], strict=True):
+        assert row["indicator"] == record["indicator"]
+        assert row["grade_value"] == ("" if record["grade_value"] is None else str(record["grade_value"]))
+
+
+def test_data_agrees_with_the_pages(site: Path) -> None:
+    document = json.loads((site / "data/evaluations.json").read_text())
+    for record in document["evaluations"]:
+        page = text_of(site / record["report_url"] / "index.html")
+        title = record["indicator"] + ": " + record["indicator_title"]
+        assert title in page
+        if record["grade_value"] is not None:
+            assert f"{title} {record['grade_word']} ({record['grade_value']})" in page
+        else:
+            assert f"{title} Not published: {record['not_published']}" in page
+
+
+def test_each_report_links_its_own_data(site: Path) -> None:
+    page = (site / "inspections/fife-2023/index.html").read_text()
+    for href in re.findall(r'href="([^"]*data/inspections/fife-2023\.(?:json|csv))"', page):
+        assert (site / "inspections/fife-2023" / href).resolve().is_file()
+    report = json.loads((site / "data/inspections/fife-2023.json").read_text())
+    assert report["partnership"] == "fife" and report["evaluations"][0]["grade"] == 5
+    assert "field_at" not in json.dumps(report)
+
+
+def test_feeds_are_valid_atom(site: Path) -> None:
+    feeds = sorted((site / "feeds").glob("*.xml"))
+    assert {f.name for f in feeds} >= {"publications.xml", "fife.xml", "na-h-eileanan-siar.xml"}
+    for path in feeds:
+        root = ET.parse(path).getroot()
+        assert root.tag == f"{ATOM}feed"
+        for required in ("id", "title", "updated", "author"):
+            assert root.find(f"{ATOM}{required}") is not None, (path.name, required)
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo, (path.name, parsed.bozo_exception)
+        for entry in parsed.entries:
+            assert entry.id.startswith("https://reports.example.org/") and entry.link == entry.id
+            assert entry.updated and entry.title
+    everything = feedparser.parse((site / "feeds/publications.xml").read_bytes())
+    assert [e.title for e in everything.entries][0] == "Review of findings from the programme"  # newest first
+    assert len(feedparser.parse((site / "feeds/fife.xml").read_bytes()).entries) == 3
+
+
+def test_charts_are_inline_svg_with_text_alternatives(site: Path) -> None:
+    page = (site / "programmes/risk-2021/index.html").read_text()
+    svgs = re.findall(r'<svg class="rs-svg" role="img" aria-labelledby="([^"]+)"', page)
+    assert len(svgs) == 2
+    assert "Fife: 2.1 Very good (5); 2.2 not published." in page
+    assert "Indicator 2.1: 0 Excellent, 1 Very good, 1 Good" in page
+    history = (site / "partnerships/fife/index.html").read_text()
+    assert "<title id=\"rs-chart-1-t\">Evaluations of Fife over time</title>" in history
+    assert "<script" not in page.split("<article")[1].split("</article>")[0]
