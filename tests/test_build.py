@@ -136,3 +136,15 @@ def test_template_error_is_reported_without_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "theme.md.j2:2: template error while rendering themes/" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_history_across_programmes_says_grades_are_not_comparable(built: Path) -> None:
+    text = text_of(built / "partnerships/fife/index.html")
+    history = text.split("Inspection history")[1]
+    assert history.index("Children's services (2012-2017)") < history.index("At risk of harm (2021 onwards)")
+    assert "grades from one programme cannot be compared directly" in history
+    assert "1.1: Improvements in the wellbeing of children and young people Adequate (3)" in history
+    assert "2.1: Impact on children and young people Very good (5)" in history
+    page = (built / "partnerships/fife/index.html").read_text()
+    assert "Children&#39;s services (2012-2017), May 2016: 1.1 Adequate (3); 9.4 Good (4)." in page or \
+        "Children's services (2012-2017), May 2016: 1.1 Adequate (3); 9.4 Good (4)." in page

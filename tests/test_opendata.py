@@ -33,7 +33,7 @@ def test_evaluations_csv_and_json_agree_with_each_other_and_the_schema(site: Pat
     document = json.loads((site / "data/evaluations.json").read_text())
     schema = json.loads((site / "data/evaluations.schema.json").read_text())
     jsonschema.validate(document, schema)
-    assert len(rows) == len(document["evaluations"]) == 4
+    assert len(rows) == len(document["evaluations"]) == 6
     for row, record in zip(rows, document["evaluations"], strict=True):
         assert row["indicator"] == record["indicator"]
         assert row["grade_value"] == ("" if record["grade_value"] is None else str(record["grade_value"]))
@@ -75,7 +75,7 @@ def test_feeds_are_valid_atom(site: Path) -> None:
             assert entry.updated and entry.title
     everything = feedparser.parse((site / "feeds/publications.xml").read_bytes())
     assert [e.title for e in everything.entries][0] == "Review of findings from the programme"  # newest first
-    assert len(feedparser.parse((site / "feeds/fife.xml").read_bytes()).entries) == 3
+    assert len(feedparser.parse((site / "feeds/fife.xml").read_bytes()).entries) == 4
 
 
 def test_charts_are_inline_svg_with_text_alternatives(site: Path) -> None:
