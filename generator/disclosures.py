@@ -68,6 +68,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
     ),
 }
+_ANY = re.compile(r"[\d@]")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]\"']+")
 
 
@@ -87,6 +88,8 @@ def normalise(kind: str, text: str) -> str:
 
 def find_disclosures(text: str) -> list[Disclosure]:
     """Every personal-looking detail in `text`, in order; overlapping finds are reported once."""
+    if _ANY.search(text) is None:
+        return []  # every kind has a digit or an '@'
     urls = [(mt.start(), mt.end()) for mt in _URL.finditer(text)]
     found: list[Disclosure] = []
     for kind, pattern in _PATTERNS.items():

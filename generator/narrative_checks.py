@@ -4,8 +4,9 @@ Run by `check_site` (so by `python -m generator check` and by every MkDocs build
 after the data is loaded. Each problem names the file, line and column.
 
 - Proportion words ('few', 'most', ...) against a figure stated beside them, using
-  the bands of the publication's programme (`proportion_words`). PROXIMITY below
-  says exactly when a word and a figure count as "beside" each other.
+  the bands of the publication's programme (`proportion_words`), in its narrative
+  and its YAML text fields. PROXIMITY below says exactly when a word and a figure
+  count as "beside" each other.
 - Placeholders (`{{ count: ... }}`, see placeholders.py): unknown names and
   arguments are errors; other `{{ ... }}` text is a warning (it is shown as written).
 - Disclosures: e-mail addresses, UK phone numbers, full postcodes, dates of
@@ -90,7 +91,12 @@ def check_text(data: SiteData, content_dir: str = "content") -> Problems:
                 text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            check_disclosures(text, LineIndex(rel, text), allowed, problems)
+            index = LineIndex(rel, text)
+            check_disclosures(text, index, allowed, problems)
+            for found in ph.find_placeholders(text):
+                if found.kind == "count":
+                    problems.add(index.at(found.start), "placeholders work only in the narratives of publications "
+                                                        "(content/narrative/); on this page it would be shown as written", "warning")
     check_yaml_text(data, problems)
     return problems
 
@@ -216,16 +222,16 @@ def fits(band: m.ProportionBand, percent: float) -> bool:
 def check_proportions(text: str, index: LineIndex, data: SiteData, words: m.ProportionWords, problems: Problems) -> None:
     expanded, anchors = ph.expand_with_map(text, data)
     for claim in find_proportion_claims(expanded, words):
-        if fits(claim.band, claim.percent):
-            continue
-        right = next((b.word for b in words.bands if fits(b, claim.percent)), None)
-        shown = f"{claim.percent:g}%"
-        suggestion = f"; {shown} is '{right}'" if right else f"; no word covers {shown}"
-        problems.add(
-            index.at(ph.original_offset(anchors, claim.start)),
-            f"'{claim.word}' does not fit the figure beside it ({claim.figure}): {claim.band.as_published}{suggestion} "
-            f"(proportion words '{words.id}')",
-        )
+        if not fits(claim.band, claim.percent):
+            problems.add(index.at(ph.original_offset(anchors, claim.start)), _proportion_message(claim, words))
+
+
+def _proportion_message(claim: ProportionClaim, words: m.ProportionWords) -> str:
+    right = next((b.word for b in words.bands if fits(b, claim.percent)), None)
+    shown = f"{claim.percent:g}%"
+    suggestion = f"; {shown} is '{right}'" if right else f"; no word covers {shown}"
+    return (f"'{claim.word}' does not fit the figure beside it ({claim.figure}): {claim.band.as_published}{suggestion} "
+            f"(proportion words '{words.id}')")
 
 
 # --- disclosures ----------------------------------------------------------------------------
@@ -271,15 +277,20 @@ def _records(data: SiteData) -> Iterator[tuple[m.Record, bool]]:
 
 def check_yaml_text(data: SiteData, problems: Problems) -> None:
     for top, published in _records(data):
+        words = proportion_words_for(data, top) if isinstance(top, m.Publication) else None
         for record, name, i, text in _strings(top):
             where = f"'{name}'" + (f" (item {i + 1})" if i is not None else "")
             at = record.pos(name)
+            if words is not None and "(" in text:
+                for claim in find_proportion_claims(text, words):
+                    if not fits(claim.band, claim.percent):
+                        problems.add(at, f"{where}: " + _proportion_message(claim, words))
             for item in find_disclosures(text):
                 if not is_allowed(item, data.allowed_disclosures):
                     problems.add(at, f"{where}: " + _disclosure_message(item.kind, item.text))
             if published and _TODO.search(text):
                 problems.add(at, f"{where}: " + _todo_message("this field", isinstance(top, m.Publication)), "warning")
-            if any(found.kind == "count" for found in ph.find_placeholders(text)):
+            if "{{" in text and any(found.kind == "count" for found in ph.find_placeholders(text)):
                 problems.add(at, f"{where}: placeholders work only in narrative Markdown (content/); here it would be shown "
                                  "as written: write the number, or move the sentence into the narrative", "warning")
 

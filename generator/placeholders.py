@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from . import models as m
 
 if TYPE_CHECKING:
-    from .load import Narrative, SiteData
+    from .load import Narrative, NarrativeSection, SiteData
 
 #: `{{ ... }}` on one line, not preceded by a backslash
 BRACES = re.compile(r"(?<!\\)\{\{(?P<inner>[^\n]*?)\}\}")
@@ -320,8 +320,8 @@ def expand(text: str, data: SiteData) -> str:
 
 def expand_narrative(narrative: Narrative, data: SiteData) -> Narrative:
     """A copy of the narrative whose sections (and whole text) have their placeholders expanded."""
-    def section(s: object) -> object:
-        return dataclasses.replace(s, text=expand(s.text, data))  # type: ignore[type-var, attr-defined]
+    def section(s: NarrativeSection) -> NarrativeSection:
+        return dataclasses.replace(s, text=expand(s.text, data))
 
     return dataclasses.replace(
         narrative,

@@ -126,8 +126,13 @@ def tiny_data():  # noqa: ANN201 - SiteData
     return data
 
 
+def test_placeholder_counts_every_published_inspection() -> None:
+    data = tiny_data()
+    published = sum(1 for i in data.inspections.values() if i.status == "published")
+    assert ph.expand("{{ count: inspections }} and {{count:inspections}}", data) == f"{published} and {published}"
+
+
 @pytest.mark.parametrize(("text", "number"), [
-    ("{{ count: inspections }}", "2"),
     ("{{ count: inspections programme=risk-2021 partnership=fife }}", "1"),
     ("{{ count: partnerships }}", "3"),
     ("{{ count: partnerships programme=risk-2021 }}", "2"),
@@ -136,7 +141,7 @@ def tiny_data():  # noqa: ANN201 - SiteData
     ("{{ count: partnerships-graded programme=risk-2021 indicator=2.2 grade=3 }}", "1"),
     ("{{ count: evaluations programme=risk-2021 }}", "3"),
     ("{{ count: evaluations programme=risk-2021 max_grade=4 }}", "2"),
-    ("{{count:inspections}}", "2"),
+    ("{{count:inspections programme=risk-2021}}", "2"),
 ])
 def test_placeholder_counts_from_the_data(text: str, number: str) -> None:
     data = tiny_data()
@@ -144,11 +149,12 @@ def test_placeholder_counts_from_the_data(text: str, number: str) -> None:
 
 
 def test_drafts_are_not_counted(tiny: Path) -> None:
+    before = ph.expand("{{ count: inspections }}", check_site(tiny)[0])
     (tiny / "site-data/inspections/na-h-eileanan-siar-2024.yaml").write_text(
         "title: Draft\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\nevaluations:\n  - {indicator: '2.1', grade: 6}\n")
     data, _derived, problems = check_site(tiny, include_drafts=True)
     assert not problems.errors
-    assert ph.expand("{{ count: inspections }} {{ count: evaluations programme=risk-2021 min_grade=6 }}", data) == "2 0"
+    assert ph.expand("{{ count: inspections }} {{ count: evaluations programme=risk-2021 min_grade=6 }}", data) == f"{before} 0"
 
 
 @pytest.mark.parametrize("text", [
@@ -317,3 +323,19 @@ def test_todo_in_records_without_status(tiny: Path) -> None:
     result = run_check(tiny)
     assert "site-data/themes.yaml:7:18: warning: 'description': 'TODO' is still in this field" in result.stderr
     assert "no draft status" in result.stderr
+
+
+def test_placeholder_in_a_hand_written_page_is_warned_about(tiny: Path) -> None:
+    (tiny / "content/about.md").write_text("# About\n\nWe publish {{ count: inspections }} reports. {{ 7*7 }}\n")
+    result = run_check(tiny)
+    assert result.returncode == 0
+    assert "content/about.md:3:12: warning: placeholders work only in the narratives of publications" in result.stderr
+    assert "7*7" not in result.stderr
+
+
+def test_proportion_words_in_yaml_text_fields(tiny: Path) -> None:
+    edit(tiny / INSP, "Staff knew children well.", "Most staff (60%) knew children well.")
+    edit(tiny / INSP, "areas_for_improvement: [Chronologies varied in quality.]", "areas_for_improvement: [Almost all (95%) chronologies varied.]")
+    result = run_check(tiny)
+    assert f"{INSP}:23:3: error: 'key_messages' (item 1): 'Most' does not fit the figure beside it (60%)" in result.stderr
+    assert "Almost all" not in result.stderr

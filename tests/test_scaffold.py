@@ -200,6 +200,7 @@ _NOTE = re.compile(r"^\s*#?\s*# (.*)$")
 def docs_by_field(cls: type) -> dict[str, set[str]]:
     """Field name -> its docstrings: `cls`'s own where it has the field, else those of the record classes it holds."""
     out: dict[str, set[str]] = {}
+    undocumented: set[str] = set()  # a name some held class leaves without a docstring: the note may say anything
     seen: set[type] = set()
 
     def visit(klass: type) -> None:
@@ -209,11 +210,15 @@ def docs_by_field(cls: type) -> dict[str, set[str]]:
         for name, spec in fields_of(klass).items():
             if spec.doc:
                 out.setdefault(name, set()).add(spec.doc)
+            else:
+                undocumented.add(name)
             for arg in [spec.hint, *typing.get_args(spec.hint), *(a for t in typing.get_args(spec.hint) for a in typing.get_args(t))]:
                 if dataclasses.is_dataclass(arg) and isinstance(arg, type) and issubclass(arg, m.Record):
                     visit(arg)
 
     visit(cls)
+    for name in undocumented:
+        out.pop(name, None)
     for name, spec in fields_of(cls).items():
         if spec.doc:
             out[name] = {spec.doc}

@@ -1,0 +1,150 @@
+"""EDITORS-GUIDE.md, followed to the letter: its worked example takes a new partnership's inspection in
+a new programme from `python -m generator new` to a published page.
+
+The test runs the guide's own command lines and writes the guide's own lines into the files, in a
+copy of tests/fixtures/tiny. The only change: the tiny project's framework is `qf-2019`, where the
+real site's is `care-and-protection-2019`.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+from .conftest import ROOT, mkdocs_build, run_check
+
+GUIDE = (ROOT / "EDITORS-GUIDE.md").read_text()
+TINY_IDS = {"care-and-protection-2019": "qf-2019"}
+
+
+def section(title: str) -> str:
+    """The guide's `## title` section, up to the next `## ` heading outside code blocks."""
+    lines = GUIDE.splitlines(keepends=True)
+    start = lines.index(f"## {title}\n")
+    fenced = False
+    for end in range(start + 1, len(lines)):
+        if lines[end].lstrip().startswith("```"):
+            fenced = not fenced
+        elif not fenced and lines[end].startswith("## "):
+            return "".join(lines[start:end])
+    return "".join(lines[start:])
+
+
+WORKED = section("Worked example: a new partnership, programme and inspection")
+
+
+def blocks(text: str, language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, re.S)
+
+
+def guide_commands(text: str) -> list[str]:
+    return [line.strip() for block in blocks(text, "sh") for line in block.splitlines() if line.strip()]
+
+
+def run_generator(line: str, project: Path) -> subprocess.CompletedProcess[str]:
+    """Run a `.venv/bin/python -m generator ...` line from the guide in `project` (as an editor would, in the folder)."""
+    for real, tiny in TINY_IDS.items():
+        line = line.replace(real, tiny)
+    words = shlex.split(line)
+    assert words[:3] == [".venv/bin/python", "-m", "generator"], line
+    return subprocess.run([sys.executable, "-m", "generator", *words[3:]], capture_output=True, text=True, cwd=project, timeout=60)
+
+
+def replace_line(path: Path, starts: str, new: str) -> None:
+    """Replace the one line (ignoring indentation) starting with `starts` by `new`, keeping its indentation."""
+    text = path.read_text()
+    pattern = re.compile(rf"(?m)^( *){re.escape(starts)}.*$")
+    matches = pattern.findall(text)
+    assert len(matches) == 1, f"expected one line starting {starts!r} in {path}"
+    path.write_text(pattern.sub(lambda mt: mt.group(1) + new, text))
+
+
+def test_worked_example_from_scaffold_to_published_page(tiny: Path) -> None:
+    commands = guide_commands(WORKED)
+    news = [c for c in commands if " generator new " in c]
+    assert [shlex.split(c)[4] for c in news] == ["partnership", "programme", "inspection"]
+
+    # 1-3: the three `new` commands, exactly as the guide gives them.
+    for line in news:
+        result = run_generator(line, tiny)
+        assert result.returncode == 0, result.stderr
+    assert (tiny / "site-data/partnerships/angus.yaml").is_file()
+
+    # 2: "replace the three TODO lines" of the programme with the guide's lines.
+    programme = tiny / "site-data/programmes/at-risk-of-harm-2026.yaml"
+    filled = blocks(WORKED, "yaml")[0]
+    title, short_title, remit_key, remit_text = filled.splitlines()
+    replace_line(programme, "title: TODO", title)
+    replace_line(programme, "short_title: TODO", short_title)
+    text = programme.read_text()
+    assert "remit: >-\n  TODO what the programme looks at, in a sentence or two\n" in text
+    programme.write_text(text.replace("remit: >-\n  TODO what the programme looks at, in a sentence or two\n", f"{remit_key}\n{remit_text}\n"))
+
+    # 3: the inspection's title, publication date and grade, then the narrative, as the guide shows them.
+    inspection = tiny / "site-data/inspections/angus-2026.yaml"
+    title_line, published_line, grade_line, status_line = (b.strip() for b in blocks(WORKED, "yaml")[1:5])
+    assert published_line == "published: 2026-10-20" and grade_line == "grade: 5" and status_line == "status: published"
+    assert "deleting its `#`" in WORKED and "replace the line `not_published: TODO ...`" in WORKED
+    replace_line(inspection, "title: TODO", title_line)
+    replace_line(inspection, "#published:", published_line)
+    replace_line(inspection, "not_published: TODO", grade_line)
+    (tiny / "content/narrative/inspections/angus-2026.md").write_text(blocks(WORKED, "markdown")[0])
+
+    # 4: check (a draft: accepted, no TODO left anywhere).
+    checked = run_check(tiny)
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == "", checked.stderr
+
+    # 5: publish, check again, build.
+    assert "change `status: draft` to" in WORKED
+    replace_line(inspection, "status: draft", status_line)
+    checked = run_check(tiny)
+    assert checked.returncode == 0 and checked.stderr == "", checked.stderr
+    assert ".venv/bin/mkdocs build" in commands
+    result = mkdocs_build(tiny, tiny / "site")
+    assert result.returncode == 0, result.stderr
+
+    page = tiny / "site/inspections/angus-2026/index.html"
+    assert page.is_file()
+    html = page.read_text()
+    assert '<span class="rs-grade rs-grade-5">Very good (5)</span>' in html  # the grade as 'Word (n)'
+    assert "Joint inspection of services for children at risk of harm in Angus" in html
+    assert "Angus is in the east of Scotland." in html and "Draft" not in html.split("<article")[1].split("</article>")[0]
+    assert "angus-2026" in (tiny / "site/partnerships/angus/index.html").read_text()
+    assert "At risk of harm (2026 onwards)" in (tiny / "site/programmes/at-risk-of-harm-2026/index.html").read_text()
+    assert 'Very good (5)' in GUIDE
+
+
+def test_every_generator_command_in_the_guide_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each `generator` line the guide shows parses: the kinds and options it names exist."""
+    lines = [c for c in guide_commands(GUIDE) if c.startswith(".venv/bin/python -m generator")]
+    assert len(lines) >= 12
+    for line in lines:
+        words = shlex.split(line)[3:]
+        if words[0] == "new":
+            words = [*words, "--project", str(tmp_path / "none")]  # parsed, then stops: no site-data/ there
+        else:
+            words = [*words, str(tmp_path / "none")]
+        code = main(words)
+        err = capsys.readouterr().err
+        assert code in (1, 2) and "usage:" not in err, f"{line}: {err}"
+
+
+def test_guide_covers_every_kind_and_task() -> None:
+    from generator.scaffold import KINDS
+
+    for kind in KINDS:
+        assert f"generator new {kind} " in GUIDE, kind
+    for task in ["Add a partnership", "Add a programme with its framework and scale", "Add an inspection report", "Add a review",
+                 "Add a response with an action plan", "Add a self-evaluation letter", "Add a glossary term", "Add a theme",
+                 "Correct a published report", "What the messages mean"]:
+        assert f"## {task}" in GUIDE, task
+    assert "corrections:" in GUIDE and ".venv/bin/mkdocs serve" in GUIDE and ".venv/bin/python -m generator check" in GUIDE
+    assert "EDITORS-GUIDE.md" in (ROOT / "README.md").read_text()
