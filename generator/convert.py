@@ -29,41 +29,57 @@ class FieldSpec:
     name: str
     hint: Any
     required: bool
-    doc: str
+    owner: type
+
+    @property
+    def doc(self) -> str:
+        """The docstring under the field in its class (read only when a message needs it)."""
+        return _field_docs(self.owner).get(self.name, "")
 
 
 @cache
 def fields_of(cls: type) -> dict[str, FieldSpec]:
-    """The YAML-visible fields of a model class, with their docstrings (read from the source)."""
+    """The YAML-visible fields of a model class."""
     hints = typing.get_type_hints(cls, vars(models))
-    docs = _field_docs(cls)
     out = {}
     for f in dataclasses.fields(cls):
         if f.name in _INTERNAL:
             continue
         required = f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
-        out[f.name] = FieldSpec(f.name, hints[f.name], required, docs.get(f.name, ""))
+        out[f.name] = FieldSpec(f.name, hints[f.name], required, cls)
     return out
 
 
-def _field_docs(cls: type) -> dict[str, str]:
+@cache
+def _class_docs(module_file: str) -> dict[str, dict[str, str]]:
+    """Class name -> field -> docstring, for every class in one source file (parsed once)."""
     import ast
+
+    docs: dict[str, dict[str, str]] = {}
+    with open(module_file, encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        fields = docs.setdefault(node.name, {})
+        for stmt, nxt in zip(node.body, node.body[1:], strict=False):
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                if isinstance(nxt, ast.Expr) and isinstance(getattr(nxt, "value", None), ast.Constant):
+                    fields[stmt.target.id] = " ".join(str(nxt.value.value).split())
+    return docs
+
+
+@cache
+def _field_docs(cls: type) -> dict[str, str]:
     import inspect
-    import textwrap
 
     docs: dict[str, str] = {}
     for klass in reversed(cls.__mro__):
         if klass is object or not dataclasses.is_dataclass(klass):
             continue
-        try:
-            tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
-        except (OSError, TypeError):
-            continue
-        body = tree.body[0].body  # type: ignore[attr-defined]
-        for stmt, nxt in zip(body, body[1:], strict=False):
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                if isinstance(nxt, ast.Expr) and isinstance(getattr(nxt, "value", None), ast.Constant):
-                    docs[stmt.target.id] = " ".join(str(nxt.value.value).split())
+        source = inspect.getsourcefile(klass)
+        if source:
+            docs.update(_class_docs(source).get(klass.__name__, {}))
     return docs
 
 
