@@ -1,0 +1,652 @@
+"""Accessibility of the real site, proven in real headless Chromium (WCAG 2.2 AA).
+
+The law (Public Sector Bodies Accessibility Regulations 2018) requires WCAG 2.2 AA. For one page of
+every page type, these tests check:
+
+- axe-core (axe-playwright-python) finds no violation of any WCAG 2.0/2.1/2.2 A or AA rule, nor of
+  axe's best practices, on a desktop screen and at 320 CSS pixels; no rule is switched off;
+- the page reflows at 320 CSS pixels: nothing makes the page itself scroll sideways (a wide
+  table scrolls inside its own box, which the keyboard can reach and which has a name);
+- the skip link is the first Tab stop, is visible when focused, and moves focus into the main
+  content (not on the 404 page: Material gives a page without headings in its table of contents
+  no skip link, and the 404 page has nothing to skip to);
+- data tables have header cells; and (a known gap, marked xfail until the page templates add
+  them) captions.
+
+On a report page, at both widths, Tab visits every interactive element in document order, each
+one visible, on screen, not covered by the sticky header, and with a focus indicator (outline
+or box-shadow) that contrasts 3:1 with what is behind it. Search works from the keyboard at both
+widths, and a table too wide for a narrow screen scrolls in a box that Tab reaches, that has a
+name, and that the arrow keys scroll (the script in overrides/main.html).
+
+The site is built once for this module with `mkdocs build --strict`, served on 127.0.0.1 under the
+path of `site_url` (so the 404 page, whose links are absolute, works as it does when published),
+and read by one Chromium for all tests. Debian's chromium is used (`sh .ci/setup --browser`);
+Playwright's own browser download is not.
+"""
+
+from __future__ import annotations
+
+import functools
+import html.parser
+import http.server
+import re
+import threading
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from .conftest import ROOT, mkdocs_build
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOST = "127.0.0.1"
+DESKTOP = {"width": 1280, "height": 900}
+NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10: 1280px at 400% zoom
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: run `sh .ci/setup --browser` to install it"),
+]
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is missing: run `sh .ci/setup`")
+axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is missing: run `sh .ci/setup`")
+
+# One page of every page type, as a reader reaches it.
+PAGE_TYPES = {
+    "home": "",
+    "partnerships A-Z": "partnerships/",
+    "partnership": "partnerships/north-lanarkshire/",
+    "inspection report": "inspections/north-lanarkshire-2023/",
+    "review": "reviews/review-2018-2020/",
+    "response": "responses/south-lanarkshire-response-2020/",
+    "letter": "letters/clackmannanshire-self-evaluation-2021/",
+    "programmes index": "programmes/",
+    "programme": "programmes/care-and-protection-2018-2020/",
+    "themes index": "themes/",
+    "theme": "themes/childrens-rights/",
+    "glossary": "glossary/",
+    "evaluation scale": "evaluation-scale/",
+    "frameworks index": "frameworks/",
+    "framework": "frameworks/care-and-protection-2019/",
+    "publications": "publications/",
+    "about": "about/",
+    "accessibility statement": "accessibility/",
+    "open data": "open-data/",  # checked when the site has it
+    "404": "no-such-page/",  # the server answers 404 with the site's 404.html
+}
+OPTIONAL = {"open data"}
+REPORT = PAGE_TYPES["inspection report"]
+REVIEW = PAGE_TYPES["review"]
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+# --- fixtures: build once, serve, one browser ---------------------------------------------------
+
+
+def site_path() -> str:
+    """The path part of `site_url` in mkdocs.yml ("/inspections/"): the site is served under it."""
+    match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
+    path = urlsplit(match.group(1)).path if match else "/"
+    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+
+@pytest.fixture(scope="module")
+def a11y_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once for this module with `mkdocs build --strict`."""
+    site = tmp_path_factory.mktemp("a11y-site") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+    assert (site / "index.html").is_file() and (site / "404.html").is_file()
+    return site
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site under `prefix`, and answers a missing page with 404.html, as a host would."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+    def translate_path(self, path: str) -> str:
+        if self.prefix != "/" and (path + "/").startswith(self.prefix):
+            path = "/" + path[len(self.prefix):]
+        return super().translate_path(path)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def a11y_base_url(a11y_site: Path) -> Iterator[str]:
+    """http://127.0.0.1:PORT/inspections/ (the path of site_url), from a background thread."""
+    prefix = site_path()
+    handler = functools.partial(type("Handler", (_SiteHandler,), {"prefix": prefix}), directory=str(a11y_site))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="a11y-site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def a11y_browser() -> Iterator[object]:
+    """One Chromium for this module; closed at its end (Playwright's sync API allows one at a time,
+    and tests/test_browser.py starts its own)."""
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == LOCAL_HOST
+
+
+class Reader:
+    """One browser tab at a fixed viewport size, reused from page to page (no test waits on other hosts)."""
+
+    def __init__(self, browser, base_url: str, viewport: dict[str, int]) -> None:
+        self.base_url = base_url
+        self.viewport = viewport
+        self.context = browser.new_context(viewport=viewport)
+        self.context.set_default_timeout(15_000)
+        self.context.route("**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort())
+        self.page = self.context.new_page()
+
+    def open(self, path: str):
+        response = self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None
+        expected = 404 if path == PAGE_TYPES["404"] else 200
+        assert response.status == expected, f"{path}: HTTP {response.status}"
+        # Material mounts its components (and wraps tables) after load; let that and our script settle.
+        self.page.wait_for_function("() => document.readyState === 'complete' && !!document.querySelector('.md-content')")
+        self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
+        return self.page
+
+
+@pytest.fixture(scope="module")
+def desktop(a11y_browser, a11y_base_url: str) -> Iterator[Reader]:
+    reader = Reader(a11y_browser, a11y_base_url, DESKTOP)
+    yield reader
+    reader.context.close()
+
+
+@pytest.fixture(scope="module")
+def narrow(a11y_browser, a11y_base_url: str) -> Iterator[Reader]:
+    reader = Reader(a11y_browser, a11y_base_url, NARROW)
+    yield reader
+    reader.context.close()
+
+
+def page_type_params() -> list:
+    return [pytest.param(path, id=name) for name, path in PAGE_TYPES.items()]
+
+
+def skip_if_absent(site: Path, path: str) -> None:
+    name = next(n for n, p in PAGE_TYPES.items() if p == path)
+    if name in OPTIONAL and not (site / path / "index.html").is_file():
+        pytest.skip(f"the site has no {name} page")
+
+
+# --- every page type: axe-core at two widths, and reflow at 320 CSS pixels ------------------------
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
+
+
+def start_axe(page) -> None:
+    """Inject axe-core and start it; the run goes on in the page while Python moves on."""
+    page.evaluate(axe_sync.Axe().axe_script)
+    page.evaluate("options => { window.__rsAxe = axe.run(document, options).then(r => r.violations); }", AXE_OPTIONS)
+
+
+def axe_result(page) -> list[dict]:
+    return page.evaluate("() => window.__rsAxe")
+
+
+def describe_violations(violations: list[dict], where: str) -> str:
+    lines = [f"axe-core found {len(violations)} kind(s) of violation on {where}:"]
+    for v in violations:
+        tags = ", ".join(t for t in v["tags"] if t.startswith("wcag") or t == "best-practice")
+        lines.append(f"\n* {v['id']} ({v['impact']}; {tags}): {v['help']}\n  {v['helpUrl']}")
+        for node in v["nodes"][:8]:
+            lines.append(f"  - {' '.join(map(str, node['target']))}")
+            snippet = re.sub(r"\s+", " ", node["html"])[:200]
+            lines.append(f"    {snippet}")
+            summary = re.sub(r"\s+", " ", node.get("failureSummary") or "").strip()
+            if summary:
+                lines.append(f"    {summary[:300]}")
+        if len(v["nodes"]) > 8:
+            lines.append(f"  ... and {len(v['nodes']) - 8} more")
+    return "\n".join(lines)
+
+
+_OVERFLOW_JS = """
+() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = el => { for (let a = el.parentElement; a; a = a.parentElement) {
+      const o = getComputedStyle(a).overflowX; if ((o === 'auto' || o === 'scroll') && a !== document.documentElement && a !== document.body) return a; }
+    return null; };
+  const out = [];
+  for (const el of document.querySelectorAll('main *')) {
+    if (!el.checkVisibility({visibilityProperty: true})) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || (r.right <= width + 0.5 && r.left >= -0.5)) continue;
+    if (scrolls(el)) continue;
+    out.push(el.tagName.toLowerCase() + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+             + ` [${Math.round(r.left)}..${Math.round(r.right)}] ` + (el.textContent || '').trim().slice(0, 60));
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, clientWidth: width, out: out.slice(0, 10)};
+}
+"""
+
+_SCROLL_BOXES_JS = """
+() => [...document.querySelectorAll('main *')].filter(el => {
+    const o = getComputedStyle(el).overflowX;
+    return (o === 'auto' || o === 'scroll') && el.scrollWidth > el.clientWidth + 1 && el.checkVisibility({visibilityProperty: true}) && el.closest('article');
+  }).map(el => ({html: el.outerHTML.slice(0, 120), tabindex: el.getAttribute('tabindex'), role: el.getAttribute('role'),
+                 name: el.getAttribute('aria-label') || '', focusable: el.tabIndex >= 0}))
+"""
+
+
+@pytest.mark.parametrize("path", page_type_params())
+def test_page_type(desktop: Reader, narrow: Reader, a11y_site: Path, path: str, subtests) -> None:
+    """axe-core at 1280px and at 320px (run side by side in two tabs), then reflow at 320px."""
+    skip_if_absent(a11y_site, path)
+    wide_page, narrow_page = desktop.open(path), narrow.open(path)
+    start_axe(wide_page)
+    start_axe(narrow_page)
+    for reader, page in ((desktop, wide_page), (narrow, narrow_page)):
+        with subtests.test(msg=f"axe-core at {reader.viewport['width']}px"):
+            violations = axe_result(page)
+            assert not violations, describe_violations(violations, f"/{path} at {reader.viewport['width']}px")
+
+    with subtests.test(msg=f"reflow at {NARROW['width']}px"):
+        found = narrow_page.evaluate(_OVERFLOW_JS)
+        assert found["scrollWidth"] <= NARROW["width"], (
+            f"/{path} scrolls sideways at {NARROW['width']}px: the page is {found['scrollWidth']}px wide; sticking out: {found['out']}"
+        )
+        assert not found["out"], f"/{path} at {NARROW['width']}px: these stick out of the screen (cut off): {found['out']}"
+        # What does scroll sideways (wide tables) scrolls in its own box, reachable and named.
+        for box in narrow_page.evaluate(_SCROLL_BOXES_JS):
+            assert box["focusable"] and box["role"] == "region" and box["name"].strip(), (
+                f"/{path}: a box that scrolls sideways needs tabindex=0, role=region and a name: {box}"
+            )
+
+
+# --- scrolling table boxes (the script in overrides/main.html) ------------------------------------
+
+
+def test_wide_tables_scroll_in_a_named_box_the_keyboard_reaches(narrow: Reader, desktop: Reader) -> None:
+    page = narrow.open(REVIEW)
+    boxes = page.evaluate(
+        "() => [...document.querySelectorAll('article .md-typeset__scrollwrap')].map(b => ({"
+        " scrolls: b.scrollWidth > b.clientWidth + 1, tabindex: b.getAttribute('tabindex'), role: b.getAttribute('role'),"
+        " name: b.getAttribute('aria-label')}))"
+    )
+    scrolling = [b for b in boxes if b["scrolls"]]
+    assert scrolling, f"no table on /{REVIEW} is wider than {NARROW['width']}px any more: pick a page that has one ({boxes})"
+    for box in boxes:
+        if box["scrolls"]:
+            assert box["tabindex"] == "0" and box["role"] == "region" and box["name"], box
+        else:
+            assert box["tabindex"] is None and box["role"] is None, f"a table box that does not scroll is a needless Tab stop: {box}"
+    names = [b["name"] for b in scrolling]
+    assert len(set(names)) == len(names), f"two scrolling tables share a name: {names}"
+
+    # Reached by Tab from the interactive element before it, then scrolled with the arrow keys.
+    page.evaluate(_TABBABLE_JS)
+    reached = page.evaluate(
+        "() => { const box = document.querySelector('article .md-typeset__scrollwrap[tabindex=\"0\"]');"
+        " const all = window.__rsTabbable(); const i = all.indexOf(box); if (i < 1) return 'not in the Tab order';"
+        " all[i - 1].focus(); return null; }"
+    )
+    assert reached is None, f"the first scrolling table box: {reached}"
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('article .md-typeset__scrollwrap[tabindex=\"0\"]')"), (
+        "Tab from the element before the first scrolling table box did not reach it"
+    )
+    assert_focus_indicator(page, "the scrolling table box")
+    before = page.evaluate("() => document.activeElement.scrollLeft")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("before => document.activeElement.scrollLeft > before", arg=before, timeout=3000)
+
+    # On a wide screen the same tables fit, and are no Tab stops.
+    page = desktop.open(REVIEW)
+    stops = page.evaluate("() => document.querySelectorAll('article .md-typeset__scrollwrap[tabindex]').length")
+    fits = page.evaluate("() => [...document.querySelectorAll('article .md-typeset__scrollwrap')].every(b => b.scrollWidth <= b.clientWidth + 1)")
+    if fits:
+        assert stops == 0, "table boxes that do not scroll must not be Tab stops"
+
+
+# --- the skip link ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", [p for p in page_type_params() if p.id != "404"])
+def test_skip_link_moves_focus_into_the_main_content(desktop: Reader, a11y_site: Path, path: str) -> None:
+    """The first Tab stop is a visible "Skip to content"; Enter moves focus to the start of the content."""
+    skip_if_absent(a11y_site, path)
+    page = desktop.open(path)
+    page.keyboard.press("Tab")
+    _settle(page)  # the skip link fades in
+    skip = page.evaluate(
+        "() => { const a = document.activeElement; const r = a.getBoundingClientRect();"
+        " return {text: a.textContent.trim(), href: a.getAttribute('href'), visible: a.checkVisibility({opacityProperty: true, visibilityProperty: true})"
+        " && r.width > 0 && r.top >= 0 && r.bottom <= innerHeight}; }"
+    )
+    assert skip["text"] == "Skip to content" and skip["href"] and skip["href"].startswith("#"), f"first Tab stop on /{path}: {skip}"
+    assert skip["visible"], f"the skip link on /{path} is focused but not visible: {skip}"
+    assert_focus_indicator(page, f"the skip link on /{path}")
+
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.hash.length > 1")
+    target = page.evaluate(
+        "() => { const t = document.getElementById(decodeURIComponent(location.hash.slice(1)));"
+        " if (!t) return null; const r = t.getBoundingClientRect(); const header = document.querySelector('.md-header').getBoundingClientRect();"
+        " return {inMain: !!t.closest('main .md-content article'), tag: t.tagName, top: r.top, headerBottom: header.bottom, bottom: r.bottom}; }"
+    )
+    assert target and target["inMain"], f"the skip link on /{path} goes to {target}, not into the main content"
+    assert target["top"] >= target["headerBottom"] - 1 and target["top"] < DESKTOP["height"], (
+        f"the skip link's target on /{path} is hidden under the header or off screen: {target}"
+    )
+    # Focus now starts there: the next Tab lands on the first interactive element of the content.
+    page.keyboard.press("Tab")
+    where = page.evaluate(
+        "() => { const a = document.activeElement; return {inContent: !!a.closest('main .md-content'), html: a.outerHTML.slice(0, 160)}; }"
+    )
+    assert where["inContent"], f"after the skip link on /{path}, Tab went to {where['html']}, outside the main content"
+
+
+# --- every interactive element by keyboard, in order, visibly focused ------------------------------
+
+_TABBABLE_JS = """
+() => { window.__rsTabbable = () => {
+  const sel = 'a[href], area[href], button, input, select, textarea, summary, iframe, audio[controls], video[controls], [contenteditable], [tabindex]';
+  return [...document.querySelectorAll(sel)].filter(el => {
+    if (el.tabIndex < 0 || el.disabled || el.closest('[inert]')) return false;
+    if (el.matches('input[type=hidden]')) return false;
+    if (el.tagName === 'SUMMARY' && el !== el.parentElement.querySelector(':scope > summary')) return false;
+    return el.checkVisibility({visibilityProperty: true});
+  });
+}; }
+"""
+
+# After each Tab: did focus go to the next interactive element in document order? (In the page as
+# it is now: Material shows and hides parts of the page as focus moves.)
+_ORDER_JS = """
+() => {
+  const describe = e => e ? e.outerHTML.slice(0, 140).replace(/\\s+/g, ' ') : 'the end of the page';
+  const all = window.__rsTabbable();
+  const prev = window.__rsPrev;
+  const want = all[(prev ? all.indexOf(prev) : -1) + 1] || null;
+  const el = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+  if (!want && (!el || el === all[0])) return {atEnd: true, problems: []};
+  const problems = [];
+  if (el !== want) problems.push(`expected ${describe(want)}\\n    but focus went to ${describe(el)}`);
+  if (!el) return {atEnd: false, stop: true, problems};
+  window.__rsVisited.add(el);
+  window.__rsPrev = el;
+  return {atEnd: false, problems};
+}
+"""
+
+# Then: is the focused element visible, on screen, not covered, with a focus indicator that contrasts
+# 3:1 with what is behind it? Transitions that could hide it are first run to their end (Material
+# fades and slides things in on focus: the state they end in is what a reader sees).
+_CHECK_JS = """
+() => {
+  const el = document.activeElement;
+  const describe = e => e ? e.outerHTML.slice(0, 140).replace(/\\s+/g, ' ') : 'nothing';
+  document.getAnimations().filter(a => {
+    if (a.playState !== 'running') return false;
+    const target = a.effect && a.effect.target, prop = a.transitionProperty || '';
+    if (target && (target === el || target.contains(el))) return !/color$/.test(prop);
+    return !prop || /^(transform|translate|visibility|width|height|max-height|top|left|right|bottom|inset)$/.test(prop);
+  }).forEach(a => { try { a.finish(); } catch (e) { /* an infinite animation: leave it */ } });
+  const what = describe(el);
+  const problems = [];
+  if (el.tabIndex > 0) problems.push(`${what}\\n    positive tabindex changes the order`);
+  if (!el.checkVisibility({opacityProperty: true, visibilityProperty: true})) problems.push(`${what}\\n    focused but invisible (display, visibility or opacity)`);
+  const rects = [...el.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+  if (!rects.length) problems.push(`${what}\\n    focused but has no size`);
+  const onScreen = rects.filter(r => r.right > 0 && r.bottom > 0 && r.left < innerWidth && r.top < innerHeight);
+  if (rects.length && !onScreen.length) problems.push(`${what}\\n    focused but off screen: ${JSON.stringify(rects[0])}`);
+  if (onScreen.length) {
+    const pts = onScreen.flatMap(r => [[r.left + r.width / 2, r.top + r.height / 2], [r.left + 2, r.top + 2], [r.right - 2, r.bottom - 2]]);
+    const hits = pts.map(([x, y]) => document.elementFromPoint(Math.min(Math.max(x, 0), innerWidth - 1), Math.min(Math.max(y, 0), innerHeight - 1)));
+    if (!hits.some(h => h && (h === el || el.contains(h)))) problems.push(`${what}\\n    covered by ${describe(hits[0])}`);
+  }
+  const indicator = window.__rsIndicator(el);
+  if (!indicator.any) problems.push(`${what}\\n    no focus indicator (no outline of 2px or more, no box-shadow): ${JSON.stringify(indicator)}`);
+  else if (indicator.best < 3) problems.push(`${what}\\n    focus indicator contrasts under 3:1 with what is behind it: ${JSON.stringify(indicator)}`);
+  return problems;
+}
+"""
+
+_INDICATOR_JS = """
+() => { window.__rsIndicator = el => {
+  const cs = getComputedStyle(el);
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null; const v = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+                       return {r: v[0], g: v[1], b: v[2], a: v.length > 3 ? v[3] : 1}; };
+  const lum = c => { const f = x => { x /= 255; return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); }; return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  let bg = null;
+  for (let a = el.parentElement; a; a = a.parentElement) { const c = parse(getComputedStyle(a).backgroundColor); if (c && c.a > 0.5) { bg = c; break; } }
+  bg = bg || {r: 255, g: 255, b: 255, a: 1};
+  const colours = [];
+  const outline = cs.outlineStyle !== 'none' && cs.outlineStyle !== 'hidden' && parseFloat(cs.outlineWidth) >= 2;
+  if (outline) colours.push(cs.outlineColor);
+  const shadow = !!cs.boxShadow && cs.boxShadow !== 'none';
+  if (shadow) for (const m of cs.boxShadow.matchAll(/rgba?\\([^)]+\\)/g)) colours.push(m[0]);
+  const best = Math.max(0, ...colours.map(parse).filter(c => c && c.a > 0.5).map(c => ratio(c, bg)));
+  return {outline: `${cs.outlineStyle} ${cs.outlineWidth} ${cs.outlineColor}`, shadow: cs.boxShadow, best: Math.round(best * 100) / 100, any: outline || shadow};
+}; }
+"""
+
+
+def assert_focus_indicator(page, what: str) -> None:
+    page.evaluate(_INDICATOR_JS)
+    got = page.evaluate("() => window.__rsIndicator(document.activeElement)")
+    assert got["any"], f"{what} has no focus indicator (no outline of 2px or more, no box-shadow): {got}"
+    assert got["best"] >= 3, f"{what}: the focus indicator contrasts under 3:1 with what is behind it: {got}"
+
+
+def _settle(page) -> None:
+    """Jump to the end of running transitions (Material fades the skip link in on focus)."""
+    page.evaluate("() => document.getAnimations().forEach(a => { try { a.finish(); } catch (e) { /* infinite */ } })")
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320px"])
+def test_tab_reaches_every_interactive_element_in_order_visibly(a11y_browser, a11y_base_url: str, viewport: dict[str, int]) -> None:
+    reader = Reader(a11y_browser, a11y_base_url, viewport)
+    try:
+        page = reader.open(REPORT)
+        page.evaluate(_TABBABLE_JS)
+        page.evaluate(_INDICATOR_JS)
+        page.evaluate("() => { window.__rsVisited = new Set(); window.__rsPrev = null; }")
+        expected_all = page.evaluate("() => window.__rsTabbable().length")
+        assert expected_all > 20, f"only {expected_all} interactive elements on the report page?"
+        problems: list[str] = []
+        steps = 0
+        while steps < 2000 and len(problems) <= 12:
+            page.keyboard.press("Tab")
+            steps += 1
+            step = page.evaluate(_ORDER_JS)
+            problems += [f"Tab {steps}: {p}" for p in step["problems"]]
+            if step["atEnd"] or step.get("stop"):
+                break
+            # Material reacts to focus a moment later (at narrow widths, focusing the search box
+            # opens search over the page): give it up to a second before calling focus hidden.
+            found = page.evaluate(_CHECK_JS)
+            for _ in range(10):
+                if not found:
+                    break
+                page.wait_for_timeout(100)
+                found = page.evaluate(_CHECK_JS)
+            problems += [f"Tab {steps}: {p}" for p in found]
+        missed = page.evaluate("() => window.__rsTabbable().filter(e => !window.__rsVisited.has(e)).map(e => e.outerHTML.slice(0, 140))")
+        if missed:
+            problems.append(f"never reached by Tab: {missed[:10]}")
+        assert steps > expected_all / 2, f"the walk stopped after {steps} Tab presses of about {expected_all}"
+        assert not problems, f"keyboard on /{REPORT} at {viewport['width']}px ({steps} Tab presses):\n  " + "\n  ".join(problems)
+    finally:
+        reader.context.close()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320px"])
+def test_search_by_keyboard(a11y_browser, a11y_base_url: str, viewport: dict[str, int]) -> None:
+    """Tab reaches the search box (at narrow widths focusing it opens search over the page); the arrow
+    keys move into the results, each visibly focused."""
+    reader = Reader(a11y_browser, a11y_base_url, viewport)
+    try:
+        page = reader.open(REPORT)
+        page.evaluate(_INDICATOR_JS)
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.matches('input.md-search__input')"):
+                break
+        else:
+            raise AssertionError("the search box is not among the first five Tab stops")
+        page.wait_for_function("() => document.activeElement.checkVisibility({opacityProperty: true, visibilityProperty: true})", timeout=3000)
+        assert_focus_indicator(page, "the search box")
+        page.keyboard.type("Glasgow")
+        page.wait_for_selector(".md-search-result__link", state="visible", timeout=10_000)
+        page.keyboard.press("ArrowDown")
+        page.wait_for_function("() => document.activeElement.matches('.md-search-result__link, .md-search-result__more summary')", timeout=3000)
+        _settle(page)
+        assert page.evaluate("() => document.activeElement.checkVisibility({opacityProperty: true, visibilityProperty: true})")
+        assert_focus_indicator(page, "the first search result")
+    finally:
+        reader.context.close()
+
+
+# --- tables: header cells and captions (from the built HTML, every page of the site) --------------
+
+
+class _Tables(html.parser.HTMLParser):
+    """Each <table> in a page's article: its caption, header cells, and the heading above it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self._heading: list[str] | None = None
+        self._last_heading = ""
+        self._table: dict | None = None
+        self._cell: list[str] | None = None
+        self._caption: list[str] | None = None
+        self._skip = 0  # inside the permalink sign
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = (dict(attrs).get("class") or "").split()
+        if "headerlink" in classes:
+            self._skip += 1
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = []
+        elif tag == "table":
+            self._table = {"heading": self._last_heading, "caption": None, "th": [], "td": 0}
+        elif tag == "caption" and self._table is not None:
+            self._caption = []
+        elif tag in ("th", "td") and self._table is not None:
+            self._cell = [] if tag == "th" else None
+            if tag == "td":
+                self._table["td"] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._skip:
+            self._skip -= 1
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self._last_heading = " ".join("".join(self._heading).split())
+            self._heading = None
+        elif tag == "caption" and self._caption is not None and self._table is not None:
+            self._table["caption"] = " ".join("".join(self._caption).split())
+            self._caption = None
+        elif tag == "th" and self._cell is not None and self._table is not None:
+            self._table["th"].append(" ".join("".join(self._cell).split()))
+            self._cell = None
+        elif tag == "table" and self._table is not None:
+            self.tables.append(self._table)
+            self._table = None
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        for buffer in (self._heading, self._caption, self._cell):
+            if buffer is not None:
+                buffer.append(data)
+
+
+def site_tables(site: Path) -> dict[str, list[dict]]:
+    """{page path: its tables} for every HTML page of the built site."""
+    found = {}
+    for file in sorted(site.rglob("*.html")):
+        parser = _Tables()
+        parser.feed(file.read_text(encoding="utf-8"))
+        if parser.tables:
+            found[file.relative_to(site).as_posix()] = parser.tables
+    return found
+
+
+def test_data_tables_have_header_cells(a11y_site: Path) -> None:
+    problems = []
+    for page, tables in site_tables(a11y_site).items():
+        for table in tables:
+            if not table["th"]:
+                problems.append(f"{page}: table under {table['heading']!r} has no header cells (th)")
+            elif not all(table["th"]):
+                problems.append(f"{page}: table under {table['heading']!r} has an empty header cell: {table['th']}")
+    assert not problems, "\n".join(problems)
+
+
+def _page_type(page: str) -> str:
+    first = page.split("/")[0]
+    return "home" if page == "index.html" else first if page.count("/") > 1 else page.removesuffix("/index.html")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="captions are added in the page templates (overrides/report-site/*.md.j2), not by the theme; "
+    "when this passes, remove this marker",
+)
+def test_data_tables_have_captions(a11y_site: Path) -> None:
+    missing: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for page, tables in site_tables(a11y_site).items():
+        for table in tables:
+            if not table["caption"]:
+                missing[(_page_type(page), table["heading"] or "(no heading)")].append(page)
+    report = "\n".join(
+        f"{kind}: table under {heading!r} on {len(pages)} page(s), e.g. {pages[0]}"
+        for (kind, heading), pages in sorted(missing.items())
+    )
+    assert not missing, "tables without a <caption>:\n" + report
