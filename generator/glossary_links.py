@@ -48,7 +48,11 @@ class TermMatcher:
             alternatives.append("(?:" + "|".join(abbr_parts) + ")")
         if not alternatives:
             return cls(None, {})
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+        # The lookahead on first letters lets the engine skip most positions before trying the
+        # lookbehind and the long alternation (same matches, several times faster on long text).
+        firsts = {w[0].lower() for w in words} | {w[0].upper() for w in words} | {a[0] for a in abbreviations}
+        first = "(?=[" + re.escape("".join(sorted(firsts))) + "])"
+        pattern = re.compile(first + r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
         return cls(pattern, {**words, **abbreviations})
 
     def term_id(self, matched: str) -> str | None:

@@ -17,7 +17,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from .check import check_site
@@ -37,6 +37,7 @@ from .render import (
     render_feeds,
 )
 from .sanitize import sanitize_html
+from .table_captions import TableCaptionExtension
 
 log = get_plugin_logger(__name__)
 
@@ -100,6 +101,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             log.error(str(exc))
             raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
         self.draft_pages = {page_path(pub) for pub in derived.publications if pub.status == "draft"}
+        config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type] - templates rely on it
         if self.config.glossary_links:
             self.glossary_ext = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])
             config.markdown_extensions.append(self.glossary_ext)  # type: ignore[arg-type]
@@ -148,10 +150,11 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         for file in list(files):
             if file.src_uri.startswith(narrative_prefix):
                 files.remove(file)  # narratives are parts of generated pages
-        for path, (_spec, markdown) in self.pages.items():
+        for path, (spec, markdown) in self.pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"content/{path} clashes with a generated page: rename or remove it")
-            files.append(File.generated(config, path, content=markdown))
+            inclusion = InclusionLevel.UNDEFINED if spec.in_nav else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         for path, content in self.extra_files.items():
             files.append(File.generated(config, path, content=content))
         return files
@@ -180,6 +183,8 @@ def build_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[Any]:
     sections: dict[str, list[Any]] = {}
     groups: dict[tuple[str, str], list[dict[str, str]]] = {}
     for path, (spec, _md) in pages.items():
+        if not spec.in_nav:
+            continue
         # The theme prints nav titles (and <title>) without escaping: titles come from data, so escape here.
         entry = {html.escape(spec.title, quote=True): path}
         items = sections.setdefault(spec.section, [])
@@ -197,3 +202,20 @@ def build_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[Any]:
             nav.append({name: sections[name]})
     nav.append({"About": [{"About this site": "about.md"}, {"Accessibility statement": "accessibility.md"}]})
     return nav
+
+
+def not_in_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[str]:
+    """`not_in_nav` patterns (gitignore style) for a plain MkDocs build of the same pages without this plugin."""
+    out_by_folder: dict[str, list[str]] = {}
+    in_nav_folders = set()
+    for path, (spec, _md) in pages.items():
+        folder = path.rpartition("/")[0]
+        if spec.in_nav:
+            in_nav_folders.add(folder)
+        else:
+            out_by_folder.setdefault(folder, []).append(path)
+    # A folder pattern when the whole folder is out of the nav (thousands of per-file patterns are slow).
+    patterns = []
+    for folder, paths in out_by_folder.items():
+        patterns += [f"/{folder}/"] if folder and folder not in in_nav_folders else [f"/{p}" for p in paths]
+    return sorted(patterns)

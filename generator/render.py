@@ -31,6 +31,7 @@ TEMPLATE_SUBDIR = "report-site"
 # only matter at the start of a line are handled separately; HTML specials become entities.
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]()!])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
+_HTML_TABLE = str.maketrans(_HTML)
 _LINE_START = re.compile(r"^(#|[-+=]|\d+\.)")
 
 
@@ -43,7 +44,7 @@ def md_escape(value: Any) -> Markup:
     if isinstance(value, PartialDate):
         value = value.human()
     text = re.sub(r"\s+", " ", str(value))  # one line, but keep the spaces of joiners like ", "
-    text = "".join(_HTML.get(ch, ch) for ch in text)
+    text = text.translate(_HTML_TABLE)
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _LINE_START.sub(lambda mt: "\\" + mt.group(1) if not mt.group(1)[0].isdigit() else mt.group(1)[:-1] + "\\.", text)
     return Markup(text)
@@ -89,7 +90,10 @@ class PageSpec:
     section: str
     """Navigation section the page belongs to."""
     subsection: str | None = None
-    """Group within the section (e.g. 'Inspection reports'), so long lists collapse."""
+    """Group within the section (e.g. 'Reviews of findings'), so lists collapse."""
+    in_nav: bool = True
+    """False for pages there can be thousands of (reports, responses, letters): they are reached from
+    index pages (publications, partnership, programme), so no page renders thousands of nav links."""
 
 
 def page_path(record: Any) -> str:
@@ -273,9 +277,10 @@ class Renderer:
         specs.append(PageSpec(INDEX_PAGES["publications"], "Publications", "publications.md.j2", {}, "Publications"))
         for pub in d.publications:
             template = f"{KIND_FOLDER[type(pub)][:-1]}.md.j2"
-            group = {m.Inspection: "Inspection reports", m.Review: "Reviews of findings",
-                     m.Response: "Partnership responses", m.Letter: "Self-evaluation letters"}[type(pub)]
-            specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications", group))
+            # One review per programme: few enough for the nav. The rest grow with partnerships x programmes.
+            in_nav = isinstance(pub, m.Review)
+            specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications",
+                                  "Reviews of findings" if in_nav else None, in_nav=in_nav))
         specs.append(PageSpec(INDEX_PAGES["programmes"], "Programmes", "programmes-index.md.j2", {}, "Programmes"))
         for prog in sorted(data.programmes.values(), key=lambda p: p.start):
             specs.append(PageSpec(page_path(prog), prog.short_title, "programme.md.j2", {"programme": prog}, "Programmes"))
