@@ -8,18 +8,43 @@ relative `.md` paths so MkDocs turns them into URLs and checks them.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
 from .models import GlossaryTerm
+from .urls import relative_link
 
 SKIP_TAGS = {"a", "code", "pre", "abbr", "script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "kbd", "samp"}
+
+
+def trie_pattern(forms: Iterable[str]) -> str:
+    """One regex matching any of `forms`, as a trie: `(?:a(?:dvocacy|ssessment)|c(?:hild(?: plan)?))`.
+
+    A plain alternation of a glossary's forms is tried one by one at every word; the trie tries one
+    letter at a time. Longer continuations come first and the end of a shorter form is optional, so
+    with the boundary check after it the longest form that fits still wins, as in a longest-first
+    alternation."""
+    trie: dict[str, Any] = {}
+    for form in forms:
+        node = trie
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
 
 
 @dataclass(frozen=True)
@@ -39,17 +64,15 @@ class TermMatcher:
                 words.setdefault(form.lower(), term.id)
             for abbr in term.abbreviations:
                 abbreviations.setdefault(abbr, term.id)
-        parts = [re.escape(w) for w in sorted(words, key=len, reverse=True)]
-        abbr_parts = [re.escape(a) for a in sorted(abbreviations, key=len, reverse=True)]
         alternatives = []
-        if parts:
-            alternatives.append("(?i:" + "|".join(parts) + ")")
-        if abbr_parts:
-            alternatives.append("(?:" + "|".join(abbr_parts) + ")")
+        if words:
+            alternatives.append("(?i:" + trie_pattern(words) + ")")
+        if abbreviations:
+            alternatives.append(trie_pattern(abbreviations))
         if not alternatives:
             return cls(None, {})
         # The lookahead on first letters lets the engine skip most positions before trying the
-        # lookbehind and the long alternation (same matches, several times faster on long text).
+        # lookbehind and the alternation (same matches, several times faster on long text).
         firsts = {w[0].lower() for w in words} | {w[0].upper() for w in words} | {a[0] for a in abbreviations}
         first = "(?=[" + re.escape("".join(sorted(firsts))) + "])"
         pattern = re.compile(first + r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
@@ -134,7 +157,7 @@ class GlossaryLinkExtension(Extension):
     def href_for(self, term_id: str) -> str | None:
         if self.page_path is None or self.page_path == self.glossary_path:
             return None
-        rel = posixpath.relpath(self.glossary_path, posixpath.dirname(self.page_path) or ".")
+        rel = relative_link(self.glossary_path, self.page_path)
         return f"{rel}#{term_id}"
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API

@@ -73,8 +73,10 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return out.getvalue()
 
 
-def to_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=_default) + "\n"
+def to_json(value: Any, *, pretty: bool = False) -> str:
+    """Data files are compact (json's C encoder; `indent` would switch to its pure-Python one, several
+    times slower over thousands of files); the schema, which people read, is indented."""
+    return json.dumps(value, ensure_ascii=False, indent=2 if pretty else None, sort_keys=True, default=_default) + "\n"
 
 
 def _default(value: Any) -> Any:
@@ -157,7 +159,7 @@ def site_files(derived: Derived) -> dict[str, str]:
     files = {
         "data/evaluations.csv": to_csv(rows, EVALUATION_COLUMNS),
         "data/evaluations.json": to_json({"evaluations": rows}),
-        "data/evaluations.schema.json": to_json(EVALUATIONS_SCHEMA),
+        "data/evaluations.schema.json": to_json(EVALUATIONS_SCHEMA, pretty=True),
     }
     for pub in derived.publications:
         files[data_path(pub, "json")] = to_json(publication_data(derived, pub))

@@ -9,7 +9,6 @@ to escape data. Editor text is never evaluated as a template.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from . import models as m
 from .dates import PartialDate
 from .derive import KIND_FOLDER, KIND_NAME, Derived, review_evaluations
 from .opendata import data_path
+from .urls import relative_link
 
 #: page templates live in <template dir>/report-site/ (the project's overrides/ folder)
 TEMPLATE_SUBDIR = "report-site"
@@ -32,6 +32,7 @@ TEMPLATE_SUBDIR = "report-site"
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]()!])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
 _HTML_TABLE = str.maketrans(_HTML)
+_SPACES = re.compile(r"\s+")
 _LINE_START = re.compile(r"^(#|[-+=]|\d+\.)")
 
 
@@ -43,7 +44,7 @@ def md_escape(value: Any) -> Markup:
         return Markup("")
     if isinstance(value, PartialDate):
         value = value.human()
-    text = re.sub(r"\s+", " ", str(value))  # one line, but keep the spaces of joiners like ", "
+    text = _SPACES.sub(" ", str(value))  # one line, but keep the spaces of joiners like ", "
     text = text.translate(_HTML_TABLE)
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _LINE_START.sub(lambda mt: "\\" + mt.group(1) if not mt.group(1)[0].isdigit() else mt.group(1)[:-1] + "\\.", text)
@@ -177,13 +178,13 @@ class Renderer:
     def _helpers(self, current: str) -> dict[str, Any]:
         def link(target: Any, text: Any = None, anchor: str | None = None) -> Markup:
             path = target if isinstance(target, str) else page_path(target)
-            rel = posixpath.relpath(path, posixpath.dirname(current) or ".")
+            rel = relative_link(path, current)
             label = text if text is not None else getattr(target, "name", None) or getattr(target, "title", None) or path
             return Markup(f"[{md_escape(label)}]({rel}{'#' + anchor if anchor else ''})")
 
         def url(target: Any, anchor: str | None = None) -> Markup:
             path = target if isinstance(target, str) else page_path(target)
-            rel = posixpath.relpath(path, posixpath.dirname(current) or ".")
+            rel = relative_link(path, current)
             return Markup(rel + ("#" + anchor if anchor else ""))
 
         def grade(programme: m.Programme | None, ev: m.Evaluation | None) -> Markup:

@@ -62,3 +62,17 @@ def test_md_escape_leaves_only_text(text: str) -> None:
     assert "<script" not in html and "<img" not in html and "<a " not in html
     assert "<strong>" not in html and "<h1" not in html and "<li>" not in html and "<code>" not in html
     assert "onclick" not in html.replace("onclick=alert(1)", "") or "{" in html
+
+
+def test_glossary_lists_the_latest_ten_uses_of_a_term_and_counts_the_rest() -> None:
+    """A term used in thousands of reports must not turn the glossary into thousands of links."""
+    data, derived, problems = check_site(TINY)
+    assert derived is not None, problems.sorted()
+    term_id, used = next((t, u) for t, u in derived.term_usage.items() if u)
+    derived.term_usage[term_id] = (used * 25)[:25]  # 25 uses, newest first
+    renderer = Renderer(derived, make_environment([ROOT / "overrides"]))
+    spec = next(s for s in renderer.pages() if s.path == "glossary.md")
+    page = renderer.render(spec)
+    line = next(line for line in page.splitlines() if line.startswith("*Used in 25 publications"))
+    assert line.count("](") == 10
+    assert line.endswith("and 15 more (search the site for the term)")
