@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from .check import check_site
 from .glossary_links import GlossaryLinkExtension
@@ -33,6 +34,7 @@ from .render import (
     describe_template_error,
     make_environment,
     make_markup_environment,
+    page_feeds,
     page_path,
     render_feeds,
 )
@@ -68,6 +70,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.pages: dict[str, tuple[PageSpec, str]] = {}
         self.glossary_ext: GlossaryLinkExtension | None = None
         self.renderer: Renderer | None = None
+        """Alive from on_config to the end of on_files only: it holds every record of the site."""
+        self.charts: dict[str, dict[str, str]] = {}
+        self.home_fragments: dict[str, str] = {}
+        self.feeds: dict[str, list[tuple[str, str]]] = {}
         self.draft_pages: set[str] = set()
         self.extra_files: dict[str, str] = {}
         self.dirty = False
@@ -82,7 +88,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path).parent
         include_drafts = self.config.drafts == "show" or (self.config.drafts == "auto" and self.command == "serve")
-        data, derived, problems = check_site(project, include_drafts=include_drafts, cache=self.cache)
+        # Parsed files are kept across `mkdocs serve` rebuilds; a one-off build frees them for MkDocs.
+        cache = self.cache if self.command == "serve" else None
+        data, derived, problems = check_site(project, include_drafts=include_drafts, cache=cache)
         for problem in problems.sorted():
             (log.error if problem.severity == "error" else log.warning)(str(problem))
         if derived is None:
@@ -101,6 +109,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             log.error(str(exc))
             raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
         self.draft_pages = {page_path(pub) for pub in derived.publications if pub.status == "draft"}
+        self.charts = self.renderer.charts
+        self.feeds = {path: page_feeds(derived, path) for path in [*self.pages, ""]}  # "": hand-written pages
         config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type] - templates rely on it
         if self.config.glossary_links:
             self.glossary_ext = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])
@@ -117,7 +127,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         clean = sanitize_html(html)
-        charts = self.renderer.charts.get(page.file.src_uri, {}) if self.renderer else {}
+        charts = self.charts.get(page.file.src_uri, {})
         for chart_id, svg in charts.items():
             # Our own SVG, from escaped data, goes in after sanitising (SVG is outside the HTML allowlist).
             clean = clean.replace(f'<div class="rs-chart" id="{chart_id}"></div>', svg, 1)
@@ -157,17 +167,25 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         for path, content in self.extra_files.items():
             files.append(File.generated(config, path, content=content))
+        self.home_fragments = {}
+        for file in files.documentation_pages():
+            if not file.generated_by and self.renderer is not None and "report_site" in file.content_string:
+                if get_data(file.content_string)[1].get("report_site") == "home":
+                    self.home_fragments[file.src_uri] = self.renderer.render_fragment("home.md.j2", file.src_uri)
+        # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
+        self.renderer, self.pages, self.extra_files = None, {}, {}
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.glossary_ext is not None:
             self.glossary_ext.page_path = page.file.src_uri
-        if page.meta.get("report_site") == "home" and self.renderer is not None:
-            return markdown + "\n\n" + self.renderer.render_fragment("home.md.j2", page.file.src_uri)
+        if page.meta.get("report_site") == "home" and page.file.src_uri in self.home_fragments:
+            return markdown + "\n\n" + self.home_fragments[page.file.src_uri]
         return markdown
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         context["report_site_draft"] = page.file.src_uri in self.draft_pages
+        context["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.feeds.get("", []))
         return context
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

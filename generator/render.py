@@ -324,3 +324,13 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str) -> di
         feeds[f"feeds/{pid}.xml"] = feed(f"feeds/{pid}.xml", f"Publications about {name}", [p for p in pubs if p.date],
                                          f"partnerships/{pid}/")
     return feeds
+
+
+def page_feeds(derived: Derived, path: str) -> list[tuple[str, str]]:
+    """The Atom feeds a page announces to browsers and feed readers (`<link rel="alternate">`):
+    all publications everywhere, and on a partnership's page that partnership's own feed."""
+    feeds = [("All publications", "feeds/publications.xml")]
+    folder, _, name = path.removesuffix(".md").partition("/")
+    if folder == "partnerships" and name in derived.by_partnership:
+        feeds.append((f"Publications about {derived.data.partnerships[name].name}", f"feeds/{name}.xml"))
+    return feeds

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,3 +53,59 @@ def mkdocs_build(project: Path, site_dir: Path, *extra: str, strict: bool = True
         [str(mkdocs), "build", *(["--strict"] if strict else []), "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
         capture_output=True, text=True, env=env, timeout=300,
     )
+
+
+LOCAL_HOST = "127.0.0.1"
+#: Debian's chromium (`sh .ci/setup --browser`), driven by Playwright; its own browser download is not used
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site under `prefix`, and answers a missing page with 404.html, as a host would."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+    def translate_path(self, path: str) -> str:
+        if self.prefix != "/" and (path + "/").startswith(self.prefix):
+            path = "/" + path[len(self.prefix):]
+        return super().translate_path(path)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextlib.contextmanager
+def serve_site(site: Path, prefix: str = "/") -> Iterator[str]:
+    """http://127.0.0.1:PORT{prefix} serving `site` from a background thread (a free port)."""
+    handler = functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=str(site))
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)

@@ -27,11 +27,8 @@ Playwright's own browser download is not.
 
 from __future__ import annotations
 
-import functools
 import html.parser
-import http.server
 import re
-import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,18 +36,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import ROOT, mkdocs_build
+from .conftest import CHROMIUM, LAUNCH_ARGS, LOCAL_HOST, ROOT, mkdocs_build, serve_site
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_HOST = "127.0.0.1"
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10: 1280px at 400% zoom
 
@@ -113,48 +100,11 @@ def a11y_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site under `prefix`, and answers a missing page with 404.html, as a host would."""
-
-    prefix = "/"
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-    def translate_path(self, path: str) -> str:
-        if self.prefix != "/" and (path + "/").startswith(self.prefix):
-            path = "/" + path[len(self.prefix):]
-        return super().translate_path(path)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 @pytest.fixture(scope="module")
 def a11y_base_url(a11y_site: Path) -> Iterator[str]:
     """http://127.0.0.1:PORT/inspections/ (the path of site_url), from a background thread."""
-    prefix = site_path()
-    handler = functools.partial(type("Handler", (_SiteHandler,), {"prefix": prefix}), directory=str(a11y_site))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="a11y-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_site(a11y_site, site_path()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,30 +10,19 @@ download is not used.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from .conftest import CHROMIUM, LAUNCH_ARGS, LOCAL_HOST, serve_site
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENS = Path("/tmp/screens")
-LOCAL_HOST = "127.0.0.1"
 
 NL_PARTNERSHIP = "/partnerships/north-lanarkshire/"
 NL_REPORT = "/inspections/north-lanarkshire-2023/"
@@ -71,25 +60,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-
 @pytest.fixture(scope="session")
 def base_url(built_site: Path) -> Iterator[str]:
     """http://127.0.0.1:PORT serving the built site from a background thread (a free port)."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve_site(built_site) as url:
+        yield url.rstrip("/")
 
 
 @pytest.fixture(scope="session")
@@ -344,3 +319,30 @@ def test_screenshots_for_people(browser, base_url: str, width: int, height: int)
             page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
     finally:
         v.close()
+
+
+def test_a_report_prints_whole_with_its_address_and_date(visit: Visit) -> None:
+    """Print: no navigation, collapsed notes open, and the page's address and build date on paper."""
+    page = visit.open(NL_REPORT)
+    footer = page.locator("p.rs-print-only")
+    expect(footer).to_be_hidden()  # on screen the address bar says it
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-tabs", ".md-footer"):
+        assert not page.locator(chrome).first.is_visible(), f"{chrome} is printed"
+    expect(footer).to_be_visible()
+    text = footer.inner_text()
+    assert "Printed from https://" in text and NL_REPORT in text, text
+    assert re.search(r"page built on \d{1,2} [A-Z][a-z]+ \d{4}", text), text
+    for details in page.locator("article details:not([open])").all():
+        hidden = details.evaluate("d => [...d.children].filter(c => c.tagName !== 'SUMMARY' && !c.checkVisibility()).length")
+        assert hidden == 0, "a collapsed note's text would be missing from the printout"
+
+
+def test_feed_readers_find_the_feeds_from_a_partnership_page(visit: Visit, built_site: Path) -> None:
+    page = visit.open(NL_PARTNERSHIP)
+    links = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    found = {links.nth(i).get_attribute("title"): links.nth(i).get_attribute("href") for i in range(links.count())}
+    assert set(found) == {"All publications", "Publications about North Lanarkshire"}, found
+    for href in found.values():
+        target = (built_site / "partnerships" / "north-lanarkshire" / href).resolve()
+        assert target.is_file() and target.read_text().lstrip().startswith("<?xml"), href
