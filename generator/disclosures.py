@@ -90,12 +90,18 @@ def find_disclosures(text: str) -> list[Disclosure]:
     """Every personal-looking detail in `text`, in order; overlapping finds are reported once."""
     if _ANY.search(text) is None:
         return []  # every kind has a digit or an '@'
-    urls = [(mt.start(), mt.end()) for mt in _URL.finditer(text)]
+    urls: list[tuple[int, int]] | None = None  # found only when needed: most texts match nothing
+    has_at = "@" in text
     found: list[Disclosure] = []
     for kind, pattern in _PATTERNS.items():
+        if kind == "e-mail address" and not has_at:
+            continue
         for mt in pattern.finditer(text):
-            if kind != "e-mail address" and any(a <= mt.start() < b for a, b in urls):
-                continue  # digits and capitals in a web address are not a phone number or postcode
+            if kind != "e-mail address":
+                if urls is None:
+                    urls = [(u.start(), u.end()) for u in _URL.finditer(text)]
+                if any(a <= mt.start() < b for a, b in urls):
+                    continue  # digits and capitals in a web address are not a phone number or postcode
             if kind == "phone number":
                 digits = _phone_digits(mt.group(0))
                 if len(digits) not in (10, 11) or digits[1] not in "1235789":

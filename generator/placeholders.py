@@ -200,6 +200,8 @@ def find_placeholders(text: str) -> list[Placeholder]:
 
 def unclosed_braces(text: str) -> list[int]:
     """Offsets of `{{` outside code that no `}}` closes on the same line."""
+    if "{{" not in text:
+        return []
     skip = code_spans(text)
     closed = [(mt.start(), mt.end()) for mt in BRACES.finditer(text)]
     return [mt.start() for mt in OPEN.finditer(text) if not _inside(mt.start(), closed) and not _inside(mt.start(), skip)]

@@ -28,6 +28,7 @@ from .opendata import site_files
 from .publish import WarningCounter, commit, discard, staging_dir
 from .render import (
     INDEX_PAGES,
+    MemoryBytecodeCache,
     PageSpec,
     Renderer,
     TemplateRenderError,
@@ -67,6 +68,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.cache = LoadCache()  # survives `mkdocs serve` rebuilds: unchanged files are not parsed again
+        self.compiled_templates = MemoryBytecodeCache()  # ours and the theme's, compiled once per serve session
         self.pages: dict[str, tuple[PageSpec, str]] = {}
         self.glossary_ext: GlossaryLinkExtension | None = None
         self.renderer: Renderer | None = None
@@ -97,8 +99,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             count = len(problems.errors)
             raise PluginError(f"site data has {count} error(s), listed above; nothing was built and site/ is untouched")
         template_dirs = [project / d for d in self.config.templates_dirs]
-        markup_env = make_markup_environment(template_dirs)
-        self.renderer = Renderer(derived, make_environment(template_dirs), markup_env)
+        markup_env = make_markup_environment(template_dirs, self.compiled_templates)
+        self.renderer = Renderer(derived, make_environment(template_dirs, self.compiled_templates), markup_env)
         try:
             self.pages = {spec.path: (spec, self.renderer.render(spec)) for spec in self.renderer.pages()}
             self.extra_files = site_files(derived)
@@ -187,6 +189,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         context["report_site_draft"] = page.file.src_uri in self.draft_pages
         context["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.feeds.get("", []))
         return context
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        env.bytecode_cache = self.compiled_templates
+        return env
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         project = Path(config.config_file_path).parent

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from . import models as m
@@ -125,11 +126,28 @@ INDEX_PAGES = {
 }
 
 
-def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory, keyed by name and source checksum (an edited template is
+    compiled again). Held by the plugin so `mkdocs serve` rebuilds skip compiling unchanged templates."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key + bucket.checksum)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key + bucket.checksum] = bucket.bytecode_to_string()
+
+
+def make_environment(template_dirs: Iterable[Path], bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """A Jinja2 environment searching `template_dirs` in order (an editor's theme first, then overrides/)."""
     dirs = [str(d) for d in template_dirs]
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(dirs),
+        bytecode_cache=bytecode_cache,
         # finalize escapes every expression for Markdown; autoescape makes macro output Markup
         # so it is not escaped twice.
         autoescape=True,
@@ -148,10 +166,11 @@ def make_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
     return env
 
 
-def make_markup_environment(template_dirs: Iterable[Path]) -> jinja2.Environment:
+def make_markup_environment(template_dirs: Iterable[Path], bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
     """For SVG charts and Atom feeds: ordinary HTML/XML autoescaping."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs]),
+        bytecode_cache=bytecode_cache,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -75,3 +75,25 @@ def test_drafts_show_in_serve_with_banner(served: tuple[Path, str]) -> None:
     _project, base = served
     page = wait_for(f"{base}/inspections/na-h-eileanan-siar-2025/", "A draft report")
     assert "Draft: this page is not published" in page
+
+
+def test_templates_are_compiled_once_and_again_when_edited(tmp_path: Path) -> None:
+    """Serve rebuilds reuse compiled templates (ours and the theme's); an edited template takes effect."""
+    from generator.render import MemoryBytecodeCache, make_environment
+
+    class Counting(MemoryBytecodeCache):
+        compiles = 0
+
+        def dump_bytecode(self, bucket) -> None:  # called only after compiling
+            Counting.compiles += 1
+            super().dump_bytecode(bucket)
+
+    cache = Counting()
+    (tmp_path / "page.md.j2").write_text("one {{ x }}")
+    assert make_environment([tmp_path], cache).get_template("page.md.j2").render(x="a") == "one a"
+    env = make_environment([tmp_path], cache)  # a rebuild: a new environment, the same cache
+    assert env.get_template("page.md.j2").render(x="b") == "one b"
+    assert Counting.compiles == 1, "an unchanged template was compiled again"
+    (tmp_path / "page.md.j2").write_text("two {{ x }}")
+    assert make_environment([tmp_path], cache).get_template("page.md.j2").render(x="c") == "two c"
+    assert Counting.compiles == 2
