@@ -473,24 +473,25 @@ def bench_size(n: int, work: Path, keep: bool, row: dict[str, Any]) -> None:
                 "generator_peak_rss_mb": stage["peak_rss_mb"]})
     print(f"  [{n}] generator (in-process) {stage['generator_s']:.2f}s {stage['stages']}", flush=True)
 
-    build = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(project / "mkdocs.yml"),
-                                       "-d", str(base / "site")], deadline, base / "build.log", f"mkdocs build at {n}")
-    pages = count_pages(base / "site")
-    row.update({"build_s": round(build.wall_s, 2), "peak_rss_mb": round(build.peak_rss_mb, 1), "pages": pages,
-                "build_cpu_s": round(build.cpu_s, 2), "load_after_build": round(build.load, 2)})
-    print(f"  [{n}] mkdocs build {build.wall_s:.1f}s (CPU {build.cpu_s:.1f}s, load {build.load:.1f}), "
-          f"peak RSS {build.peak_rss_mb:.0f} MiB, {pages} pages", flush=True)
+    for name, config in (("build", project / "mkdocs.yml"), ("floor", floor / "mkdocs.yml")):
+        row.update(_measure_build(name, config, base, n, deadline, keep))
+
+
+def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float, keep: bool) -> dict[str, Any]:
+    """One `mkdocs build --strict`, ours ("build") or the floor's, with the keys results.json uses."""
+    site = base / ("site" if name == "build" else "floor-site")
+    label = "mkdocs build" if name == "build" else "floor build"
+    run = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
+                       deadline, base / f"{name}.log", f"{label} at {n}")
+    pages = count_pages(site)
+    print(f"  [{n}] {label} {run.wall_s:.1f}s (CPU {run.cpu_s:.1f}s, load {run.load:.1f}), "
+          f"peak RSS {run.peak_rss_mb:.0f} MiB, {pages} pages", flush=True)
     if not keep:
-        shutil.rmtree(base / "site", ignore_errors=True)
-    floor_run = run_measured([py, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(floor / "mkdocs.yml"),
-                                       "-d", str(base / "floor-site")], deadline, base / "floor.log", f"floor build at {n}")
-    floor_pages = count_pages(base / "floor-site")
-    row.update({"floor_s": round(floor_run.wall_s, 2), "floor_peak_rss_mb": round(floor_run.peak_rss_mb, 1), "floor_pages": floor_pages,
-                "floor_cpu_s": round(floor_run.cpu_s, 2), "load_after_floor": round(floor_run.load, 2)})
-    print(f"  [{n}] floor build {floor_run.wall_s:.1f}s (CPU {floor_run.cpu_s:.1f}s, load {floor_run.load:.1f}), "
-          f"peak RSS {floor_run.peak_rss_mb:.0f} MiB, {floor_pages} pages", flush=True)
-    if not keep:
-        shutil.rmtree(base / "floor-site", ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+    ours = name == "build"
+    return {f"{name}_s": round(run.wall_s, 2), "peak_rss_mb" if ours else "floor_peak_rss_mb": round(run.peak_rss_mb, 1),
+            "pages" if ours else "floor_pages": pages, f"{name}_cpu_s": round(run.cpu_s, 2),
+            f"load_after_{name}": round(run.load, 2)}
 
 
 # ----------------------------------------------------------------------------------------------

@@ -1,0 +1,27 @@
+"""The benchmark script keeps working: a tiny size end to end, and the JSON shape issue 7 asks for."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def test_benchmark_runs_and_writes_the_agreed_json(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--sizes", "5", "--no-serve", "--out", str(out),
+         "--workdir", str(tmp_path / "work")],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(out.read_text())
+    assert {"date", "machine", "results"} <= set(document)
+    (row,) = document["results"]
+    assert row["reports"] == 5 and row["pages"] == row["floor_pages"] > 5
+    for key in ("build_s", "floor_s", "generator_s", "peak_rss_mb"):
+        assert row[key] > 0, key
+    assert "build / floor" in result.stdout
