@@ -148,3 +148,16 @@ def test_history_across_programmes_says_grades_are_not_comparable(built: Path) -
     page = (built / "partnerships/fife/index.html").read_text()
     assert "Children&#39;s services (2012-2017), May 2016: 1.1 Adequate (3); 9.4 Good (4)." in page or \
         "Children's services (2012-2017), May 2016: 1.1 Adequate (3); 9.4 Good (4)." in page
+
+
+def test_reports_are_left_out_of_the_nav_and_lead_back_to_their_partnership(built: Path) -> None:
+    """Thousands of reports would make every page render thousands of nav links: the nav lists index
+    pages and partnerships; a report says where it belongs, under its title."""
+    report = (built / "inspections/fife-2023/index.html").read_text()
+    crumbs = re.search(r'<p class="rs-breadcrumb">(.*?)</p>', report, re.S)
+    assert crumbs, "no breadcrumb on the report page"
+    assert re.findall(r'href="([^"]+)"', crumbs.group(1)) == ["../../partnerships/", "../../partnerships/fife/", "../../publications/"]
+    # On the publications page its own section is open (navigation.prune hides only closed ones).
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', (built / "publications/index.html").read_text(), re.S)
+    assert nav and "reviews/review-2021/" in nav.group(0)  # reviews, one per programme, stay listed
+    assert "inspections/" not in nav.group(0) and "responses/" not in nav.group(0) and "letters/" not in nav.group(0)
