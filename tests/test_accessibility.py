@@ -595,3 +595,26 @@ def test_data_tables_have_captions(a11y_site: Path) -> None:
         for (kind, heading), pages in sorted(missing.items())
     )
     assert not missing, "tables without a <caption>:\n" + report
+
+
+_CHART_TEXT_OUTSIDE_JS = """
+() => [...document.querySelectorAll('svg.rs-svg')].flatMap(svg => {
+  const box = svg.viewBox.baseVal, out = [];
+  for (const t of svg.querySelectorAll('text')) {
+    const b = t.getBBox();
+    if (b.x < -0.5 || b.x + b.width > box.width + 0.5 || b.y < -0.5 || b.y + b.height > box.height + 0.5)
+      out.push(`"${t.textContent.slice(0, 50)}" spans x ${Math.round(b.x)}..${Math.round(b.x + b.width)} of 0..${box.width}`);
+  }
+  return out;
+})
+"""
+
+
+def test_chart_labels_are_never_cut_off(narrow: Reader, a11y_site: Path) -> None:
+    """Every word in every chart lies inside the chart's drawing area, in the fonts this browser has
+    (an SVG clips what lies outside it; text widths depend on the reader's font)."""
+    pages = sorted(p.parent.relative_to(a11y_site).as_posix() + "/" for p in a11y_site.rglob("index.html")
+                   if "rs-svg" in p.read_text())
+    assert len(pages) >= 5, pages  # partnerships with history, programmes
+    cut = {path: found for path in pages if (found := narrow.open("" if path == "./" else path).evaluate(_CHART_TEXT_OUTSIDE_JS))}
+    assert not cut, cut
