@@ -76,6 +76,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.charts: dict[str, dict[str, str]] = {}
         self.home_fragments: dict[str, str] = {}
         self.feeds: dict[str, list[tuple[str, str]]] = {}
+        self.default_feeds: list[tuple[str, str]] = []
         self.draft_pages: set[str] = set()
         self.extra_files: dict[str, str] = {}
         self.dirty = False
@@ -112,7 +113,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
         self.draft_pages = {page_path(pub) for pub in derived.publications if pub.status == "draft"}
         self.charts = self.renderer.charts
-        self.feeds = {path: page_feeds(derived, path) for path in [*self.pages, ""]}  # "": hand-written pages
+        # Most pages announce only the site-wide feed; partnership pages add their own.
+        self.default_feeds = page_feeds(derived, "")
+        self.feeds = {path: feeds for path in self.pages if (feeds := page_feeds(derived, path)) != self.default_feeds}
         config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type] - templates rely on it
         if self.config.glossary_links:
             self.glossary_ext = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])
@@ -187,7 +190,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         context["report_site_draft"] = page.file.src_uri in self.draft_pages
-        context["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.feeds.get("", []))
+        context["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.default_feeds)
         return context
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

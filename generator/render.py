@@ -322,6 +322,13 @@ def render_site(derived: Derived, env: jinja2.Environment) -> dict[str, tuple[Pa
     return {spec.path: (spec, renderer.render(spec)) for spec in renderer.pages()}
 
 
+ALL_PUBLICATIONS_FEED = "feeds/publications.xml"
+
+
+def partnership_feed(pid: str) -> str:
+    return f"feeds/{pid}.xml"
+
+
 def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str) -> dict[str, str]:
     """Atom feeds: all publications, and one per partnership. Site path -> XML."""
     from .opendata import page_url
@@ -337,19 +344,19 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str) -> di
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )
 
-    feeds = {"feeds/publications.xml": feed("feeds/publications.xml", "All publications", dated, "publications/")}
+    feeds = {ALL_PUBLICATIONS_FEED: feed(ALL_PUBLICATIONS_FEED, "All publications", dated, "publications/")}
     for pid, pubs in derived.by_partnership.items():
         name = derived.data.partnerships[pid].name
-        feeds[f"feeds/{pid}.xml"] = feed(f"feeds/{pid}.xml", f"Publications about {name}", [p for p in pubs if p.date],
-                                         f"partnerships/{pid}/")
+        feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", [p for p in pubs if p.date],
+                                            f"partnerships/{pid}/")
     return feeds
 
 
 def page_feeds(derived: Derived, path: str) -> list[tuple[str, str]]:
     """The Atom feeds a page announces to browsers and feed readers (`<link rel="alternate">`):
     all publications everywhere, and on a partnership's page that partnership's own feed."""
-    feeds = [("All publications", "feeds/publications.xml")]
+    feeds = [("All publications", ALL_PUBLICATIONS_FEED)]
     folder, _, name = path.removesuffix(".md").partition("/")
     if folder == "partnerships" and name in derived.by_partnership:
-        feeds.append((f"Publications about {derived.data.partnerships[name].name}", f"feeds/{name}.xml"))
+        feeds.append((f"Publications about {derived.data.partnerships[name].name}", partnership_feed(name)))
     return feeds

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -109,3 +110,22 @@ def serve_site(site: Path, prefix: str = "/") -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=10)
+
+
+def is_local(url: str) -> bool:
+    """True for requests to the test server, and for URLs that go to no host at all (data:, blob:)."""
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == LOCAL_HOST
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[object]:
+    """Debian's Chromium through Playwright (one at a time: Playwright's sync API allows no more)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, LAUNCH_ARGS, LOCAL_HOST, ROOT, mkdocs_build, serve_site
+from .conftest import CHROMIUM, ROOT, is_local, launch_chromium, mkdocs_build, serve_site
 
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10: 1280px at 400% zoom
@@ -109,19 +109,9 @@ def a11y_base_url(a11y_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def a11y_browser() -> Iterator[object]:
-    """One Chromium for this module; closed at its end (Playwright's sync API allows one at a time,
-    and tests/test_browser.py starts its own)."""
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname == LOCAL_HOST
+    """One Chromium for this module; closed at its end (tests/test_browser.py starts its own)."""
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 class Reader:
@@ -132,7 +122,7 @@ class Reader:
         self.viewport = viewport
         self.context = browser.new_context(viewport=viewport)
         self.context.set_default_timeout(15_000)
-        self.context.route("**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort())
+        self.context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
         self.page = self.context.new_page()
 
     def open(self, path: str):

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, LAUNCH_ARGS, LOCAL_HOST, serve_site
+from .conftest import CHROMIUM, is_local, launch_chromium, serve_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENS = Path("/tmp/screens")
@@ -69,12 +69,8 @@ def base_url(built_site: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launch_chromium() as chromium:
+        yield chromium
 
 
 class Visit:
@@ -118,14 +114,6 @@ def visit(browser, base_url: str) -> Iterator[Visit]:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def is_local(url: str) -> bool:
-    """True for requests to the test server, and for URLs that go to no host at all (data:, blob:)."""
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return parts.hostname == LOCAL_HOST
 
 
 def heading_text(locator) -> str:
