@@ -10,6 +10,7 @@ from pathlib import Path
 from . import scaffold
 from .check import check_site
 from .errors import format_problems
+from .load import SiteData
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,9 +36,33 @@ def run_check(path: Path) -> int:
         print(format_problems(problems.sorted()), file=sys.stderr)
     if problems.errors:
         return 1
-    counts = ", ".join(
-        f"{len(getattr(data, k))} {k.replace('_', ' ')}"
-        for k in ("partnerships", "programmes", "inspections", "reviews", "responses", "letters", "glossary")
-    )
-    print(f"site data OK: {counts}")
+    print(summary(data))
     return 0
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+_KINDS = (("inspections", "inspection", "inspections"), ("reviews", "review", "reviews"),
+          ("responses", "response", "responses"), ("letters", "letter", "letters"))
+
+
+def summary(data: SiteData) -> str:
+    """What the check read, publications split into published and drafts (drafts are never in a build)."""
+    records = ", ".join([
+        _count(len(data.partnerships), "partnership", "partnerships"),
+        _count(len(data.programmes), "programme", "programmes"),
+        _count(len(data.glossary), "glossary term", "glossary terms"),
+        _count(len(data.themes), "theme", "themes"),
+    ])
+    published, drafts = [], []
+    for attr, one, many in _KINDS:
+        pubs = getattr(data, attr).values()
+        n_draft = sum(1 for p in pubs if p.status == "draft")
+        published.append(_count(len(pubs) - n_draft, one, many))
+        if n_draft:
+            drafts.append(_count(n_draft, one, many))
+    line = f"site data OK: {records}; published: {', '.join(published)}"
+    line += f"; drafts (shown only by mkdocs serve): {', '.join(drafts)}" if drafts else "; no drafts"
+    return line

@@ -17,6 +17,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 from . import models
 from .dates import PartialDate
 from .errors import Position, Problems
+from .grades import GradeWord
 from .yamlnodes import Mapping, Node, Scalar, Sequence
 
 _INT = re.compile(r"^[-+]?\d+$")
@@ -128,23 +129,27 @@ def convert(node: Node, hint: Any, problems: Problems, what: str) -> Any:
             return _BAD
         item_hint = get_args(hint)[0]
         out = []
+        failed = False
         for item in node.items:
             value = convert(item, item_hint, problems, f"each item of {what}")
-            if value is not _BAD:
-                out.append(value)
-        return out
+            failed |= value is _BAD
+            out.append(value)
+        # A list with a broken entry is not used at all: checks that count its entries ("a scale needs at
+        # least one level", grades against a scale missing a level) would otherwise report consequences.
+        return _BAD if failed else out
     if origin is dict:
         if not isinstance(node, Mapping):
             problems.add(node.at, f"{what} must be {describe(hint)}")
             return _BAD
         key_hint, value_hint = get_args(hint)
         result = {}
+        failed = False
         for key, value in node.items:
             k = convert(key, key_hint, problems, f"a key of {what}")
             v = convert(value, value_hint, problems, f"{what}[{key.value}]")
-            if k is not _BAD and v is not _BAD:
-                result[k] = v
-        return result
+            failed |= k is _BAD or v is _BAD
+            result[k] = v
+        return _BAD if failed else result
     if not isinstance(node, Scalar):
         problems.add(node.at, f"{what} must be {describe(hint)}, not a {'list' if isinstance(node, Sequence) else 'mapping'}")
         return _BAD
@@ -205,6 +210,7 @@ def convert_record(node: Node, cls: type, problems: Problems, what: str, *, reco
     values: dict[str, Any] = {}
     field_at: dict[str, Position] = {}
     ok = True
+    suggested: set[str] = set()
     for key, value in node.items:
         name = key.value
         spec = settable.get(name)
@@ -212,13 +218,20 @@ def convert_record(node: Node, cls: type, problems: Problems, what: str, *, reco
             if name == "id" and record_id is not None:
                 problems.add(key.at, f"'id' is not written in this file: the id is the file name ({record_id})")
             else:
-                hint = difflib.get_close_matches(name, settable, n=1)
+                hint = difflib.get_close_matches(name, [f for f in settable if not _reported_bad(node, f)], n=1)
+                suggested.update(hint)
                 suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
                 problems.add(
                     key.at,
                     f"unknown field '{name}' in {cls.__name__}.{suggestion} Allowed: {', '.join(settable)}",
                 )
             ok = False
+            continue
+        if name in getattr(cls, "scale_words", ()) and isinstance(value, Scalar) and not value.is_null and not (
+                value.plain and _INT.match(value.value)):
+            # A grade written as a word ('Good') or quoted: read against the programme's scale once all is loaded.
+            values[name] = GradeWord(value.value)
+            field_at[name] = value.at
             continue
         converted = convert(value, spec.hint, problems, f"'{name}'")
         if converted is _BAD:
@@ -227,7 +240,8 @@ def convert_record(node: Node, cls: type, problems: Problems, what: str, *, reco
         values[name] = converted
         field_at[name] = value.at
     for name, spec in settable.items():
-        if spec.required and name not in values and not _reported_bad(node, name):
+        # A misspelt field is reported once, as "unknown field ... Did you mean", not again as missing.
+        if spec.required and name not in values and not _reported_bad(node, name) and name not in suggested:
             help_text = f" ({spec.doc})" if spec.doc else ""
             problems.add(node.at, f"{cls.__name__} is missing required field '{name}': {describe(spec.hint)}{help_text}")
             ok = False

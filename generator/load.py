@@ -13,6 +13,7 @@ from . import models as m
 from .convert import convert_record, is_bad
 from .disclosures import AllowedDisclosure, AllowedDisclosures
 from .errors import Position, Problems, relative
+from .grades import GradeWord, read_grade
 from .yamlnodes import parse_yaml
 
 #: folder under site-data/ -> the record class each of its files holds
@@ -81,8 +82,9 @@ class SiteData:
     """Publication id -> its narrative."""
     allowed_disclosures: list[AllowedDisclosure] = field(default_factory=list)
     """Contact details the disclosure check accepts (site-data/allowed-disclosures.yaml, optional)."""
-    unreadable: set[str] = field(default_factory=set)
-    """Ids of records whose files had errors: references to them are not reported again."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """Ids of records whose files had errors (and names of single files, e.g. 'themes.yaml', that had errors)
+    -> that file's path: references to them are listed under the file's first error, not reported again."""
 
     @property
     def publications(self) -> dict[str, m.Publication]:
@@ -150,27 +152,32 @@ def load_site_data(
             if entry.name in RECORD_FOLDERS:
                 cls = RECORD_FOLDERS[entry.name]
                 target: dict[str, Any] = getattr(data, entry.name.replace("-", "_"))
-                for path in _yaml_files(entry, project, problems):
+                for path in _yaml_files(entry, project, problems, data.unreadable):
                     record_id = path.stem
                     if not SAFE_ID.match(record_id):
+                        safe = slugify_id(record_id)
                         problems.add(
                             Position(relative(path, project)),
-                            f"file name '{path.name}' is not a safe id: use lower-case letters, digits and single hyphens",
+                            f"file name '{path.name}' is not a safe id: use lower-case letters, digits and single hyphens"
+                            + (f" (e.g. {safe}.yaml)" if safe else ""),
                         )
+                        data.unreadable.setdefault(safe or record_id, relative(path, project))
                         continue
                     record = read(path, cls, record_id)
                     if record is None:
-                        data.unreadable.add(record_id)
+                        data.unreadable.setdefault(record_id, relative(path, project))
                         continue
                     if record_id in target:
                         problems.add(record.at, f"duplicate id '{record_id}': also {target[record_id].at.path}")
                         continue
                     target[record_id] = record
             elif entry.name == GLOSSARY_FOLDER:
-                for path in _yaml_files(entry, project, problems):
+                for path in _yaml_files(entry, project, problems, data.unreadable):
                     glossary = read(path, m.Glossary, None)
                     if glossary is not None:
                         _merge_glossary(data, glossary, problems)
+                    else:
+                        data.unreadable.setdefault(GLOSSARY_FOLDER + "/", relative(path, project))
             else:
                 allowed = ", ".join([*RECORD_FOLDERS, GLOSSARY_FOLDER])
                 problems.add(Position(rel), f"unknown folder '{entry.name}' in {data_dir}/; allowed: {allowed}")
@@ -178,10 +185,13 @@ def load_site_data(
             container = read(entry, SINGLE_FILES[entry.name], None)
             if container is not None:
                 _add_listed(data, container, problems)
+            else:
+                data.unreadable[entry.name] = rel
         elif not entry.name.startswith("."):
             allowed = ", ".join([*SINGLE_FILES, *(f + "/" for f in RECORD_FOLDERS), GLOSSARY_FOLDER + "/"])
             problems.add(Position(rel), f"unknown file '{entry.name}' in {data_dir}/; allowed: {allowed}")
 
+    _read_grade_words(data, problems)
     content_root = project / content_dir
     for pub in data.publications.values():
         if pub.narrative:
@@ -191,7 +201,36 @@ def load_site_data(
     return data, problems
 
 
-def _yaml_files(folder: Path, project: Path, problems: Problems) -> list[Path]:
+def slugify_id(name: str) -> str:
+    """The safe id closest to a file name ('Fife 2023' -> 'fife-2023')."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
+
+def _read_grade_words(data: SiteData, problems: Problems) -> None:
+    """Grades written as the scale's word ('Good') become its number; a word not on the scale is an error.
+
+    The loaded records are replaced by copies, never changed: they are kept across `mkdocs serve` rebuilds.
+    """
+    for insp_id, insp in list(data.inspections.items()):
+        if not any(isinstance(ev.grade, GradeWord) for ev in insp.evaluations):
+            continue
+        programme = data.programmes.get(insp.programme)
+        scale = data.scales.get(programme.scale or "") if programme else None
+        if scale is None:
+            continue  # the missing programme or scale is reported by the validator
+        evaluations = []
+        for ev in insp.evaluations:
+            if isinstance(ev.grade, GradeWord):
+                number, message = read_grade(ev.grade, scale, data.scales.values())
+                if number is None:
+                    problems.add(ev.pos("grade"), message)
+                else:
+                    ev = dataclasses.replace(ev, grade=number)
+            evaluations.append(ev)
+        data.inspections[insp_id] = dataclasses.replace(insp, evaluations=evaluations)
+
+
+def _yaml_files(folder: Path, project: Path, problems: Problems, unreadable: dict[str, str] | None = None) -> list[Path]:
     files = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
@@ -202,7 +241,10 @@ def _yaml_files(folder: Path, project: Path, problems: Problems) -> list[Path]:
             if name.endswith(".yaml"):
                 files.append(path)
             else:
-                problems.add(Position(relative(path, project)), "only .yaml files belong here (rename .yml to .yaml)")
+                rel = relative(path, project)
+                problems.add(Position(rel), "only .yaml files belong here (rename .yml to .yaml)")
+                if unreadable is not None:
+                    unreadable.setdefault(path.name.split(".")[0], rel)
     return files
 
 

@@ -365,6 +365,9 @@ class PracticeExample(Record):
 
 @dataclass(kw_only=True)
 class Evaluation(Record):
+    scale_words: ClassVar[tuple[str, ...]] = ("grade",)
+    """Fields that may be written as the scale's word ('Good', 'very good') as well as its number."""
+
     indicator: str
     """Indicator code in the programme's framework, e.g. '2.1'."""
     grade: int | None = None

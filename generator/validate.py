@@ -11,6 +11,7 @@ from . import models as m
 from .dates import PartialDate, not_after
 from .derive import review_evaluations
 from .errors import Position, Problems
+from .grades import GradeWord
 from .load import SiteData
 
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
@@ -29,14 +30,18 @@ class _Checker:
         self.p = problems
 
     # -- helpers -------------------------------------------------------------
-    def ref(self, record: m.Record, name: str, value: str | None, pool: Iterable[str], what: str) -> bool:
+    def ref(self, record: m.Record, name: str, value: str | None, pool: Iterable[str], what: str, file: str = "") -> bool:
+        """Whether `value` names a record in `pool`; `file` is the single file the pool comes from, if any."""
         if value is None:
             return True
         pool = list(pool)
         if value in pool:
             return True
-        if value in self.d.unreadable:
-            return False  # its own file's errors are already reported
+        root = self.d.unreadable.get(value) or self.d.unreadable.get(file)
+        if root:
+            # Its own file's errors are the root cause: listed under them, not reported again.
+            self.p.not_checked(root, record.pos(name), f"{name} '{value}'")
+            return False
         close = difflib.get_close_matches(value, pool, n=3)
         if close:
             hint = f" Did you mean: {', '.join(close)}?"
@@ -47,10 +52,10 @@ class _Checker:
         self.p.add(record.pos(name), f"'{name}' names {what} '{value}', which does not exist.{hint}")
         return False
 
-    def refs(self, record: m.Record, name: str, values: Iterable[str], pool: Iterable[str], what: str) -> None:
+    def refs(self, record: m.Record, name: str, values: Iterable[str], pool: Iterable[str], what: str, file: str = "") -> None:
         pool = list(pool)
         for value in values:
-            self.ref(record, name, value, pool, what)
+            self.ref(record, name, value, pool, what, file)
 
     def order(self, record: m.Record, first: str, second: str, message: str) -> None:
         a: PartialDate | None = getattr(record, first)
@@ -72,7 +77,7 @@ class _Checker:
         return [*self.d.publications, *self.d.documents]
 
     def themed(self, record: m.Record) -> None:
-        self.refs(record, "themes", getattr(record, "themes", []), self.themes, "a theme")
+        self.refs(record, "themes", getattr(record, "themes", []), self.themes, "a theme", "themes.yaml")
 
     def question(self, record: m.Record, name: str, ref: str | None, programme: m.Programme | None) -> None:
         if ref is not None and programme is not None:
@@ -92,16 +97,16 @@ class _Checker:
         for partnership in self.d.partnerships.values():
             self.partnership(partnership)
         for term in self.d.glossary.values():
-            self.refs(term, "themes", term.themes, self.themes, "a theme")
+            self.refs(term, "themes", term.themes, self.themes, "a theme", "themes.yaml")
             for definition in term.definitions:
-                self.ref(definition, "source", definition.source, self.publication_ids, "a publication")
+                self.ref(definition, "source", definition.source, self.publication_ids, "a publication", "documents.yaml")
         for theme in self.d.themes.values():
-            self.refs(theme, "glossary", theme.glossary, self.d.glossary, "a glossary term")
+            self.refs(theme, "glossary", theme.glossary, self.d.glossary, "a glossary term", "glossary/")
         for org in self.d.organisations.values():
             self.url(org)
         for doc in self.d.documents.values():
             self.url(doc)
-            self.ref(doc, "publisher", doc.publisher, self.d.organisations, "an organisation")
+            self.ref(doc, "publisher", doc.publisher, self.d.organisations, "an organisation", "organisations.yaml")
         for pub in self.d.publications.values():
             self.publication(pub)
         for inspection in self.d.inspections.values():
@@ -136,10 +141,10 @@ class _Checker:
             labels.add(level.label.lower())
         if not scale.levels:
             self.p.add(scale.pos("levels"), "a scale needs at least one level")
-        self.refs(scale, "defined_in", scale.defined_in, self.publication_ids, "a publication")
+        self.refs(scale, "defined_in", scale.defined_in, self.publication_ids, "a publication", "documents.yaml")
 
     def proportion_words(self, words: m.ProportionWords) -> None:
-        self.refs(words, "defined_in", words.defined_in, self.publication_ids, "a publication")
+        self.refs(words, "defined_in", words.defined_in, self.publication_ids, "a publication", "documents.yaml")
         previous: m.ProportionBand | None = None
         for band in sorted(words.bands, key=lambda b: b.min_percent):
             top = band.max_percent if band.max_percent is not None else 100
@@ -152,7 +157,7 @@ class _Checker:
             previous = band
 
     def framework(self, framework: m.Framework) -> None:
-        self.ref(framework, "publisher", framework.publisher, self.d.organisations, "an organisation")
+        self.ref(framework, "publisher", framework.publisher, self.d.organisations, "an organisation", "organisations.yaml")
         self.url(framework)
         headings = [h.code for h in framework.headings]
         codes: set[str] = set()
@@ -165,14 +170,14 @@ class _Checker:
         for indicator in framework.indicators:
             self.refs(indicator, "covers", indicator.covers, codes, "an indicator of this framework")
         for claim in framework.indicator_counts:
-            self.ref(claim, "source", claim.source, self.publication_ids, "a publication")
+            self.ref(claim, "source", claim.source, self.publication_ids, "a publication", "documents.yaml")
 
     def programme(self, programme: m.Programme) -> None:
         self.ref(programme, "framework", programme.framework, self.d.frameworks, "a framework")
         self.ref(programme, "scale", programme.scale, self.d.scales, "an evaluation scale")
         self.ref(programme, "proportion_words", programme.proportion_words, self.d.proportion_words, "a set of proportion words")
-        self.ref(programme, "lead", programme.lead, self.d.organisations, "an organisation")
-        self.refs(programme, "partners", programme.partners, self.d.organisations, "an organisation")
+        self.ref(programme, "lead", programme.lead, self.d.organisations, "an organisation", "organisations.yaml")
+        self.refs(programme, "partners", programme.partners, self.d.organisations, "an organisation", "organisations.yaml")
         self.refs(programme, "partnerships", programme.partnerships, self.d.partnerships, "a partnership")
         self.ref(programme, "review", programme.review, self.d.reviews, "a review")
         self.ref(programme, "previous", programme.previous, [*self.d.programmes, *self.d.documents], "a programme")
@@ -196,20 +201,20 @@ class _Checker:
                 f"the file name must match the name: '{partnership.name}' belongs in partnerships/{expected}.yaml, not {partnership.id}.yaml",
             )
         for fact in partnership.key_facts:
-            self.ref(fact, "reported_in", fact.reported_in, self.publication_ids, "a publication")
+            self.ref(fact, "reported_in", fact.reported_in, self.publication_ids, "a publication", "documents.yaml")
             self.themed(fact)
 
     def publication(self, pub: m.Publication) -> None:
         self.url(pub)
         if pub.publisher is not None:
-            self.ref(pub, "publisher", pub.publisher, self.d.organisations, "an organisation")
+            self.ref(pub, "publisher", pub.publisher, self.d.organisations, "an organisation", "organisations.yaml")
         programme = self.d.programmes.get(getattr(pub, "programme", None) or "")
         for finding in pub.findings:
             if not finding.themes:
                 self.p.add(finding.pos("themes"), "a finding needs at least one theme")
             self.themed(finding)
             self.question(finding, "question", finding.question, programme)
-            self.ref(finding, "source", finding.source, self.publication_ids, "a publication")
+            self.ref(finding, "source", finding.source, self.publication_ids, "a publication", "documents.yaml")
         for correction in pub.corrections:
             if pub.published and not not_after(pub.published, correction.date):
                 self.p.add(correction.pos("date"), "a correction cannot be dated before the publication it corrects")
@@ -217,7 +222,11 @@ class _Checker:
             if not (source.endswith(".txt") or source in self.publication_ids):
                 self.p.add(pub.pos("sources"), f"source '{source}' is neither a shared/sources file nor a publication id")
         narrative = self.d.narratives.get(pub.id)
-        if narrative is not None:
+        programme_id = getattr(pub, "programme", None)
+        if narrative is not None and programme is None and programme_id in self.d.unreadable:
+            # Its questions are the programme's: the sections wait until the programme can be read.
+            self.p.not_checked(self.d.unreadable[programme_id], Position(narrative.path, 1, 1), "the narrative's '## ' sections")
+        elif narrative is not None:
             self.narrative_sections(pub, narrative, programme)
 
     def narrative_sections(self, pub: m.Publication, narrative: object, programme: m.Programme | None) -> None:
@@ -255,12 +264,16 @@ class _Checker:
             if (ev.grade is None) == (ev.not_published is None):
                 self.p.add(ev.at, "an evaluation needs either 'grade' or 'not_published' (say why there is no grade), not both or neither")
             if ev.grade is not None:
-                if scale is None:
+                if scale is None and programme.scale in self.d.unreadable:
+                    self.p.not_checked(self.d.unreadable[programme.scale], ev.pos("grade"), f"grade {ev.grade}")
+                elif isinstance(ev.grade, GradeWord) and scale is not None:
+                    pass  # a word not on the scale: reported where it was read against the scale
+                elif scale is None:
                     self.p.add(ev.pos("grade"), f"programme '{programme.id}' has no scale, so it cannot have grades")
                 elif scale.level(ev.grade) is None:
                     allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
                     self.p.add(ev.pos("grade"), f"grade {ev.grade} is not on the scale '{scale.id}'; allowed: {allowed}")
-            self.ref(ev, "source", ev.source, self.publication_ids, "a publication")
+            self.ref(ev, "source", ev.source, self.publication_ids, "a publication", "documents.yaml")
 
     def inspection(self, insp: m.Inspection) -> None:
         self.ref(insp, "partnership", insp.partnership, self.d.partnerships, "a partnership")
@@ -287,7 +300,7 @@ class _Checker:
         for qm in insp.question_messages:
             self.question(qm, "question", qm.question, programme)
         for ev in insp.evidence:
-            self.ref(ev, "source", ev.source, self.publication_ids, "a publication")
+            self.ref(ev, "source", ev.source, self.publication_ids, "a publication", "documents.yaml")
 
     def review(self, review: m.Review) -> None:
         if not self.ref(review, "programme", review.programme, self.d.programmes, "a programme"):
@@ -305,7 +318,7 @@ class _Checker:
             self.question(example, "question", example.question, programme)
             self.themed(example)
         for comparison in review.comparisons:
-            self.ref(comparison, "earlier_source", comparison.earlier_source, self.publication_ids, "a publication")
+            self.ref(comparison, "earlier_source", comparison.earlier_source, self.publication_ids, "a publication", "documents.yaml")
             self.question(comparison, "question", comparison.question, programme)
             self.themed(comparison)
         framework = self.d.frameworks.get(programme.framework or "")
@@ -323,11 +336,21 @@ class _Checker:
         self.claims(review, framework)
 
     def claims(self, review: m.Review, framework: m.Framework | None) -> None:
-        if self.d.unreadable:
-            return  # an unreadable inspection would make every count look wrong
+        broken = sorted(path for path in self.d.unreadable.values() if "/inspections/" in path)
+        if broken and review.grade_claims:
+            # An inspection that could not be read would make every count look wrong.
+            for claim in review.grade_claims:
+                self.p.not_checked(broken[0], claim.pos("text"), f"claim \"{claim.text}\" (it counts every inspection)")
+            return
         for claim in review.grade_claims:
             if framework:
                 self.refs(claim, "indicators", claim.indicators, [i.code for i in framework.indicators], "an indicator")
+            unread = [ev for row in review_evaluations(self.d, review, claim.indicators).values() for ev in row.values()
+                      if ev is not None and isinstance(ev.grade, GradeWord)]
+            if unread:
+                # A grade that is not a word of the scale is the root cause: the counts cannot be checked yet.
+                self.p.not_checked(unread[0].pos("grade").path, claim.pos("text"), f"claim \"{claim.text}\" (it counts every inspection)")
+                continue
             grades = [
                 ev.grade
                 for row in review_evaluations(self.d, review, claim.indicators).values()
@@ -358,7 +381,7 @@ class _Checker:
         self.ref(response, "partnership", response.partnership, self.d.partnerships, "a partnership")
         if self.ref(response, "inspection", response.inspection, self.d.inspections, "an inspection"):
             inspection = self.d.inspections[response.inspection]
-            if inspection.partnership != response.partnership:
+            if inspection.partnership != response.partnership and inspection.partnership in self.d.partnerships:
                 self.p.add(response.pos("inspection"), f"inspection '{inspection.id}' is of {inspection.partnership}, not {response.partnership}")
             if inspection.published and response.meeting_date and not not_after(inspection.published, response.meeting_date):
                 self.p.add(response.pos("meeting_date"), "the meeting is dated before the inspection report was published")

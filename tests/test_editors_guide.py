@@ -113,6 +113,10 @@ def test_worked_example_from_scaffold_to_published_page(tiny: Path) -> None:
 
     page = tiny / "site/inspections/angus-2026/index.html"
     assert page.is_file()
+    # The preview address the guide gives is that page under the site's own path (mkdocs serve keeps it).
+    draft_address = re.search(r"The report is at <http://127\.0\.0\.1:8000(/[^>]*)>", WORKED)
+    assert draft_address, "the worked example gives the draft's preview address"
+    assert draft_address.group(1) == site_path() + "inspections/angus-2026/"
     html = page.read_text()
     assert '<span class="rs-grade rs-grade-5">Very good (5)</span>' in html  # the grade as 'Word (n)'
     assert "Joint inspection of services for children at risk of harm in Angus" in html
@@ -120,6 +124,22 @@ def test_worked_example_from_scaffold_to_published_page(tiny: Path) -> None:
     assert "angus-2026" in (tiny / "site/partnerships/angus/index.html").read_text()
     assert "At risk of harm (2026 onwards)" in (tiny / "site/programmes/at-risk-of-harm-2026/index.html").read_text()
     assert 'Very good (5)' in GUIDE
+
+
+def site_path() -> str:
+    """The path of the real site's address (site_url in mkdocs.yml): `mkdocs serve` serves every page under it."""
+    from urllib.parse import urlsplit
+
+    url = re.search(r"(?m)^site_url: *(\S+)", (ROOT / "mkdocs.yml").read_text())
+    assert url
+    return urlsplit(url.group(1)).path
+
+
+def test_every_preview_address_is_under_the_site_path() -> None:
+    addresses = re.findall(r"<http://127\.0\.0\.1:8000(/[^>]*)>", GUIDE)
+    assert len(addresses) >= 3
+    for address in addresses:
+        assert address.startswith(site_path()), address
 
 
 def test_every_generator_command_in_the_guide_is_valid(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
