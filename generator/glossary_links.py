@@ -160,6 +160,11 @@ class GlossaryLinkExtension(Extension):
         rel = relative_link(self.glossary_path, self.page_path)
         return f"{rel}#{term_id}"
 
+    def cache_fingerprint(self) -> str:
+        """Everything the conversion of a page takes from this extension besides the page's own path."""
+        pattern = self.matcher.pattern.pattern if self.matcher.pattern else ""
+        return "\0".join([pattern, self.glossary_path, *sorted(f"{k}={v}" for k, v in self.matcher.lookup.items())])
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API
         # After inline patterns (priority 20), before MkDocs rewrites and checks .md links (priority 0).
         md.treeprocessors.register(GlossaryLinkProcessor(md, self.matcher, self.href_for), "report_site_glossary", 5)

@@ -25,6 +25,8 @@ from .check import check_site
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
 from .opendata import site_files
+from .pool import default_workers
+from .prerender import Prerenderer, open_prerenderer
 from .publish import WarningCounter, commit, discard, staging_dir
 from .render import (
     INDEX_PAGES,
@@ -38,6 +40,7 @@ from .render import (
     page_feeds,
     page_path,
     render_feeds,
+    render_pages,
 )
 from .sanitize import sanitize_html
 from .table_captions import TableCaptionExtension
@@ -62,6 +65,10 @@ class ReportSiteConfig(base.Config):
     """Link the first use of each glossary term on a page to its entry."""
     atomic = c.Type(bool, default=True)
     """Build into a staging folder and replace site_dir only after a good build (never with `--dirty`)."""
+    cache_dir = c.Type(str, default=".cache/report-site")
+    """Folder for the build cache, relative to mkdocs.yml (outside docs_dir and site_dir); safe to delete. Empty: no cache."""
+    workers = c.Type(int, default=0)
+    """Processes converting generated pages' Markdown to HTML: 0 one per core, 1 none (all in MkDocs' process)."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -83,6 +90,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.staging: Path | None = None
         self.site_dir: Path | None = None
         self.warnings: WarningCounter | None = None
+        self.generated: list[str] = []
+        self.prerender: Prerenderer | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -103,7 +112,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         markup_env = make_markup_environment(template_dirs, self.compiled_templates)
         self.renderer = Renderer(derived, make_environment(template_dirs, self.compiled_templates), markup_env)
         try:
-            self.pages = {spec.path: (spec, self.renderer.render(spec)) for spec in self.renderer.pages()}
+            self.pages = render_pages(self.renderer, self.config.workers or default_workers())
             self.extra_files = site_files(derived)
             self.extra_files.update(render_feeds(derived, markup_env, config.site_url or "/"))
         except Exception as exc:  # noqa: BLE001 - a failing template is reported, never a traceback
@@ -139,6 +148,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         return clean
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.prerender is not None:
+            self.prerender.close(complete=True)
+            self.prerender = None
         if self.staging is None or self.site_dir is None:
             return
         self._stop_counting()
@@ -151,6 +163,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.staging = None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.prerender is not None:
+            self.prerender.close(complete=False)
+            self.prerender = None
         self._stop_counting()
         if self.staging is not None:
             discard(self.staging)
@@ -177,9 +192,21 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             if not file.generated_by and self.renderer is not None and "report_site" in file.content_string:
                 if get_data(file.content_string)[1].get("report_site") == "home":
                     self.home_fragments[file.src_uri] = self.renderer.render_fragment("home.md.j2", file.src_uri)
+        self.generated = list(self.pages)
         # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
         self.renderer, self.pages, self.extra_files = None, {}, {}
         return files
+
+    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # The file list is final: convert generated pages' Markdown in parallel, or take it from the cache.
+        self.prerender = open_prerenderer(config, self.config.cache_dir, self.config.workers)
+        self.prerender.prepare(config, files, self.generated)
+        return nav
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        if self.prerender is not None:
+            self.prerender.install(page)
+        return page
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if self.glossary_ext is not None:

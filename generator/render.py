@@ -23,6 +23,7 @@ from . import models as m
 from .dates import PartialDate
 from .derive import KIND_FOLDER, KIND_NAME, Derived, review_evaluations
 from .opendata import data_path
+from .pool import can_fork, fork_map
 from .urls import relative_link
 
 #: page templates live in <template dir>/report-site/ (the project's overrides/ folder)
@@ -314,6 +315,26 @@ class Renderer:
         for fw in sorted(data.frameworks.values(), key=lambda f: f.title):
             specs.append(PageSpec(page_path(fw), fw.title, "framework.md.j2", {"framework": fw}, "Reference"))
         return specs
+
+
+def render_pages(renderer: Renderer, workers: int = 1) -> dict[str, tuple[PageSpec, str]]:
+    """Every generated page: docs path -> (spec, Markdown), in `workers` forked processes when there
+    are more than 1. A page depends only on the derived context, so the result is the serial one;
+    a page a worker could not render is rendered here, and its template error reported as usual."""
+    specs = renderer.pages()
+    done: dict[int, tuple[str, dict[str, str]]] = {}
+    if workers > 1 and len(specs) >= 2 * workers and can_fork():
+        done, _failures = fork_map(lambda spec: (renderer.render(spec), renderer.charts.get(spec.path, {})), specs, workers)
+    pages = {}
+    for index, spec in enumerate(specs):
+        if index in done:
+            markdown, charts = done[index]
+            if charts:
+                renderer.charts[spec.path] = charts
+        else:
+            markdown = renderer.render(spec)
+        pages[spec.path] = (spec, markdown)
+    return pages
 
 
 def render_site(derived: Derived, env: jinja2.Environment) -> dict[str, tuple[PageSpec, str]]:

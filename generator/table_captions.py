@@ -34,6 +34,9 @@ class TableCaptionProcessor(Treeprocessor):
 
 
 class TableCaptionExtension(Extension):
+    def cache_fingerprint(self) -> str:
+        return ""  # no settings: its code is in the cache key already
+
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(TableCaptionProcessor(md), "report_site_table_captions", 6)
 

@@ -1,0 +1,264 @@
+"""Markdown -> HTML of generated pages ahead of MkDocs: in a pool of forked workers, and cached on disk.
+
+MkDocs converts every page's Markdown serially in `Page.render`; Python-Markdown is most of a
+plain MkDocs build. Once the file list is final (`on_nav`), the workers do, for each generated
+page, exactly what MkDocs' `_populate_page` would do short of `on_page_content`: `read_source`,
+the `on_page_markdown` events of every plugin, and MkDocs' own `Page.render` with the site's
+extensions and configuration. Each result goes into the content-addressed cache, with the links
+the page looked up, the log messages the conversion wrote and a hash of the Markdown it converted.
+
+When MkDocs comes to the page, its `render` is replaced (`install`, from `on_pre_page`) by one that
+takes the entry if the Markdown MkDocs has now is the one converted and every link target the
+conversion looked up is still the same file at the same URL; it then replays the log messages (so
+`--strict` counts the same warnings, in the same order). Anything else falls back to MkDocs' own
+`render`, whose result is cached in turn. The site is the same byte for byte either way
+(tests/test_prerender.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.pages import log as pages_log
+from mkdocs.structure.toc import get_toc
+
+from . import cache as disk
+from .pool import can_fork, default_workers, fork_map
+
+log = get_plugin_logger(__name__)
+
+
+def _signature(file: File | None) -> list[str] | None:
+    return None if file is None else [file.src_uri, file.url, file.inclusion.name]
+
+
+class RecordingFiles:
+    """The site's Files, remembering every lookup (a cached page is valid while the answers hold)."""
+
+    def __init__(self, files: Files) -> None:
+        self._files = files
+        self.looked_up: dict[str, list[str] | None] = {}
+        self.untracked = False
+
+    def get_file_from_path(self, path: str) -> File | None:
+        found = self._files.get_file_from_path(path)
+        self.looked_up[path] = _signature(found)
+        return found
+
+    def __getattr__(self, name: str) -> Any:
+        self.untracked = True  # an extension used Files some other way: do not cache this page
+        return getattr(self._files, name)
+
+
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.thread = threading.get_ident()
+        self.records: list[list[Any]] = []
+        self.seen: set[int] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        # Only this thread's records (`mkdocs serve` logs from others), each once (root and "mkdocs").
+        if record.thread == self.thread and id(record) not in self.seen:
+            self.seen.add(id(record))
+            self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+@contextmanager
+def capture_logs(*, silence: bool) -> Iterator[list[list[Any]]]:
+    """Record log messages; with `silence` (in a worker) they are only recorded, never printed."""
+    capture = _Capture()
+    # MkDocs logs under "mkdocs"; ProperDocs under "properdocs" (its "mkdocs" logger is a child of that).
+    names = dict.fromkeys(["", "mkdocs", pages_log.name.partition(".")[0]])
+    loggers = [logging.getLogger(name or None) for name in names]
+    saved = [(lg, lg.handlers[:]) for lg in loggers]
+    for lg in loggers:
+        if silence:
+            lg.handlers = []
+        lg.addHandler(capture)
+    try:
+        yield capture.records
+    finally:
+        for lg, handlers in saved:
+            lg.removeHandler(capture)
+            if silence:
+                lg.handlers = handlers
+
+
+def _toc_tokens(items: Any) -> list[dict[str, Any]]:
+    return [{"name": a.title, "id": a.id, "level": a.level, "children": _toc_tokens(a.children)} for a in items]
+
+
+def _md_hash(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode()).hexdigest()
+
+
+def config_fingerprint(config: MkDocsConfig) -> str | None:
+    """What the conversion depends on besides the page; None if an extension cannot say what it holds."""
+    parts: list[Any] = []
+    for ext in config.markdown_extensions:
+        if isinstance(ext, str):
+            parts.append(ext)
+        elif hasattr(ext, "cache_fingerprint"):
+            parts.append(f"{type(ext).__module__}.{type(ext).__qualname__}:{ext.cache_fingerprint()}")
+        else:
+            return None
+    parts.append(json.dumps(config.mdx_configs or {}, sort_keys=True, default=repr))
+    parts.append(repr(config.use_directory_urls))
+    parts.append(repr(sorted((str(k), repr(v)) for k, v in dict(config.validation.links).items())))
+    parts.append(repr(pages_log.getEffectiveLevel() > logging.DEBUG))
+    return disk.key(disk.environment_fingerprint(), *map(str, parts))
+
+
+def render_entry(page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any] | None:
+    """MkDocs' own `Page.render` of `page` (Markdown already set), as a cache entry; None if not cacheable."""
+    recorder = RecordingFiles(files)
+    with capture_logs(silence=False) as records:
+        Page.render(page, config, recorder)  # type: ignore[arg-type] - only get_file_from_path is used
+    return _entry(page, recorder, records)
+
+
+def _entry(page: Page, recorder: RecordingFiles, records: list[list[Any]]) -> dict[str, Any] | None:
+    if recorder.untracked:
+        return None
+    links = page.links_to_anchors
+    return {
+        "md": _md_hash(page.markdown or ""),
+        "html": page.content,
+        "toc": _toc_tokens(page.toc),
+        "title": page._title_from_render,
+        "anchors": sorted(page.present_anchor_ids or ()),
+        "links": None if links is None else {f.src_uri: anchors for f, anchors in links.items()},
+        "logs": records,
+        "deps": recorder.looked_up,
+    }
+
+
+def open_prerenderer(config: MkDocsConfig, cache_dir: str, workers: int) -> Prerenderer:
+    """The build's prerenderer, its entries in `cache_dir` (relative to mkdocs.yml) or, with no cache, a temporary folder."""
+    project = Path(config.config_file_path).parent.resolve()
+    temporary = None
+    if cache_dir:
+        root = (project / cache_dir).resolve()
+        for name, folder in (("docs_dir", config.docs_dir), ("site_dir", config.site_dir)):
+            inside = Path(folder).resolve()
+            if root == inside or root.is_relative_to(inside) or inside.is_relative_to(root):
+                raise PluginError(f"report-site: cache_dir '{cache_dir}' overlaps {name} '{folder}': "
+                                  "the cache must be outside both (the default is .cache/report-site)")
+    else:
+        temporary = Path(tempfile.mkdtemp(prefix="report-site-pages-"))
+        root = temporary
+    return Prerenderer(disk.DiskCache(root, "pages"), config_fingerprint(config), workers or default_workers(), temporary)
+
+
+class Prerenderer:
+    """One build's prerendered pages: keys by src_uri, and the cache the entries are in."""
+
+    def __init__(self, store: disk.DiskCache, fingerprint: str | None, workers: int, temporary: Path | None = None) -> None:
+        self.store = store
+        self.fingerprint = fingerprint
+        self.workers = workers
+        self.temporary = temporary
+        self.keys: dict[str, str] = {}
+        self.hits = self.converted = self.fallbacks = 0
+
+    def close(self, *, complete: bool) -> None:
+        """After the build: drop entries a complete build did not use; remove a temporary store."""
+        if self.temporary is not None:
+            shutil.rmtree(self.temporary, ignore_errors=True)
+        elif complete:
+            self.store.prune(self.store.used)
+        log.info(f"generated pages' Markdown: {self.hits - self.converted} from the cache, "
+                 f"{self.converted} converted by {self.workers} worker processes, {self.fallbacks} by MkDocs")
+
+    def page_key(self, file: File) -> str | None:
+        if self.fingerprint is None:
+            return None
+        return disk.key(self.fingerprint, file.src_uri, file.url, file.inclusion.name, file.content_string)
+
+    def prepare(self, config: MkDocsConfig, files: Files, paths: list[str]) -> None:
+        """Key every page in `paths`; convert in forked worker processes those not in the cache."""
+        workers = self.workers
+        missing: list[File] = []
+        for path in paths:
+            file = files.get_file_from_path(path)
+            if file is None or (k := self.page_key(file)) is None:
+                continue
+            self.keys[path] = k
+            if not self.store.has(k):
+                missing.append(file)
+        if workers < 2 or len(missing) < 2 or not can_fork():
+            return  # converted (and cached) one by one as MkDocs reaches them
+
+        def convert(file: File) -> bool:
+            page = file.page or Page(None, file, config)
+            config._current_page = page
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            recorder = RecordingFiles(files)
+            with capture_logs(silence=True) as records:
+                Page.render(page, config, recorder)  # type: ignore[arg-type]
+            entry = _entry(page, recorder, records)
+            if entry is not None:
+                self.store.put(self.keys[file.src_uri], entry)
+            return entry is not None
+
+        done, failures = fork_map(convert, missing, workers)
+        self.converted += sum(1 for ok in done.values() if ok)
+        for failure in failures:  # MkDocs converts these pages itself, and reports any error then
+            log.debug(f"a worker could not convert a page; it is converted in the main process:\n{failure}")
+
+    def install(self, page: Page) -> None:
+        """From `on_pre_page`: MkDocs' `page.render` takes the cached conversion when it is still valid."""
+        entry_key = self.keys.get(page.file.src_uri)
+        if entry_key is None:
+            return
+
+        def render(config: MkDocsConfig, files: Files) -> None:
+            entry = self.store.get(entry_key)
+            if entry is not None and self._apply(page, entry, files):
+                self.hits += 1
+                return
+            self.fallbacks += 1
+            fresh = render_entry(page, config, files)
+            if fresh is not None:
+                self.store.put(entry_key, fresh)
+
+        page.render = render  # type: ignore[method-assign]
+
+    def _apply(self, page: Page, entry: dict[str, Any], files: Files) -> bool:
+        if entry["md"] != _md_hash(page.markdown or ""):
+            return False  # a plugin changed the Markdown since: convert what MkDocs has now
+        for path, signature in entry["deps"].items():
+            if _signature(files.get_file_from_path(path)) != signature:
+                return False  # a link target appeared, went or moved
+        links: dict[File, dict[str, str]] = {}
+        for src_uri, anchors in (entry["links"] or {}).items():
+            target = files.get_file_from_path(src_uri)
+            if target is None:
+                return False
+            links[target] = anchors
+        page.content = entry["html"]
+        page.toc = get_toc(entry["toc"])
+        page._title_from_render = entry["title"]
+        page.present_anchor_ids = set(entry["anchors"])
+        if entry["links"] is not None:
+            page.links_to_anchors = links
+        for name, level, message in entry["logs"]:
+            logging.getLogger(name).log(level, message)
+        return True
+

@@ -1,0 +1,117 @@
+"""Pages converted by worker processes or taken from the cache are MkDocs' own pages, byte for byte.
+
+Every build here is a real `mkdocs build --strict` of the tiny project. The reference is MkDocs
+converting every page itself (`workers: 1`, no cache); the HTML and the table of contents of
+every page reach the built site (the theme prints the toc in each page and the search index
+holds each page's sections), so equal trees mean equal conversions.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, copy_tiny, edit, mkdocs_build
+from .test_robust import tree
+
+PLUGIN = "  - report-site:\n"
+
+
+def set_options(project: Path, **options: str) -> None:
+    lines = "".join(f"      {k}: {v}\n" for k, v in options.items())
+    edit(project / "mkdocs.yml", PLUGIN + "      templates_dirs", PLUGIN + lines + "      templates_dirs")
+
+
+def counts(stderr: str) -> tuple[int, int, int]:
+    found = re.search(r"(\d+) from the cache, (\d+) converted by \d+ worker processes, (\d+) by MkDocs", stderr)
+    assert found, stderr
+    cached, workers, mkdocs = map(int, found.groups())
+    return cached, workers, mkdocs
+
+
+def build(project: Path, site: Path) -> tuple[dict[str, str], tuple[int, int, int]]:
+    if site.exists():
+        shutil.rmtree(site)
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return tree(site), counts(result.stderr)
+
+
+def test_workers_and_cache_build_what_mkdocs_builds(tmp_path: Path) -> None:
+    serial = copy_tiny(tmp_path / "serial")
+    set_options(serial, workers="1", cache_dir='""')
+    reference, (cached, by_workers, by_mkdocs) = build(serial, tmp_path / "site-serial")
+    assert cached == by_workers == 0 and by_mkdocs > 10
+
+    project = copy_tiny(tmp_path / "project")
+    set_options(project, workers="2")
+    cold, (cached, by_workers, by_mkdocs) = build(project, tmp_path / "site-cold")
+    assert (cached, by_mkdocs) == (0, 0) and by_workers > 10
+    warm, (cached, by_workers, by_mkdocs) = build(project, tmp_path / "site-warm")
+    assert (by_workers, by_mkdocs) == (0, 0) and cached > 10
+    assert cold == reference, [k for k in reference if reference[k] != cold.get(k)]
+    assert warm == reference, [k for k in reference if reference[k] != warm.get(k)]
+
+
+def test_cache_is_outside_the_site_and_ignored_by_git(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    build(project, project / "site")
+    cache = project / ".cache" / "report-site"
+    assert any(cache.rglob("*")), "the default cache folder was not used"
+    assert not any(p.name.startswith(".cache") for p in (project / "site").rglob("*"))
+    assert ".cache/" in (ROOT / ".gitignore").read_text().splitlines()
+    set_options(project, cache_dir="content/cache")
+    result = mkdocs_build(project, tmp_path / "elsewhere")
+    assert result.returncode != 0 and "overlaps docs_dir" in result.stderr, result.stderr
+
+
+def test_warnings_come_back_from_workers_and_cache(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    edit(project / "content/narrative/inspections/fife-2023.md", "Fife is a large area.", "Fife is a [large](gone.md) area.")
+    outputs = []
+    for _ in range(2):  # cold (workers), then warm (cache)
+        result = mkdocs_build(project, tmp_path / "site")
+        assert result.returncode != 0
+        outputs.append([line for line in result.stderr.splitlines() if line.startswith("WARNING")])
+    assert outputs[0] and any("gone.md" in line for line in outputs[0]), outputs[0]
+    assert outputs[1] == outputs[0]
+
+
+def own_templates(project: Path) -> None:
+    shutil.copytree(ROOT / "overrides", project / "overrides")
+    text = (project / "mkdocs.yml").read_text().replace((ROOT / "overrides").as_posix(), "overrides")
+    (project / "mkdocs.yml").write_text(text)
+
+
+CHANGES = {
+    "report": ("site-data/inspections/fife-2023.yaml",
+               "The inspectors are confident the partnership can improve.", "The inspectors are confident it can improve."),
+    "narrative": ("content/narrative/inspections/fife-2023.md", "Fife is a large area.", "Fife is a large and varied area."),
+    "template": ("overrides/report-site/inspection.md.j2", "{%", "This line was added to the template.\n\n{%"),
+    "glossary": ("site-data/glossary/fife-2023.yaml", "term: Chronology", "term: Chronology of events"),
+    "mkdocs.yml": ("mkdocs.yml", "markdown_extensions: [toc,", "markdown_extensions: [{toc: {permalink: true}},"),
+}
+
+
+def change(project: Path, kind: str) -> None:
+    path, old, new = CHANGES[kind]
+    edit(project / path, old, new)
+
+
+@pytest.mark.parametrize("kind", list(CHANGES))
+def test_warm_build_after_a_change_is_the_cold_build(tmp_path: Path, kind: str) -> None:
+    project = copy_tiny(tmp_path / "project")
+    own_templates(project)
+    before, _ = build(project, tmp_path / "site")
+    change(project, kind)
+    warm, (cached, _w, _m) = build(project, tmp_path / "site")
+    assert warm != before, f"the {kind} change did not show in the site"
+    shutil.rmtree(project / ".cache")
+    cold, (cached_cold, _w, _m) = build(project, tmp_path / "site")
+    assert cached_cold == 0
+    assert warm == cold, [k for k in cold if cold[k] != warm.get(k)]
+    if kind in ("report", "narrative"):
+        assert cached > 0, "an edit to one report should leave other pages' conversions in the cache"
