@@ -162,7 +162,9 @@ def open_prerenderer(config: MkDocsConfig, cache_dir: str, workers: int) -> Prer
     else:
         temporary = Path(tempfile.mkdtemp(prefix="report-site-pages-"))
         root = temporary
-    return Prerenderer(disk.DiskCache(root, f"pages-{disk.environment_fingerprint()[:16]}"), config_fingerprint(config), workers or default_workers(), temporary)
+    # One folder per environment: builds with MkDocs and with ProperDocs do not prune each other's entries.
+    store = disk.DiskCache(root, f"pages-{disk.environment_fingerprint()[:16]}")
+    return Prerenderer(store, config_fingerprint(config), workers or default_workers(), temporary)
 
 
 class Prerenderer:
