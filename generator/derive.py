@@ -42,18 +42,36 @@ def _sort_date(pub: m.Publication) -> dt.date:
     return pub.date.latest if pub.date else dt.date.min
 
 
+#: What a theme entry is, as readers see it on a theme page (Finding.kind -> label).
+FINDING_LABELS = {"finding": "finding", "strength": "strength", "improvement": "area for improvement"}
+
+
 @dataclass
 class ThemeEntry:
-    """One thing said about a theme, with where it was said."""
+    """One thing said about a theme, with where it was said (the page and the place on it)."""
 
     text: str
     kind: str
+    """What it is, as readers see it: 'key message', 'finding', 'strength', 'area for improvement', ..."""
     publication: m.Publication
     partnership: str | None
     programme: str
     """Programme id, or "" where the publication belongs to none."""
     question: str | None = None
     title: str | None = None
+    anchor: str | None = None
+    """The id of the item on its publication's page (`key-message-2`), so a theme page links to the place."""
+    order: int = 0
+    """Its place within the publication, so entries of one publication keep the publication's order."""
+
+
+@dataclass
+class ThemeGroup:
+    """A theme's entries from one programme, oldest first."""
+
+    programme: m.Programme | None
+    """None for publications that belong to no programme (listed last)."""
+    entries: list[ThemeEntry]
 
 
 @dataclass
@@ -118,6 +136,10 @@ class Derived:
         """The partnership's inspections with any evaluation, oldest first."""
         inspections = [p for p in self.by_partnership.get(partnership_id, []) if isinstance(p, m.Inspection) and p.evaluations]
         return list(reversed(inspections))
+
+    def theme_story(self, theme_id: str) -> list[ThemeGroup]:
+        """The theme's entries by programme (in the order the programmes started), oldest first in each."""
+        return theme_story(self.data, self.theme_entries.get(theme_id, []))
 
     def latest_graded_inspection(self, partnership_id: str) -> m.Inspection | None:
         graded = [
@@ -206,34 +228,63 @@ def _partnerships_of(data: SiteData, pub: m.Publication) -> list[str]:
 
 
 def _theme_entries(data: SiteData, publications: list[m.Publication]) -> dict[str, list[ThemeEntry]]:
+    """Theme id -> everything published about it, oldest first (undated last), each with its anchor.
+
+    The anchors are the ids the publication templates give each item (`key-message-2`, `summary-finding-1`,
+    `finding-1`, `practice-1`, `comparison-1`, `action-3`, `observation-1`); a test checks each is on its page.
+    """
     entries: dict[str, list[ThemeEntry]] = {tid: [] for tid in data.themes}
 
     def add(themes: list[str], entry: ThemeEntry) -> None:
+        entry.order = next(counter)
         for tid in themes:
             if tid in entries:
                 entries[tid].append(entry)
 
     for pub in publications:
+        counter = iter(range(1_000_000))
         partnership = getattr(pub, "partnership", None)
         programme = getattr(pub, "programme", None) or ""
-        for finding in pub.findings:
-            add(finding.themes, ThemeEntry(finding.text, finding.kind, pub, partnership, programme, finding.question))
-        examples = list(getattr(pub, "practice_examples", [])) + list(getattr(pub, "good_practice", []))
-        for ex in examples:
-            add(ex.themes, ThemeEntry(ex.text, "practice example", pub, ex.partnership or partnership, programme, ex.question, ex.title))
-        if isinstance(pub, m.Review):
-            for msg in [*pub.key_messages, *pub.summary_findings]:
-                add(msg.themes, ThemeEntry(msg.text, "finding", pub, None, programme, msg.question))
-            for comp in pub.comparisons:
-                add(comp.themes, ThemeEntry(comp.now, "comparison", pub, None, programme, comp.question, comp.topic))
         if isinstance(pub, m.Response):
             inspected = data.inspections.get(pub.inspection)
-            response_programme = inspected.programme if inspected else ""
+            programme = inspected.programme if inspected else ""
+        if isinstance(pub, m.Review):
+            for msg in pub.key_messages:
+                add(msg.themes, ThemeEntry(msg.text, "key message", pub, None, programme, msg.question, anchor=f"key-message-{msg.number}"))
+            for msg in pub.summary_findings:
+                add(msg.themes, ThemeEntry(msg.text, "finding", pub, None, programme, msg.question, anchor=f"summary-finding-{msg.number}"))
+        for i, finding in enumerate(pub.findings, 1):
+            add(finding.themes, ThemeEntry(finding.text, FINDING_LABELS[finding.kind], pub, partnership, programme, finding.question,
+                                           anchor=f"finding-{i}"))
+        examples = list(getattr(pub, "practice_examples", [])) + list(getattr(pub, "good_practice", []))
+        for i, ex in enumerate(examples, 1):
+            add(ex.themes, ThemeEntry(ex.text, "practice example", pub, ex.partnership or partnership, programme, ex.question, ex.title,
+                                      anchor=f"practice-{i}"))
+        if isinstance(pub, m.Review):
+            for i, comp in enumerate(pub.comparisons, 1):
+                add(comp.themes, ThemeEntry(comp.now, "comparison with the previous programme", pub, None, programme, comp.question,
+                                            comp.topic, anchor=f"comparison-{i}"))
+        if isinstance(pub, m.Response):
             for item in pub.action_plan:
-                add(item.themes, ThemeEntry(item.action, "action", pub, partnership, response_programme, None, item.improvement_area))
+                add(item.themes, ThemeEntry(item.action, "action in the action plan", pub, partnership, programme, None,
+                                            item.improvement_area, anchor=f"action-{item.number}"))
         if isinstance(pub, m.Letter):
-            for obs in pub.observations:
-                add(obs.themes, ThemeEntry(" ".join(obs.points), "observation", pub, partnership, programme, None, obs.theme_title))
+            for i, obs in enumerate(pub.observations, 1):
+                add(obs.themes, ThemeEntry(" ".join(obs.points), "observation", pub, partnership, programme, None, obs.theme_title,
+                                           anchor=f"observation-{i}"))
     for items in entries.values():
-        items.sort(key=lambda e: (-(_sort_date(e.publication).toordinal()), e.publication.id))
+        # Oldest first, so a reader follows the subject from one publication to the next; undated last.
+        items.sort(key=lambda e: (e.publication.date is None, _sort_date(e.publication), e.publication.id, e.order))
     return entries
+
+
+def theme_story(data: SiteData, entries: list[ThemeEntry]) -> list[ThemeGroup]:
+    """A theme's entries grouped by programme, programmes in the order they started; no programme last."""
+    groups: dict[str, list[ThemeEntry]] = defaultdict(list)
+    for entry in entries:
+        groups[entry.programme if entry.programme in data.programmes else ""].append(entry)
+    ordered = sorted((pid for pid in groups if pid), key=lambda pid: (data.programmes[pid].start.earliest, pid))
+    story = [ThemeGroup(data.programmes[pid], groups[pid]) for pid in ordered]
+    if "" in groups:
+        story.append(ThemeGroup(None, groups[""]))
+    return story

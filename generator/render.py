@@ -220,6 +220,12 @@ class Renderer:
         def grade_level(level: m.ScaleLevel) -> Markup:
             return Markup(f'<span class="rs-grade rs-grade-{level.value}">{md_escape(level.label)} ({level.value})</span>')
 
+        def item_anchor(anchor: str) -> Markup:
+            """An empty element with the id theme pages link to (`finding-2`); ids are made by templates, never data."""
+            if not re.fullmatch(r"[a-z0-9-]+", anchor):
+                raise ValueError(f"not an anchor: {anchor!r}")
+            return Markup(f'<span id="{anchor}" class="rs-anchor"></span>')
+
         def partnership_name(pid: str | None) -> str:
             p = self.data.partnerships.get(pid or "")
             return p.name if p else (pid or "")
@@ -265,7 +271,7 @@ class Renderer:
             "cite_short": cite_short, "chart": chart,
             "data_url": lambda pub, suffix: url(data_path(pub, suffix)),
             "link": link, "url": url, "grade": grade, "grade_level": grade_level, "partnership_name": partnership_name,
-            "kind_name": kind_name, "publication": publication, "cite": cite,
+            "kind_name": kind_name, "publication": publication, "cite": cite, "item_anchor": item_anchor,
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
             "is_review": lambda x: isinstance(x, m.Review),
