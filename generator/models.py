@@ -94,6 +94,9 @@ class Organisation(Record):
     former_names: list[str] = field(default_factory=list)
     """Earlier names, e.g. "Her Majesty's Inspectorate of Constabulary in Scotland"."""
     url: str | None = None
+    reports_url: str | None = None
+    """Where the organisation lists its inspection reports, as a source gives it; pages with nothing
+    on this site send readers there."""
 
 
 @dataclass(kw_only=True)
@@ -272,6 +275,10 @@ class Programme(Record):
     """Proportion-words id used by its reports."""
     remit: str
     """What the programme looks at (Markdown)."""
+    looks_at: str | None = None
+    """What its inspections look at, in one plain sentence for families (shown beside every grade),
+    e.g. 'How well services work together to keep children and young people at risk of harm safe.'
+    Say only what the remit says."""
     questions: list[Question] = field(default_factory=list)
     """The questions or statements its reports answer."""
     evaluates: list[str] = field(default_factory=list)
@@ -433,6 +440,10 @@ class Publication(Record):
     """Publication date; leave out when no source states it."""
     url: str | None = None
     """Where the original is published."""
+    summary: str | None = None
+    """A plain-language summary for families, in a few short sentences: what was looked at, what was
+    found, what happens next. Shown first on the page and in the feeds. Say only what the publication
+    says; `generator check` flags a summary that is hard to read (READING_LEVEL in readability.py)."""
     narrative: str | None = None
     """Markdown file with the prose, relative to content/ (e.g. narrative/inspections/x.md)."""
     findings: list[Finding] = field(default_factory=list)

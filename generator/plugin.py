@@ -39,6 +39,7 @@ from .render import (
     make_markup_environment,
     page_feeds,
     page_path,
+    place_home_fragment,
     render_feeds,
     render_pages,
 )
@@ -212,7 +213,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.glossary_ext is not None:
             self.glossary_ext.page_path = page.file.src_uri
         if page.meta.get("report_site") == "home" and page.file.src_uri in self.home_fragments:
-            return markdown + "\n\n" + self.home_fragments[page.file.src_uri]
+            return place_home_fragment(markdown, self.home_fragments[page.file.src_uri])
         return markdown
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ import jinja2.bccache
 from markupsafe import Markup
 
 from . import models as m
+from . import verdict
 from .dates import PartialDate
 from .derive import KIND_FOLDER, KIND_NAME, Derived, review_evaluations
 from .opendata import data_path
@@ -280,6 +281,10 @@ class Renderer:
             "review_table": lambda review: review_evaluations(self.data, review),
             "narrative": lambda pub_id: self.data.narratives.get(pub_id),
             "Markup": Markup,
+            # the verdict (generator/verdict.py): latest inspection, grades with their meaning
+            "partnership_verdict": lambda pid: verdict.partnership_verdict(self.d, pid),
+            "inspection_verdict": lambda insp: verdict.inspection_verdict(self.d, insp),
+            "grade_range": verdict.grade_range,
         }
 
     def render(self, spec: PageSpec) -> str:
@@ -341,6 +346,18 @@ def render_pages(renderer: Renderer, workers: int = 1) -> dict[str, tuple[PageSp
             markdown = renderer.render(spec)
         pages[spec.path] = (spec, markdown)
     return pages
+
+
+HOME_MARKER = "<!-- report-site: home -->"
+"""Where in content/index.md the home page's generated part (the area finder first) goes."""
+
+
+def place_home_fragment(markdown: str, fragment: str) -> str:
+    """The home page: the editor's Markdown with the generated part at HOME_MARKER, or after it all."""
+    before, marker, after = markdown.partition(HOME_MARKER)
+    if not marker:
+        return markdown + "\n\n" + fragment
+    return before + "\n\n" + fragment + "\n\n" + after
 
 
 def render_site(derived: Derived, env: jinja2.Environment) -> dict[str, tuple[PageSpec, str]]:

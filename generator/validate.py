@@ -104,6 +104,7 @@ class _Checker:
             self.refs(theme, "glossary", theme.glossary, self.d.glossary, "a glossary term", "glossary/")
         for org in self.d.organisations.values():
             self.url(org)
+            self.url(org, "reports_url")
         for doc in self.d.documents.values():
             self.url(doc)
             self.ref(doc, "publisher", doc.publisher, self.d.organisations, "an organisation", "organisations.yaml")

@@ -31,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_grade_reads_as_word_and_number(built: Path) -> None:
     page = built / "inspections/fife-2023/index.html"
     assert '<span class="rs-grade rs-grade-5">Very good (5)</span>' in page.read_text()
-    assert "2.2: Impact on families Not published: Not stated in any publication this site holds" in text_of(page)
+    assert "Not published: not stated in any publication this site holds. Quality indicator 2.2: Impact on families" in text_of(page)
 
 
 def test_glossary_terms_link_once_per_page_not_in_headings(built: Path) -> None:
@@ -144,7 +144,9 @@ def test_history_across_programmes_says_grades_are_not_comparable(built: Path) -
     assert history.index("Children's services (2012-2017)") < history.index("At risk of harm (2021 onwards)")
     assert "grades from one programme cannot be compared directly" in history
     assert "1.1: Improvements in the wellbeing of children and young people Adequate (3)" in history
-    assert "2.1: Impact on children and young people Very good (5)" in history
+    # The latest inspection's grades are in the verdict at the top, not repeated in the history.
+    assert "Its grades are under the latest inspection, at the top of this page." in history
+    assert "Very good (5) : major strengths . Quality indicator 2.1: Impact on children and young people" in text
     page = (built / "partnerships/fife/index.html").read_text()
     assert "Children&#39;s services (2012-2017), May 2016: 1.1 Adequate (3); 9.4 Good (4)." in page or \
         "Children's services (2012-2017), May 2016: 1.1 Adequate (3); 9.4 Good (4)." in page
