@@ -8,6 +8,7 @@ from .derive import Derived, derive
 from .errors import Problems
 from .load import LoadCache, SiteData, load_site_data
 from .narrative_checks import check_text
+from .readability import check_summaries
 from .validate import validate
 
 
@@ -18,6 +19,7 @@ def check_site(
     data, problems = load_site_data(project, cache=cache)
     problems.extend(validate(data))
     problems.extend(check_text(data))  # proportion words, placeholders, disclosures, unfinished text
+    check_summaries(list(data.publications.values()), problems)  # summaries for families that are hard to read
     if problems.errors:
         return data, None, problems
     return data, derive(data, include_drafts=include_drafts), problems

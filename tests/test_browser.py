@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, is_local, launch_chromium, serve_site
+from .conftest import CHROMIUM, is_local, serve_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENS = Path("/tmp/screens")
@@ -65,12 +65,6 @@ def base_url(built_site: Path) -> Iterator[str]:
     """http://127.0.0.1:PORT serving the built site from a background thread (a free port)."""
     with serve_site(built_site) as url:
         yield url.rstrip("/")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    with launch_chromium() as chromium:
-        yield chromium
 
 
 class Visit:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, is_local, launch_chromium, mkdocs_build, serve_site
+from .conftest import CHROMIUM, ROOT, is_local, mkdocs_build, serve_site
 
 PHONE = {"width": 375, "height": 667}  # a small phone held upright
 
@@ -39,15 +39,9 @@ def phone_url(phone_site: Path) -> Iterator[str]:
         yield url.rstrip("/")
 
 
-@pytest.fixture(scope="module")
-def phone_browser() -> Iterator[object]:
-    with launch_chromium() as chromium:
-        yield chromium
-
-
 @pytest.fixture
-def phone(phone_browser, phone_url: str):
-    context = phone_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+def phone(browser, phone_url: str):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     context.set_default_timeout(15_000)
     context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
     page = context.new_page()
@@ -98,8 +92,8 @@ def test_typing_fif_leaves_fife(phone) -> None:
     assert items.filter(visible=True).count() == 32
 
 
-def test_without_javascript_the_list_still_has_every_area(phone_browser, phone_url: str) -> None:
-    context = phone_browser.new_context(viewport=PHONE, java_script_enabled=False)
+def test_without_javascript_the_list_still_has_every_area(browser, phone_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     try:
         page = context.new_page()
         page.goto(phone_url + "/", wait_until="load")

@@ -15,9 +15,10 @@ import pytest
 
 from generator.check import check_site
 from generator.render import HOME_MARKER, make_environment, place_home_fragment, render_site
+from generator.readability import READING_LEVEL, reading_grade
 from generator.verdict import partnership_verdict
 
-from .conftest import ROOT, copy_tiny, edit, mkdocs_build
+from .conftest import ROOT, copy_tiny, edit, mkdocs_build, run_check
 
 _BLOCK = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|div|td|th|tr|table|caption|thead|tbody|br|details|summary|figure|figcaption|svg|article|nav)\b[^>]*>", re.I)
 
@@ -191,3 +192,28 @@ def test_summary_for_families_comes_first_on_the_report_and_in_the_feed(site: Pa
     feed = feedparser.parse((site / "feeds/publications.xml").read_text())
     entry = next(e for e in feed.entries if e.link.endswith("/inspections/fife-2023/"))
     assert "Inspectors looked at how well services in Fife keep children safe. They found" in entry.summary
+
+
+HARD = ("The partnership demonstrated a comprehensive, multi-agency, trauma-informed approach to early intervention, "
+        "underpinned by collaborative strategic leadership and robust quality assurance arrangements.")
+
+
+def test_check_reports_a_summary_too_hard_to_read_with_file_and_line(tiny: Path) -> None:
+    path = tiny / "site-data/inspections/fife-2023.yaml"
+    edit(path, "narrative:", f"summary: >-\n  Inspectors looked at Fife.\n  {HARD}\nnarrative:")
+    line = path.read_text().splitlines().index("summary: >-") + 1
+    result = run_check(tiny)
+    assert result.returncode == 0, result.stdout + result.stderr  # a warning: previews still work
+    found = [ln for ln in (result.stdout + result.stderr).splitlines() if "reads at school grade" in ln]
+    assert len(found) == 1, result.stdout + result.stderr
+    assert re.match(rf"site-data/inspections/fife-2023\.yaml:{line}:\d+: warning: 'summary' reads at school grade \d+\.\d", found[0]), found[0]
+    assert f"grade {READING_LEVEL:g} or below" in found[0] and HARD[:60] in found[0]
+    # ... and a strict build refuses to publish it.
+    assert mkdocs_build(tiny, tiny / "site").returncode != 0
+
+
+def test_a_plain_summary_passes(tiny: Path) -> None:
+    edit(tiny / "site-data/inspections/fife-2023.yaml", "narrative:", f"summary: |\n  {SUMMARY.replace(chr(10), chr(10) + '  ')}\nnarrative:")
+    result = run_check(tiny)
+    assert "reads at school grade" not in result.stdout + result.stderr
+    assert reading_grade(SUMMARY) <= READING_LEVEL < reading_grade(HARD)
