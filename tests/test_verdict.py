@@ -14,8 +14,8 @@ import feedparser
 import pytest
 
 from generator.check import check_site
-from generator.render import HOME_MARKER, make_environment, place_home_fragment, render_site
 from generator.readability import READING_LEVEL, reading_grade
+from generator.render import HOME_MARKER, make_environment, place_home_fragment, render_site
 from generator.verdict import partnership_verdict
 
 from .conftest import ROOT, copy_tiny, edit, mkdocs_build, run_check
