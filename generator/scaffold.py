@@ -50,7 +50,9 @@ class Output:
     """The class the YAML must load as (None for Markdown)."""
     record_id: str | None = None
     append: bool = False
-    """Add to the end of an existing file instead of creating one (themes.yaml only)."""
+    """Add to the end of an existing file instead of creating one (themes.yaml, organisations.yaml, documents.yaml)."""
+    container: str = "themes"
+    """For an append: the list the file holds ('themes', 'organisations', 'documents')."""
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -154,6 +156,9 @@ def new_programme(args: argparse.Namespace, data: SiteData) -> list[Output]:
     if pid in data.programmes:
         raise ScaffoldError(f"programme '{pid}' already exists: {DATA}/programmes/{pid}.yaml")
     start = parse_date(args.start, "--start")
+    end = parse_date(args.end, "--end") if args.end else None
+    if end is not None and end.latest < start.earliest:
+        raise ScaffoldError(f"--end {end.iso()} is before --start {start.iso()}")
     need(data.organisations, args.lead, "organisation", "--lead", " Organisations are listed in site-data/organisations.yaml.")
     partners = codes(args.partners)
     for org in partners:
@@ -175,6 +180,7 @@ def new_programme(args: argparse.Namespace, data: SiteData) -> list[Output]:
     first = sorted(data.frameworks)[0] if data.frameworks else "TODO"
     text = template(
         "programme.yaml", id=pid, start=start.iso(), lead=args.lead,
+        end_line=_optional_line("end", end.iso() if end else None, str(max(start.year, today().year) + 1)),
         partners_line=_optional_line("partners", yaml_list(partners) if partners else None, "[education-scotland]"),
         framework_line=_optional_line("framework", args.framework, first),
         scale_line=_optional_line("scale", args.scale, sorted(data.scales)[0] if data.scales else "six-point"),
@@ -273,6 +279,91 @@ def new_theme(args: argparse.Namespace, data: SiteData) -> list[Output]:
     return [Output(f"{DATA}/themes.yaml", fragment, m.Themes, append=True)]
 
 
+def _id_from(args: argparse.Namespace, title: str) -> str:
+    return check_id(args.id or slugify(title), "--id" if args.id else "the id made from the title,")
+
+
+def new_framework(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    fid = check_id(args.id, "--id")
+    if fid in data.frameworks:
+        raise ScaffoldError(f"framework '{fid}' already exists: {DATA}/frameworks/{fid}.yaml")
+    need(data.organisations, args.publisher, "organisation", "--publisher", " Add it first with: .venv/bin/python -m generator new organisation")
+    pairs = [item.split("=", 1) for item in (x.strip() for x in (args.indicators or "").split(";")) if item]
+    for pair in pairs:
+        if len(pair) != 2 or not pair[0].strip() or not pair[1].strip():
+            raise ScaffoldError(f"--indicators: write each as CODE=Title, separated by ';' (e.g. \"2.1=Impact on children and young people\"), not {'='.join(pair)!r}")
+    codes_seen = [c.strip() for c, _t in pairs]
+    if len(set(codes_seen)) != len(codes_seen):
+        raise ScaffoldError("--indicators: each code once")
+    indicators = "".join(template("framework-indicator.yaml", code=c.strip(), title=yaml_text(t)) for c, t in pairs) or template(
+        "framework-indicator.yaml", code="TODO", title="TODO the indicator's title")
+    text = template("framework.yaml", id=fid, title=yaml_text(args.title), publisher=args.publisher, today=today().isoformat(),
+                    indicators=indicators.rstrip("\n"))
+    return [Output(f"{DATA}/frameworks/{fid}.yaml", text, m.Framework, fid)]
+
+
+def _source(data: SiteData, value: str | None) -> str:
+    if value is None:
+        return ""
+    need({**data.publications, **data.documents}, value, "publication or document", "--source",
+         " A document the site does not publish can be added with: .venv/bin/python -m generator new document")
+    return value
+
+
+def new_scale(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    sid = check_id(args.id, "--id")
+    if sid in data.scales:
+        raise ScaffoldError(f"scale '{sid}' already exists: {DATA}/scales/{sid}.yaml")
+    levels = []
+    for item in (x.strip() for x in args.levels.split(",")):
+        number, _, label = item.partition(" ")
+        if not number.isdigit() or not label.strip():
+            raise ScaffoldError(f"--levels: write each level as its number and word, separated by commas "
+                                f"(e.g. \"4 Strong, 3 Effective, 2 Limited, 1 Weak\"), not {item!r}")
+        levels.append((int(number), one_line(label)))
+    if len({n for n, _ in levels}) != len(levels) or len({w.lower() for _, w in levels}) != len(levels):
+        raise ScaffoldError("--levels: each number and each word once")
+    text = template("scale.yaml", id=sid, name=yaml_text(args.name), source=_source(data, args.source),
+                    example=levels[0][1], levels="".join(
+                        template("scale-level.yaml", value=n, label=yaml_text(w), label_note=w.replace("'", "")) for n, w in levels).rstrip("\n"))
+    return [Output(f"{DATA}/scales/{sid}.yaml", text, m.EvaluationScale, sid)]
+
+
+def new_proportion_words(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    wid = check_id(args.id, "--id")
+    if wid in data.proportion_words:
+        raise ScaffoldError(f"proportion words '{wid}' already exist: {DATA}/proportion-words/{wid}.yaml")
+    text = template("proportion-words.yaml", id=wid, name=yaml_text(args.name), source=_source(data, args.source))
+    return [Output(f"{DATA}/proportion-words/{wid}.yaml", text, m.ProportionWords, wid)]
+
+
+def new_organisation(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    name = one_line(args.name)
+    oid = _id_from(args, name)
+    if oid in data.organisations:
+        raise ScaffoldError(f"organisation '{oid}' already exists in {DATA}/organisations.yaml")
+    text = template("organisation.yaml", id=oid, name=name, name_yaml=yaml_text(name),
+                    abbreviation_line="    " + _optional_line("abbreviation", yaml_text(args.abbreviation) if args.abbreviation else None, "TODO e.g. HMICS"),
+                    url_line="    " + _optional_line("url", args.url, "https://www.example.org/"))
+    return [Output(f"{DATA}/organisations.yaml", text, m.Organisations, append=True, container="organisations")]
+
+
+def new_document(args: argparse.Namespace, data: SiteData) -> list[Output]:
+    title = one_line(args.title)
+    did = _id_from(args, title)
+    if did in data.documents or did in data.publications:
+        raise ScaffoldError(f"id '{did}' is already used by a document or publication: choose another with --id")
+    if args.publisher:
+        need(data.organisations, args.publisher, "organisation", "--publisher")
+    published = parse_date(args.published, "--published").iso() if args.published else None
+    text = template("document.yaml", id=did, title=title, title_yaml=yaml_text(title),
+                    publisher_line="    " + _optional_line("publisher", args.publisher, "care-inspectorate"),
+                    published_line="    " + _optional_line("published", published, str(today().year)),
+                    url_line="    " + _optional_line("url", args.url, "https://www.careinspectorate.com/"),
+                    note="TODO why it is listed, e.g. cited by a review; not held by this site")
+    return [Output(f"{DATA}/documents.yaml", text, m.Documents, append=True, container="documents")]
+
+
 # --- command line ----------------------------------------------------------------------------
 
 
@@ -307,6 +398,7 @@ KINDS: dict[str, Kind] = {
         new_programme,
         (_opt("--id", required=True, help="the programme's id, e.g. at-risk-of-harm-2025"),
          _opt("--start", required=True, help="when it started: YYYY-MM-DD, YYYY-MM or YYYY"),
+         _opt("--end", help="when it ended (leave out while it is running): YYYY-MM-DD, YYYY-MM or YYYY"),
          _opt("--lead", default="care-inspectorate", help="organisation id of the lead body (default: care-inspectorate)"),
          _opt("--partners", help="organisation ids of the scrutiny partners, separated by commas"),
          _opt("--framework", help="the quality framework's id (a file in site-data/frameworks/)"),
@@ -362,6 +454,53 @@ KINDS: dict[str, Kind] = {
         new_theme,
         (_opt("--title", required=True, help="the theme's title, e.g. 'Chronologies'"),
          _opt("--description", help="one or two sentences saying what it covers (left as TODO if not given)"), _ID),
+    ),
+    "organisation": Kind(
+        "an inspection or scrutiny body (publisher, lead or partner of programmes)",
+        "Adds the organisation to the end of site-data/organisations.yaml (nothing already there is changed). ID comes "
+        "from the name unless --id is given; programmes, frameworks and publications name it by that id.",
+        new_organisation,
+        (_opt("--name", required=True, help="its name, e.g. 'Care Inspectorate'"),
+         _opt("--abbreviation", help="e.g. HMICS"), _opt("--url", help="its web address, https://..."), _ID),
+    ),
+    "framework": Kind(
+        "a quality framework: the indicators programmes grade",
+        "Writes site-data/frameworks/ID.yaml with one block for each indicator given (or one to fill in). "
+        "Frameworks have no draft status: replace every TODO before you build.",
+        new_framework,
+        (_opt("--id", required=True, help="the framework's id, e.g. care-and-protection-2025"),
+         _opt("--title", required=True, help="its title as published"),
+         _opt("--publisher", default="care-inspectorate", help="organisation id of the publisher (default: care-inspectorate)"),
+         _opt("--indicators", help="the indicators as CODE=Title, separated by ';', e.g. \"2.1=Impact on children and young people;2.2=Impact on families\"")),
+    ),
+    "scale": Kind(
+        "an evaluation scale: the numbers and words grades are given in",
+        "Writes site-data/scales/ID.yaml with one block for each level; write each level's meaning in place of its TODO. "
+        "Scales have no draft status: replace every TODO before you build.",
+        new_scale,
+        (_opt("--id", required=True, help="the scale's id, e.g. four-point"),
+         _opt("--name", required=True, help="its name, e.g. 'Four-point scale'"),
+         _opt("--levels", required=True, help="each level's number and word, separated by commas, e.g. \"4 Strong, 3 Effective, 2 Limited, 1 Weak\""),
+         _opt("--source", help="the id of the publication or document that sets out the scale")),
+    ),
+    "proportion-words": Kind(
+        "the words a programme's reports use for proportions ('few', 'most', ...)",
+        "Writes site-data/proportion-words/ID.yaml with one band to fill in; add one '- word:' block per word. "
+        "They have no draft status: replace every TODO before you build.",
+        new_proportion_words,
+        (_opt("--id", required=True, help="their id, e.g. standard-terms-2025"),
+         _opt("--name", required=True, help="their name, e.g. 'Standard terms for proportions'"),
+         _opt("--source", required=True, help="the id of the publication or document that defines them")),
+    ),
+    "document": Kind(
+        "a publication the site cites but does not publish (an earlier review, a framework's source)",
+        "Adds the document to the end of site-data/documents.yaml (nothing already there is changed). ID comes "
+        "from the title unless --id is given. Documents have no draft status: replace the TODO before you build.",
+        new_document,
+        (_opt("--title", required=True, help="its title as published"),
+         _opt("--publisher", help="organisation id of the publisher"),
+         _opt("--published", help="when it was published: YYYY-MM-DD, YYYY-MM or YYYY"),
+         _opt("--url", help="where it is published, https://..."), _ID),
     ),
 }
 
@@ -430,7 +569,7 @@ def _final_text(project: Path, out: Output) -> str:
         target = project / out.path
         existing = target.read_text(encoding="utf-8") if target.exists() else ""
         if not existing.strip():
-            added = "themes:\n" + out.text
+            added = f"{out.container}:\n" + out.text
             whole = added
         else:
             indent = re.search(r"(?m)^( *)- ", existing)

@@ -29,6 +29,11 @@ ARGS = {
     "letter": ["--partnership", "fife", "--work-start", "2025-01", "--work-end", "2025-03-31", "--id", "fife-letter-2025"],
     "glossary-term": ["--term", "Joint self-evaluation", "--source", "fife-2023"],
     "theme": ["--title", "Early help", "--description", "Help for families: as early as possible."],
+    "organisation": ["--name", "Her Majesty's Inspectorate of Constabulary in Scotland", "--id", "hmics", "--abbreviation", "HMICS"],
+    "document": ["--title", "Review of findings 2012-2017", "--publisher", "care-inspectorate", "--published", "2019-03"],
+    "framework": ["--id", "cp-2025", "--title", "A framework (2025)", "--indicators", "2.1=Impact on children;2.2=Impact on families"],
+    "scale": ["--id", "four-point", "--name", "Four-point scale", "--levels", "4 Strong, 3 Effective, 2 Limited, 1 Weak", "--source", "fife-2023"],
+    "proportion-words": ["--id", "words-2025", "--name", "Words 2025", "--source", "fife-2023"],
 }
 FILES = {
     "partnership": ["site-data/partnerships/angus.yaml"],
@@ -39,6 +44,11 @@ FILES = {
     "letter": ["site-data/letters/fife-letter-2025.yaml", "content/narrative/letters/fife-letter-2025.md"],
     "glossary-term": ["site-data/glossary/joint-self-evaluation.yaml"],
     "theme": ["site-data/themes.yaml"],
+    "organisation": ["site-data/organisations.yaml"],
+    "document": ["site-data/documents.yaml"],
+    "framework": ["site-data/frameworks/cp-2025.yaml"],
+    "scale": ["site-data/scales/four-point.yaml"],
+    "proportion-words": ["site-data/proportion-words/words-2025.yaml"],
 }
 
 
@@ -192,6 +202,9 @@ SKELETON_CLASSES = {
     "partnership.yaml": m.Partnership, "programme.yaml": m.Programme, "inspection.yaml": m.Inspection,
     "inspection-evaluation.yaml": m.Evaluation, "review.yaml": m.Review, "response.yaml": m.Response,
     "letter.yaml": m.Letter, "glossary-term.yaml": m.GlossaryTerm, "theme.yaml": m.Theme,
+    "organisation.yaml": m.Organisation, "document.yaml": m.Document, "framework.yaml": m.Framework,
+    "framework-indicator.yaml": m.Indicator, "scale.yaml": m.EvaluationScale, "scale-level.yaml": m.ScaleLevel,
+    "proportion-words.yaml": m.ProportionWords,
 }
 _FIELD = re.compile(r"^(\s*)#?(\s*)(- )?([a-z_]+):( |$)")
 _NOTE = re.compile(r"^\s*#?\s*# (.*)$")
@@ -246,6 +259,36 @@ def test_skeleton_notes_use_the_model_docstrings(name: str) -> None:
             checked += 1
         notes = []
     assert checked >= 2
+
+
+def test_programme_end_and_the_optional_blocks(tiny: Path) -> None:
+    """`--end` writes the end; the review skeleton offers themes on key messages and findings, and corrections."""
+    assert new(tiny, "programme", "--id", "p-2019", "--start", "2019", "--end", "2020-03") == 0
+    assert "\nend: 2020-03\n" in (tiny / "site-data/programmes/p-2019.yaml").read_text()
+    assert new(tiny, "programme", "--id", "p-2030", "--start", "2030") == 0
+    assert "\n#end: 2031\n" in (tiny / "site-data/programmes/p-2030.yaml").read_text()
+    assert new(tiny, "review", *ARGS["review"]) == 0
+    review = (tiny / FILES["review"][0]).read_text()
+    for block in ("#key_messages:", "#summary_findings:", "#findings:", "#corrections:"):
+        body = re.split(r"\n# \S", review.split(block, 1)[1], maxsplit=1)[0]
+        assert block == "#corrections:" or "#    themes: [TODO]" in body, (block, body)
+    for kind in ("inspection", "response", "letter"):
+        assert new(tiny, kind, *ARGS[kind]) == 0
+        assert "\n#corrections:\n" in (tiny / FILES[kind][0]).read_text(), kind
+
+
+def test_every_optional_block_switched_on_loads(tiny: Path) -> None:
+    """Deleting the first '#' of every line of every optional block gives a record that loads (TODO aside)."""
+    from generator.check import check_site
+
+    for kind in ("inspection", "review", "response", "letter", "programme"):
+        assert new(tiny, kind, *ARGS[kind]) == 0
+        path = tiny / FILES[kind][0]
+        lines = [line[1:] if re.match(r"^#(?! )", line) else line for line in path.read_text().splitlines()]
+        path.write_text("\n".join(lines).replace("[TODO]", "[chronologies]").replace('"TODO"', '"1"') + "\n")
+    _data, _derived, problems = check_site(tiny)
+    errors = [str(p) for p in problems.errors if "TODO" not in p.message]
+    assert not [e for e in errors if "unknown field" in e or "must be" in e or "missing" in e], errors
 
 
 def test_every_skeleton_file_is_used() -> None:
