@@ -162,9 +162,149 @@ def test_guide_covers_every_kind_and_task() -> None:
 
     for kind in KINDS:
         assert f"generator new {kind} " in GUIDE, kind
-    for task in ["Add a partnership", "Add a programme with its framework and scale", "Add an inspection report", "Add a review",
+    for task in ["Add a partnership", "Add an organisation", "Add a programme, with its framework and scale", "Add an inspection report", "Add a review",
                  "Add a response with an action plan", "Add a self-evaluation letter", "Add a glossary term", "Add a theme",
-                 "Correct a published report", "What the messages mean"]:
+                 "Correct a published report", "What the messages mean", "Strict builds: what a warning does"]:
         assert f"## {task}" in GUIDE, task
     assert "corrections:" in GUIDE and ".venv/bin/mkdocs serve" in GUIDE and ".venv/bin/python -m generator check" in GUIDE
     assert "EDITORS-GUIDE.md" in (ROOT / "README.md").read_text()
+
+
+# --- every task section, followed on a copy of the real site -----------------------------------------------
+
+TASKS = [title for title in re.findall(r"(?m)^## (.+)$", GUIDE)
+         if title.startswith(("Add ", "Correct "))]
+
+
+def real_copy(dest: Path) -> Path:
+    import shutil
+
+    for name in ("site-data", "content"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def steps(text: str) -> list[tuple[str, str]]:
+    """('sh' or 'yaml', block) in the order the section gives them."""
+    return re.findall(r"```(sh|yaml)\n(.*?)```", text, re.S)
+
+
+def test_guide_has_the_sections_editors_need() -> None:
+    assert {"Add a partnership", "Add an organisation", "Add a programme, with its framework and scale", "Add an inspection report",
+            "Add a review", "Add a response with an action plan", "Add a self-evaluation letter", "Add a glossary term",
+            "Add a theme", "Correct a published report"} <= set(TASKS)
+    for sub in ("Add a framework", "Add an evaluation scale", "Add proportion words", "Add the programme", "Add a document the site cites"):
+        assert f"### {sub}\n" in GUIDE, sub
+    strict = section("Strict builds: what a warning does")
+    assert "strict: true" in strict
+    assert re.search(r"(?m)^strict: true$", (ROOT / "mkdocs.yml").read_text()), "the guide says every build is strict"
+
+
+@pytest.mark.parametrize("title", TASKS)
+def test_task_section_followed_on_the_real_site(tmp_path: Path, title: str) -> None:
+    """Each command of the section, in order, on a copy of the real site; each finished file it shows
+    (a YAML block starting '# site-data/...') written as shown; then the check has no errors, and every
+    file the section says is written exists."""
+    project = real_copy(tmp_path / "project")
+    text = section(title)
+    ran = 0
+    for kind, block in steps(text):
+        if kind == "sh":
+            for line in (ln.strip() for ln in block.splitlines()):
+                if not line.startswith(".venv/bin/python -m generator new "):
+                    continue
+                result = run_generator(line, project)
+                ran += 1
+                if result.returncode != 0:
+                    # Only where the guide says what the command answers, word for word.
+                    quoted = re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S))
+                    assert any(q in result.stderr for q in quoted if len(q) > 20), f"{line}: {result.stderr}"
+        else:
+            header = block.splitlines()[0]
+            if header.startswith("# site-data/"):
+                (project / header[2:]).write_text(block)
+    if "review: review-at-risk-of-harm-2021" in text:  # the step the review section asks for, by hand
+        programme = project / "site-data/programmes/at-risk-of-harm-2021.yaml"
+        programme.write_text(programme.read_text() + "review: review-at-risk-of-harm-2021\n")
+    assert ran or title == "Correct a published report", title
+    for written in re.findall(r"(?:writes|adds it to the end of|This writes) `((?:site-data|content)/[^`]+)`", text):
+        assert (project / written).is_file(), f"{title}: the guide says it writes {written}"
+    checked = run_check(project)
+    assert checked.returncode == 0, checked.stderr
+    assert ": error:" not in checked.stderr
+
+
+def _model_classes() -> list[type]:
+    import dataclasses
+
+    from generator import models as m
+
+    from generator import disclosures
+
+    return [c for module in (m, disclosures) for c in vars(module).values()
+            if isinstance(c, type) and dataclasses.is_dataclass(c) and issubclass(c, m.Record)]
+
+
+def test_every_yaml_example_is_valid_for_a_record() -> None:
+    """Each YAML block of the guide parses, and its fields are fields of some record, with values of the right type."""
+    from generator.convert import convert, fields_of
+    from generator.errors import Problems
+    from generator.yamlnodes import Mapping, Sequence, parse_yaml
+
+    classes = _model_classes()
+    examples = blocks(GUIDE, "yaml")
+    assert len(examples) >= 15
+    for block in examples:
+        node, problems = parse_yaml(block, "guide")
+        assert node is not None and not problems, (block, problems.sorted())
+        if isinstance(node, Sequence):  # a list item shown on its own: a record of some class
+            node = node.items[0]
+        assert isinstance(node, Mapping), block
+        keys = [k.value for k, _ in node.items]
+        fits = []
+        for cls in classes:
+            specs = fields_of(cls)
+            if not set(keys) <= set(specs):
+                continue
+            found = Problems()
+            for key, value in node.items:
+                convert(value, specs[key.value].hint, found, key.value)
+            if not found.errors:
+                fits.append(cls.__name__)
+        assert fits, f"no record has these fields with these values:\n{block}"
+
+
+def test_every_message_the_guide_explains_is_one_the_code_gives() -> None:
+    """The messages table quotes the check's own words: each literal piece is in the generator's source."""
+    source = "\n".join(p.read_text() for p in (ROOT / "generator").rglob("*.py")).replace('\\"', '"')
+    table = section("What the messages mean")
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    assert len(rows) >= 25
+    for row in rows:
+        first_cell = re.sub(r"\(for example .*?\)", "", row.split(" | ")[0])  # examples are whole messages, not pieces
+        for quoted in re.findall(r"`([^`]+)`", first_cell):
+            pieces = re.split(r"\.\.\.|…|\bN\b|\bM\b|'x'|'y'|\"\.\.\.\"|\{\{ \.\.\. \}\}", quoted)
+            for piece in (p.strip(" ") for p in pieces):
+                if len(piece) >= 6:
+                    assert piece in source or piece.lower() in source.lower(), f"the guide quotes {quoted!r}; {piece!r} is not in generator/"
+
+
+def test_skeletons_offer_the_fields_the_guide_says_they_do(tiny: Path) -> None:
+    assert main(["new", "partnership", "--name", "Angus", "--project", str(tiny)]) == 0
+    partnership = (tiny / "site-data/partnerships/angus.yaml").read_text()
+    offered = re.search(r"Optional fields in the skeleton: (.*?)\n\n", section("Add a partnership"), re.S)
+    assert offered
+    for name in re.findall(r"`([a-z_]+)`", offered.group(1)):
+        assert f"#{name}:" in partnership, name
+    assert main(["new", "inspection", "--partnership", "fife", "--programme", "risk-2021", "--id", "fife-2030", "--project", str(tiny)]) == 0
+    inspection = (tiny / "site-data/inspections/fife-2030.yaml").read_text()
+    assert "Key messages, areas for improvement, evidence counts,\npractice examples and the conclusion each have an optional block" in GUIDE
+    for block in ("key_messages", "areas_for_improvement", "evidence", "practice_examples", "conclusion", "corrections"):
+        assert f"\n#{block}:" in inspection, block
+    assert "(switch the block on if the\n   skeleton has it)" in GUIDE
+    for kind, args in (("review", ["--programme", "risk-2021", "--id", "review-2030"]),
+                       ("response", ["--inspection", "fife-2023", "--id", "fife-response-2030"]),
+                       ("letter", ["--partnership", "fife", "--work-start", "2030", "--work-end", "2030", "--id", "fife-letter-2030"])):
+        assert main(["new", kind, *args, "--project", str(tiny)]) == 0
+        assert "\n#corrections:" in (tiny / f"site-data/{kind}s/{args[-1]}.yaml").read_text(), kind
