@@ -291,7 +291,8 @@ def new_framework(args: argparse.Namespace, data: SiteData) -> list[Output]:
     pairs = [item.split("=", 1) for item in (x.strip() for x in (args.indicators or "").split(";")) if item]
     for pair in pairs:
         if len(pair) != 2 or not pair[0].strip() or not pair[1].strip():
-            raise ScaffoldError(f"--indicators: write each as CODE=Title, separated by ';' (e.g. \"2.1=Impact on children and young people\"), not {'='.join(pair)!r}")
+            raise ScaffoldError("--indicators: write each as CODE=Title, separated by ';' "
+                                f"(e.g. \"2.1=Impact on children and young people\"), not {'='.join(pair)!r}")
     codes_seen = [c.strip() for c, _t in pairs]
     if len(set(codes_seen)) != len(codes_seen):
         raise ScaffoldError("--indicators: each code once")

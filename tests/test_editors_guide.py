@@ -238,9 +238,8 @@ def test_task_section_followed_on_the_real_site(tmp_path: Path, title: str) -> N
 def _model_classes() -> list[type]:
     import dataclasses
 
-    from generator import models as m
-
     from generator import disclosures
+    from generator import models as m
 
     return [c for module in (m, disclosures) for c in vars(module).values()
             if isinstance(c, type) and dataclasses.is_dataclass(c) and issubclass(c, m.Record)]
@@ -284,7 +283,7 @@ def test_every_message_the_guide_explains_is_one_the_code_gives() -> None:
     for row in rows:
         first_cell = re.sub(r"\(for example .*?\)", "", row.split(" | ")[0])  # examples are whole messages, not pieces
         for quoted in re.findall(r"`([^`]+)`", first_cell):
-            pieces = re.split(r"\.\.\.|…|\bN\b|\bM\b|'x'|'y'|\"\.\.\.\"|\{\{ \.\.\. \}\}", quoted)
+            pieces = re.split(r"\.\.\.|…|\bN\b|\bM\b|\bX\b|'x'|'y'|\"\.\.\.\"|\{\{ \.\.\. \}\}", quoted)
             for piece in (p.strip(" ") for p in pieces):
                 if len(piece) >= 6:
                     assert piece in source or piece.lower() in source.lower(), f"the guide quotes {quoted!r}; {piece!r} is not in generator/"
