@@ -281,10 +281,12 @@ def test_every_message_the_guide_explains_is_one_the_code_gives() -> None:
     rows = [line for line in table.splitlines() if line.startswith("| `")]
     assert len(rows) >= 25
     for row in rows:
+        if "(from mkdocs)" in row and "nothing was built" not in row:
+            continue  # MkDocs' own words
         first_cell = re.sub(r"\(for example .*?\)", "", row.split(" | ")[0])  # examples are whole messages, not pieces
         for quoted in re.findall(r"`([^`]+)`", first_cell):
-            pieces = re.split(r"\.\.\.|…|\bN\b|\bM\b|\bX\b|'x'|'y'|\"\.\.\.\"|\{\{ \.\.\. \}\}", quoted)
-            for piece in (p.strip(" ") for p in pieces):
+            pieces = re.split(r"\.\.\.|…|\bN\b|\bM\b|\bX\b|'[^' ]+'|\"\.\.\.\"|\{\{ \.\.\. \}\}", quoted)
+            for piece in (p.strip(" ':;,.") for p in pieces):
                 if len(piece) >= 6:
                     assert piece in source or piece.lower() in source.lower(), f"the guide quotes {quoted!r}; {piece!r} is not in generator/"
 
