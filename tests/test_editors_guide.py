@@ -309,3 +309,46 @@ def test_skeletons_offer_the_fields_the_guide_says_they_do(tiny: Path) -> None:
                        ("letter", ["--partnership", "fife", "--work-start", "2030", "--work-end", "2030", "--id", "fife-letter-2030"])):
         assert main(["new", kind, *args, "--project", str(tiny)]) == 0
         assert "\n#corrections:" in (tiny / f"site-data/{kind}s/{args[-1]}.yaml").read_text(), kind
+
+
+# --- Writing the narrative: its examples do what the guide says ----------------------------------------------
+
+NARRATIVE = section("Writing the narrative")
+PUBLISHED_NARRATIVE = "content/narrative/inspections/north-lanarkshire-2023.md"
+
+
+def _check_with_paragraph(tmp_path: Path, paragraph: str) -> tuple[object, str]:
+    from generator.check import check_site
+
+    project = real_copy(tmp_path / "project")
+    narrative = project / PUBLISHED_NARRATIVE
+    narrative.write_text(narrative.read_text().replace("\n## ", f"\n{paragraph}\n\n## ", 1))
+    data, derived, problems = check_site(project)
+    return (data, derived), "\n".join(str(p) for p in problems.sorted())
+
+
+def test_the_placeholder_example_becomes_numbers(tmp_path: Path) -> None:
+    example = blocks(NARRATIVE, "markdown")[0].strip()
+    assert example.count("{{ count:") == 2
+    (data, derived), messages = _check_with_paragraph(tmp_path, example)
+    assert derived is not None, messages
+    assert PUBLISHED_NARRATIVE not in messages, messages
+    text = data.narratives["north-lanarkshire-2023"].text  # expanded by derive
+    line = next(ln for ln in text.splitlines() if "partnerships were evaluated as good or better" in ln)
+    assert re.fullmatch(r"\d+ of the \d+ partnerships were evaluated as good or better\.", line.strip()), line
+
+
+def test_proportion_word_examples_pass_and_fail_as_the_guide_says(tmp_path: Path) -> None:
+    verdict = re.search(r"So `(.+?)` is an error .*?while (.+?) pass\.", " ".join(NARRATIVE.split()))
+    assert verdict, "the guide gives an example that fails and examples that pass"
+    failing = verdict.group(1)
+    passing = re.findall(r"`([^`]+)`", verdict.group(2))
+    assert failing == "most (60%)" and len(passing) >= 4
+    listed = [q for q in re.findall(r"`([^`]+)`", NARRATIVE.split("A figure is")[0].split("in the same sentence:")[1])
+              if "(" in q]
+    assert len(listed) >= 4  # the word-then-figure and figure-then-word forms
+    sentences = [f"We found that {q} of the children were safe." for q in [*passing, *listed]]
+    _result, messages = _check_with_paragraph(tmp_path / "pass", " ".join(sentences))
+    assert "does not fit the figure" not in messages, messages
+    _result, messages = _check_with_paragraph(tmp_path / "fail", f"We found that {failing} of the children were safe.")
+    assert "'most' does not fit the figure beside it" in messages and "the majority" in messages, messages
