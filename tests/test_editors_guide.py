@@ -352,3 +352,13 @@ def test_proportion_word_examples_pass_and_fail_as_the_guide_says(tmp_path: Path
     assert "does not fit the figure" not in messages, messages
     _result, messages = _check_with_paragraph(tmp_path / "fail", f"We found that {failing} of the children were safe.")
     assert "'most' does not fit the figure beside it" in messages and "the majority" in messages, messages
+
+
+def test_every_file_the_guide_names_exists_or_is_one_it_has_you_write() -> None:
+    flat = " ".join(GUIDE.split())
+    written = {path for clause in re.findall(r"writes (.+?)\. ", flat) for path in re.findall(r"`((?:site-data|content)/[^`]+)`", clause)}
+    assert "site-data/inspections/angus-2026.yaml" in written
+    for path in sorted(set(re.findall(r"`((?:site-data|content)/[^`\s]+)`", GUIDE))):
+        if path.endswith("/") or path in written:
+            continue
+        assert (ROOT / path).exists(), f"the guide names {path}, which the real site does not have"
