@@ -68,6 +68,12 @@ CASES: dict[str, Callable[[Path], None]] = {
     # Two mistakes at once: the scale's (a dependency) is reported before the inspection's.
     "scale-before-inspection": both(replace(INSP, "partnership: fife", "partnership: fyfe"),
                                     replace(SCALE, "{value: 6,", "{value: 5,")),
+    # A broken framework: the programmes that use it are listed under it, their indicators not re-reported.
+    "framework-broken": replace("site-data/frameworks/qf-2019.yaml", "published: 2019-08", "published: August 2019"),
+    # A broken partnership file: inspections, responses and letters that name it wait for it.
+    "partnership-broken": replace("site-data/partnerships/fife.yaml", "council: Fife Council", "councl: Fife Council"),
+    # A broken organisations file: every lead, partner and publisher is listed under it, none "does not exist".
+    "organisations-file-broken": replace("site-data/organisations.yaml", "    name: Care Inspectorate", "    nme: Care Inspectorate"),
     # A list with a broken entry is reported once, not also as missing or empty.
     "evaluation-entry-broken": replace(INSP, 'indicator: "2.1"', 'indicatr: "2.1"'),
 }
