@@ -14,6 +14,7 @@ from typing import Any
 from . import models as m
 from .dates import PartialDate
 from .derive import KIND_FOLDER, Derived
+from .publisher import Publisher
 
 EVALUATION_COLUMNS = [
     "partnership", "partnership_name", "programme", "programme_title", "framework", "indicator", "indicator_title",
@@ -31,7 +32,8 @@ def data_path(pub: m.Publication, suffix: str) -> str:
     return f"data/{KIND_FOLDER[type(pub)]}/{pub.id}.{suffix}"
 
 
-def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = None) -> list[dict[str, Any]]:
+def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = None, base_url: str = "") -> list[dict[str, Any]]:
+    """One row per evaluation; `report_url` is absolute when the site's address (`base_url`) is given."""
     data = derived.data
     chosen = inspections if inspections is not None else [p for p in derived.publications if isinstance(p, m.Inspection)]
     rows = []
@@ -58,14 +60,17 @@ def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = N
                 "fieldwork_start": insp.fieldwork_start.iso() if insp.fieldwork_start else None,
                 "fieldwork_end": insp.fieldwork_end.iso() if insp.fieldwork_end else None,
                 "stated_in": ev.source or insp.id,
-                "report_url": page_url(insp),
+                "report_url": base_url + page_url(insp),
                 "original_url": insp.url,
             })
     return rows
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """UTF-8 with a byte-order mark: without it Excel reads the file as the local code page and
+    garbles every non-ASCII letter (the en dash of a title, "Na h-Eileanan Siar" accents)."""
     out = io.StringIO()
+    out.write("\ufeff")
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in rows:
@@ -102,12 +107,12 @@ def record_dict(record: Any) -> Any:
     return record
 
 
-def publication_data(derived: Derived, pub: m.Publication) -> dict[str, Any]:
+def publication_data(derived: Derived, pub: m.Publication, base_url: str = "") -> dict[str, Any]:
     body = record_dict(pub)
     body["kind"] = KIND_FOLDER[type(pub)][:-1]
-    body["page_url"] = page_url(pub)
+    body["page_url"] = base_url + page_url(pub)
     if isinstance(pub, m.Inspection):
-        body["evaluation_rows"] = evaluation_rows(derived, [pub])
+        body["evaluation_rows"] = evaluation_rows(derived, [pub], base_url)
     return body
 
 
@@ -121,6 +126,9 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["evaluations"],
     "properties": {
+        "publisher": {"type": "string", "description": "Who publishes the data"},
+        "licence": {"type": "object", "description": "The licence the data may be reused under (name, url, id)"},
+        "copyright": {"type": "string"},
         "evaluations": {
             "type": "array",
             "items": {
@@ -144,7 +152,7 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                     "fieldwork_start": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     "fieldwork_end": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     "stated_in": {"type": "string", "description": "Id of the publication that states the grade"},
-                    "report_url": {"type": "string", "description": "The report's page, relative to the site root"},
+                    "report_url": {"type": "string", "description": "The report's page on this site (absolute when the site's address is set)"},
                     "original_url": {"type": ["string", "null"], "description": "The original publication, where known"},
                 },
             },
@@ -153,16 +161,28 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
 }
 
 
-def site_files(derived: Derived) -> dict[str, str]:
-    """Every open-data file: site path -> content."""
-    rows = evaluation_rows(derived)
+def licence_block(publisher: Publisher | None) -> dict[str, str]:
+    """What every JSON data file says about who publishes it and how it may be reused."""
+    if publisher is None:
+        return {}
+    lic = publisher.licence
+    return {"publisher": publisher.name, "licence": {"name": lic.name, "url": lic.url, "id": lic.spdx},
+            "copyright": publisher.copyright}
+
+
+def site_files(derived: Derived, site_url: str | None = None, publisher: Publisher | None = None) -> dict[str, str]:
+    """Every open-data file: site path -> content. Addresses are absolute when `site_url` is given."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    about = licence_block(publisher)
+    rows = evaluation_rows(derived, base_url=base)
     files = {
         "data/evaluations.csv": to_csv(rows, EVALUATION_COLUMNS),
-        "data/evaluations.json": to_json({"evaluations": rows}),
+        "data/evaluations.json": to_json({**about, "evaluations": rows}),
         "data/evaluations.schema.json": to_json(EVALUATIONS_SCHEMA, pretty=True),
     }
     for pub in derived.publications:
-        files[data_path(pub, "json")] = to_json(publication_data(derived, pub))
+        body = publication_data(derived, pub, base)
+        files[data_path(pub, "json")] = to_json({**body, **about})
         if isinstance(pub, m.Inspection):
-            files[data_path(pub, "csv")] = to_csv(evaluation_rows(derived, [pub]), EVALUATION_COLUMNS)
+            files[data_path(pub, "csv")] = to_csv(evaluation_rows(derived, [pub], base), EVALUATION_COLUMNS)
     return files

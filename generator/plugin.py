@@ -24,12 +24,15 @@ from mkdocs.utils.meta import get_data
 from .check import check_site
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
+from .metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
 from .opendata import site_files
 from .pool import default_workers
 from .prerender import Prerenderer, open_prerenderer
 from .publish import WarningCounter, commit, discard, staging_dir
+from .publisher import CARE_INSPECTORATE, OGL_3, Licence, Publisher, example_address_message, is_example_address
 from .render import (
     INDEX_PAGES,
+    TEMPLATE_SUBDIR,
     MemoryBytecodeCache,
     PageSpec,
     Renderer,
@@ -47,6 +50,32 @@ from .sanitize import sanitize_html
 from .table_captions import TableCaptionExtension
 
 log = get_plugin_logger(__name__)
+
+
+class PublisherConfig(base.Config):
+    """Who publishes the site. Leave `name` out to use the Care Inspectorate's details (the default);
+    a publisher that sets `name` sets the rest too: nothing of the default is mixed in."""
+
+    name = c.Optional(c.Type(str))
+    """The publisher, as the footer, the About page, the feeds and the data files name it."""
+    url = c.Optional(c.Type(str))
+    """The publisher's own website."""
+    email = c.Optional(c.Type(str))
+    """The address readers write to (footer, About page, accessibility statement)."""
+    phone = c.Optional(c.Type(str))
+    """The telephone number readers call, as it should be printed."""
+    address = c.Optional(c.Type(str))
+    """The postal address, on one line."""
+    logo = c.Optional(c.Type(str))
+    """An image inside docs_dir shown in the header instead of the theme's icon (none by default)."""
+    privacy_url = c.Optional(c.Type(str))
+    """The publisher's privacy notice; the site's own privacy page links to it."""
+    licence_name = c.Type(str, default=OGL_3.name)
+    """The licence the text and data are published under."""
+    licence_url = c.Type(str, default=OGL_3.url)
+    """Where the licence is published."""
+    licence_id = c.Type(str, default=OGL_3.spdx)
+    """Its identifier in data packages (`OGL-UK-3.0`)."""
 
 
 class ReportSiteConfig(base.Config):
@@ -70,6 +99,13 @@ class ReportSiteConfig(base.Config):
     """Folder for the build cache, relative to mkdocs.yml (outside docs_dir and site_dir); safe to delete. Empty: no cache."""
     workers = c.Type(int, default=0)
     """Processes converting generated pages' Markdown to HTML: 0 one per core, 1 none (all in MkDocs' process)."""
+    publisher = c.SubConfig(PublisherConfig)
+    """Who publishes the site (footer, About page, feeds, data files); the Care Inspectorate by default."""
+    example_site_url = c.Choice(("warn", "note"), default="warn")
+    """What a build does when site_url is an address reserved for examples (example.org, .test, localhost):
+    'warn' (the default: `--strict` fails, so such a site is never published by mistake), or 'note' (one
+    line of information) for a site that is built for review before its address is decided.
+    `mkdocs gh-deploy` always warns."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -93,6 +129,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.warnings: WarningCounter | None = None
         self.generated: list[str] = []
         self.prerender: Prerenderer | None = None
+        self.publisher: Publisher | None = None
+        self.template_dirs: list[Path] = []
+        self.meta: dict[str, PageMeta] = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -109,13 +148,19 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if derived is None:
             count = len(problems.errors)
             raise PluginError(f"site data has {count} error(s), listed above; nothing was built and site/ is untouched")
+        self.publisher = make_publisher(self.config.publisher)
+        if self.publisher.is_default:
+            log.info("publisher: not set in mkdocs.yml, so the Care Inspectorate's details are used (the default)")
         template_dirs = [project / d for d in self.config.templates_dirs]
+        self.template_dirs = template_dirs
         markup_env = make_markup_environment(template_dirs, self.compiled_templates)
-        self.renderer = Renderer(derived, make_environment(template_dirs, self.compiled_templates), markup_env)
+        self.renderer = Renderer(derived, make_environment(template_dirs, self.compiled_templates), markup_env,
+                                 publisher=self.publisher)
         try:
             self.pages = render_pages(self.renderer, self.config.workers or default_workers())
-            self.extra_files = site_files(derived)
-            self.extra_files.update(render_feeds(derived, markup_env, config.site_url or "/"))
+            self.meta = page_meta(derived, [spec for spec, _md in self.pages.values()])
+            self.extra_files = site_files(derived, config.site_url, self.publisher)
+            self.extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", self.publisher))
         except Exception as exc:  # noqa: BLE001 - a failing template is reported, never a traceback
             if not isinstance(exc, TemplateRenderError):
                 exc = TemplateRenderError(describe_template_error(exc, "feeds and data"))
@@ -138,6 +183,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             config.site_dir = str(self.staging)
             self.warnings = WarningCounter()
             logging.getLogger("mkdocs").addHandler(self.warnings)
+        check_site_url(config.site_url, self.config.example_site_url, self.command)  # counted: --strict keeps site/
         return config
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -188,11 +234,15 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             files.append(File.generated(config, path, content=markdown, inclusion=inclusion))
         for path, content in self.extra_files.items():
             files.append(File.generated(config, path, content=content))
+        for file in list(files):
+            if not file.generated_by and file.abs_src_path and is_template(Path(file.abs_src_path), self.template_dirs):
+                files.remove(file)  # templates are the theme's custom_dir too: not for readers
         self.home_fragments = {}
         for file in files.documentation_pages():
             if not file.generated_by and self.renderer is not None and "report_site" in file.content_string:
-                if get_data(file.content_string)[1].get("report_site") == "home":
-                    self.home_fragments[file.src_uri] = self.renderer.render_fragment("home.md.j2", file.src_uri)
+                fragment = get_data(file.content_string)[1].get("report_site")
+                if fragment in FRAGMENTS:
+                    self.home_fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri)
         self.generated = list(self.pages)
         # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
         self.renderer, self.pages, self.extra_files = None, {}, {}
@@ -214,15 +264,22 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             self.glossary_ext.page_path = page.file.src_uri
         if page.meta.get("report_site") == "home" and page.file.src_uri in self.home_fragments:
             return place_home_fragment(markdown, self.home_fragments[page.file.src_uri])
+        if page.meta.get("report_site") in FRAGMENTS and page.file.src_uri in self.home_fragments:
+            return markdown + "\n\n" + self.home_fragments[page.file.src_uri]
         return markdown
 
     def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
         context["report_site_draft"] = page.file.src_uri in self.draft_pages
         context["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.default_feeds)
+        meta = self.meta.get(page.file.src_uri)
+        if meta is None:  # a hand-written page: its front matter's description, else the site's
+            meta = PageMeta(str(page.meta.get("description") or config.site_description or ""))
+        context["report_site_meta"] = meta
         return context
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.bytecode_cache = self.compiled_templates
+        env.globals["report_site_publisher"] = self.publisher  # footer and <head> of every page, 404 included
         return env
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -231,6 +288,48 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         for folder in self.config.templates_dirs:
             server.watch(str(project / folder))
         return server
+
+
+#: hand-written pages that name one of these in `report_site:` front matter get the fragment
+#: rendered from `<name>.md.j2` appended (the home page's lists, the About page's publisher)
+FRAGMENTS = ("home", "about", "accessibility", "privacy")
+
+
+def make_publisher(cfg: PublisherConfig) -> Publisher:
+    """The publisher from mkdocs.yml; without a `name`, the Care Inspectorate's details (the default)."""
+    values = {k: cfg[k] for k in ("name", "url", "email", "phone", "address")}
+    is_default = not values["name"]
+    if is_default:
+        values = dict(CARE_INSPECTORATE)
+    licence = Licence(cfg.licence_name, cfg.licence_url, cfg.licence_id)
+    return Publisher(**values, logo=cfg.logo, licence=licence, privacy_url=cfg.privacy_url, is_default=is_default)
+
+
+def check_site_url(site_url: str | None, mode: str, command: str) -> None:
+    if not is_example_address(site_url):
+        return
+    message = example_address_message(site_url or "")
+    if mode == "warn" or command == "gh-deploy":
+        log.warning(message)
+    else:
+        log.info(message + " (example_site_url: note)")
+
+
+def is_template(path: Path, template_dirs: list[Path]) -> bool:
+    """A file inside a templates folder's report-site/ (page, chart and feed templates)."""
+    resolved = path.resolve()
+    return any(resolved.is_relative_to((d / TEMPLATE_SUBDIR).resolve()) for d in template_dirs)
+
+
+def page_meta(derived: Any, specs: list[PageSpec]) -> dict[str, PageMeta]:
+    out = {}
+    for spec in specs:
+        meta = record_meta(derived, spec.context)
+        if meta is None and spec.path in INDEX_DESCRIPTIONS:
+            meta = PageMeta(INDEX_DESCRIPTIONS[spec.path])
+        if meta is not None:
+            out[spec.path] = meta
+    return out
 
 
 def build_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[Any]:
@@ -255,7 +354,8 @@ def build_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[Any]:
     for name in ("Partnerships", "Publications", "Programmes", "Themes", "Reference"):
         if name in sections:
             nav.append({name: sections[name]})
-    nav.append({"About": [{"About this site": "about.md"}, {"Accessibility statement": "accessibility.md"}]})
+    nav.append({"About": [{"About this site": "about.md"}, {"Accessibility statement": "accessibility.md"},
+                          {"Privacy": "privacy.md"}]})
     return nav
 
 

@@ -25,6 +25,7 @@ from .dates import PartialDate
 from .derive import KIND_FOLDER, KIND_NAME, Derived, review_evaluations
 from .opendata import data_path
 from .pool import can_fork, fork_map
+from .publisher import Publisher
 from .urls import relative_link
 
 #: page templates live in <template dir>/report-site/ (the project's overrides/ folder)
@@ -186,8 +187,9 @@ class Renderer:
     """Renders every page of the site from the derived context."""
 
     def __init__(self, derived: Derived, env: jinja2.Environment, markup_env: jinja2.Environment | None = None,
-                 base_url: str = ""):
+                 base_url: str = "", publisher: Publisher | None = None):
         self.d = derived
+        self.publisher = publisher
         self.data = derived.data
         self.env = env
         self.markup_env = markup_env
@@ -280,6 +282,7 @@ class Renderer:
             "is_letter": lambda x: isinstance(x, m.Letter),
             "review_table": lambda review: review_evaluations(self.data, review),
             "narrative": lambda pub_id: self.data.narratives.get(pub_id),
+            "publisher": self.publisher,
             "Markup": Markup,
             # the verdict (generator/verdict.py): latest inspection, grades with their meaning
             "partnership_verdict": lambda pid: verdict.partnership_verdict(self.d, pid),
@@ -373,7 +376,7 @@ def partnership_feed(pid: str) -> str:
     return f"feeds/{pid}.xml"
 
 
-def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str) -> dict[str, str]:
+def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publisher: Publisher | None = None) -> dict[str, str]:
     """Atom feeds: all publications, and one per partnership. Site path -> XML."""
     from .opendata import page_url
 
@@ -384,6 +387,7 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str) -> di
     def feed(path: str, title: str, pubs: list[m.Publication], page: str) -> str:
         return template.render(
             feed_url=base + path, page_url=base + page, title=title, entries=pubs, base=base, page_url_of=page_url,
+            publisher=publisher,
             updated=max((p.date.latest for p in pubs if p.date), default=None), kind_name=lambda p: KIND_NAME[type(p)],
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )

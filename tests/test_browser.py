@@ -319,7 +319,7 @@ def test_a_report_prints_whole_with_its_address_and_date(visit: Visit) -> None:
 
 def test_feed_readers_find_the_feeds_from_a_partnership_page(visit: Visit, built_site: Path) -> None:
     page = visit.open(NL_PARTNERSHIP)
-    links = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
+    links = page.locator('head link[rel~="alternate"][type="application/atom+xml"]')  # rel is a list of words
     found = {links.nth(i).get_attribute("title"): links.nth(i).get_attribute("href") for i in range(links.count())}
     assert set(found) == {"All publications", "Publications about North Lanarkshire"}, found
     for href in found.values():

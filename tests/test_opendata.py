@@ -17,19 +17,20 @@ from .conftest import copy_tiny, mkdocs_build
 from .test_build import text_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+SITE_URL = "https://reports.inspections.scot/"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_tiny(tmp_path_factory.mktemp("open") / "project")
-    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("site_name: Tiny test site", "site_name: Tiny test site\nsite_url: https://reports.example.org/"))
+    (project / "mkdocs.yml").write_text((project / "mkdocs.yml").read_text().replace("site_name: Tiny test site", f"site_name: Tiny test site\nsite_url: {SITE_URL}"))
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     return project / "site"
 
 
 def test_evaluations_csv_and_json_agree_with_each_other_and_the_schema(site: Path) -> None:
-    rows = list(csv.DictReader(io.StringIO((site / "data/evaluations.csv").read_text())))
+    rows = list(csv.DictReader(io.StringIO((site / "data/evaluations.csv").read_text(encoding="utf-8-sig"))))
     document = json.loads((site / "data/evaluations.json").read_text())
     schema = json.loads((site / "data/evaluations.schema.json").read_text())
     jsonschema.validate(document, schema)
@@ -42,7 +43,8 @@ def test_evaluations_csv_and_json_agree_with_each_other_and_the_schema(site: Pat
 def test_data_agrees_with_the_pages(site: Path) -> None:
     document = json.loads((site / "data/evaluations.json").read_text())
     for record in document["evaluations"]:
-        page = text_of(site / record["report_url"] / "index.html")
+        assert record["report_url"].startswith(SITE_URL)  # absolute: a row still leads to its report once copied elsewhere
+        page = text_of(site / record["report_url"].removeprefix(SITE_URL) / "index.html")
         # The verdict at the top of the report: the grade (or why there is none), then the indicator.
         title = "Quality indicator " + record["indicator"] + ": " + record["indicator_title"]
         if record["grade_value"] is not None:
@@ -73,7 +75,7 @@ def test_feeds_are_valid_atom(site: Path) -> None:
         parsed = feedparser.parse(path.read_bytes())
         assert not parsed.bozo, (path.name, parsed.bozo_exception)
         for entry in parsed.entries:
-            assert entry.id.startswith("https://reports.example.org/") and entry.link == entry.id
+            assert entry.id.startswith("https://reports.inspections.scot/") and entry.link == entry.id
             assert entry.updated and entry.title
     everything = feedparser.parse((site / "feeds/publications.xml").read_bytes())
     assert [e.title for e in everything.entries][0] == "Review of findings from the programme"  # newest first
@@ -89,3 +91,27 @@ def test_charts_are_inline_svg_with_text_alternatives(site: Path) -> None:
     history = (site / "partnerships/fife/index.html").read_text()
     assert "<title id=\"rs-chart-1-t\">Evaluations of Fife over time</title>" in history
     assert "<script" not in page.split("<article")[1].split("</article>")[0]
+
+
+def test_csv_opens_in_spreadsheets_with_its_non_ascii_letters(site: Path) -> None:
+    """A byte-order mark, so Excel reads UTF-8; read back as UTF-8-with-BOM the en dash survives."""
+    raw = (site / "data/evaluations.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert list(rows[0])[0] == "partnership"
+    for path in (site / "data/inspections").glob("*.csv"):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf"), path.name
+
+
+def test_every_json_data_file_names_its_licence_and_publisher(site: Path) -> None:
+    files = [p for p in (site / "data").rglob("*.json") if not p.name.endswith(".schema.json") and p.name != "datapackage.json"]
+    assert len(files) > 5
+    for path in files:
+        document = json.loads(path.read_text())
+        assert document["licence"] == {
+            "name": "Open Government Licence v3.0", "id": "OGL-UK-3.0",
+            "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}, path
+        assert document["publisher"] == "Care Inspectorate", path
+    page = text_of(site / "open-data/index.html")
+    assert "The data are published by Care Inspectorate under the Open Government Licence v3.0" in page
+    assert "You may reuse them" not in page

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.check import check_site
+from generator.publisher import default_publisher
 from generator.render import Renderer, make_environment, md_escape
 
 from .conftest import ROOT, TINY
@@ -21,7 +22,7 @@ GOLDEN = Path(__file__).parent / "golden"
 def render_tiny() -> dict[str, str]:
     data, derived, problems = check_site(TINY)
     assert derived is not None, problems.sorted()
-    renderer = Renderer(derived, make_environment([ROOT / "overrides"]))
+    renderer = Renderer(derived, make_environment([ROOT / "overrides"]), publisher=default_publisher())
     return {spec.path: renderer.render(spec) for spec in renderer.pages()}
 
 
@@ -70,7 +71,7 @@ def test_glossary_lists_the_latest_ten_uses_of_a_term_and_counts_the_rest() -> N
     assert derived is not None, problems.sorted()
     term_id, used = next((t, u) for t, u in derived.term_usage.items() if u)
     derived.term_usage[term_id] = (used * 25)[:25]  # 25 uses, newest first
-    renderer = Renderer(derived, make_environment([ROOT / "overrides"]))
+    renderer = Renderer(derived, make_environment([ROOT / "overrides"]), publisher=default_publisher())
     spec = next(s for s in renderer.pages() if s.path == "glossary.md")
     page = renderer.render(spec)
     line = next(line for line in page.splitlines() if line.startswith("*Used in 25 publications"))
