@@ -209,7 +209,7 @@ def test_feed_links_are_not_taken_for_translations(site: Path) -> None:
 ALLOWED = [
     r"404\.html", r"index\.html", r"(.+/)?index\.html",
     r"sitemap\.xml(\.gz)?",
-    r"assets/report-site\.css", r"assets/images/favicon\.png",
+    r"assets/report-site\.(css|js)", r"assets/images/favicon\.png",
     r"assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css(\.map)?",
     r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js(\.map)?",
     r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js(\.map)?",
