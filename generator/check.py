@@ -13,12 +13,14 @@ from .validate import validate
 
 
 def check_site(
-    project: Path, *, include_drafts: bool = False, cache: LoadCache | None = None
+    project: Path, *, include_drafts: bool = False, cache: LoadCache | None = None, workers: int = 1
 ) -> tuple[SiteData, Derived | None, Problems]:
-    """Load and validate everything; derive the context only when there are no errors."""
+    """Load and validate everything; derive the context only when there are no errors.
+
+    `workers` > 1: the narrative checks run in that many forked processes (same problems, same order)."""
     data, problems = load_site_data(project, cache=cache)
     problems.extend(validate(data))
-    problems.extend(check_text(data))  # proportion words, placeholders, disclosures, unfinished text
+    problems.extend(check_text(data, workers=workers))  # proportion words, placeholders, disclosures, unfinished text
     check_summaries(list(data.publications.values()), problems)  # summaries for families that are hard to read
     if problems.errors:
         return data, None, problems

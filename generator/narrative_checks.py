@@ -30,6 +30,7 @@ from .dates import PartialDate
 from .disclosures import AllowedDisclosure, find_disclosures, is_allowed
 from .errors import Position, Problems, relative
 from .load import SiteData
+from .pool import can_fork, fork_map
 
 PROXIMITY = """\
 A proportion word and a figure are checked against each other only when they are in the same
@@ -65,21 +66,36 @@ class LineIndex:
         return Position(self.path, line + 1, offset - self.starts[line] + 1)
 
 
-def check_text(data: SiteData, content_dir: str = "content") -> Problems:
-    """Every narrative check, over every narrative, hand-written page and YAML text field."""
+def check_narrative(data: SiteData, pub_id: str) -> Problems:
+    """The checks of one publication's narrative (they read only it, its record and reference data)."""
+    problems = Problems()
+    narrative = data.narratives[pub_id]
+    pub = data.publications.get(pub_id)
+    index = LineIndex(narrative.path, narrative.text)
+    check_placeholders(narrative.text, index, data, problems)
+    words = proportion_words_for(data, pub) if pub else None
+    if words is not None:
+        check_proportions(narrative.text, index, data, words, problems)
+    check_disclosures(narrative.text, index, data.allowed_disclosures, problems)
+    if pub is not None and pub.status != "draft":
+        for mt in _TODO.finditer(narrative.text):
+            problems.add(index.at(mt.start()), _todo_message("this paragraph", True), "warning")
+    return problems
+
+
+def check_text(data: SiteData, content_dir: str = "content", workers: int = 1) -> Problems:
+    """Every narrative check, over every narrative, hand-written page and YAML text field.
+
+    With `workers` > 1 the narratives are checked in forked processes; problems are collected in
+    the same order as serially (a narrative a worker did not finish is checked here)."""
     problems = Problems()
     allowed = data.allowed_disclosures
-    for pub_id, narrative in data.narratives.items():
-        pub = data.publications.get(pub_id)
-        index = LineIndex(narrative.path, narrative.text)
-        check_placeholders(narrative.text, index, data, problems)
-        words = proportion_words_for(data, pub) if pub else None
-        if words is not None:
-            check_proportions(narrative.text, index, data, words, problems)
-        check_disclosures(narrative.text, index, allowed, problems)
-        if pub is not None and pub.status != "draft":
-            for mt in _TODO.finditer(narrative.text):
-                problems.add(index.at(mt.start()), _todo_message("this paragraph", True), "warning")
+    ids = list(data.narratives)
+    done: dict[int, Problems] = {}
+    if workers > 1 and len(ids) >= 4 * workers and can_fork():
+        done, _failures = fork_map(lambda pub_id: check_narrative(data, pub_id), ids, workers)
+    for i, pub_id in enumerate(ids):
+        problems.extend(done[i] if i in done else check_narrative(data, pub_id))
     narrative_paths = {n.path for n in data.narratives.values()}
     content = data.root / content_dir
     if content.is_dir():

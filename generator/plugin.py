@@ -142,7 +142,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         include_drafts = self.config.drafts == "show" or (self.config.drafts == "auto" and self.command == "serve")
         # Parsed files are kept across `mkdocs serve` rebuilds; a one-off build frees them for MkDocs.
         cache = self.cache if self.command == "serve" else None
-        data, derived, problems = check_site(project, include_drafts=include_drafts, cache=cache)
+        workers = self.config.workers or default_workers()
+        data, derived, problems = check_site(project, include_drafts=include_drafts, cache=cache, workers=workers)
         for problem in problems.sorted():
             (log.error if problem.severity == "error" else log.warning)(str(problem))
         if derived is None:
@@ -157,7 +158,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.renderer = Renderer(derived, make_environment(template_dirs, self.compiled_templates), markup_env,
                                  publisher=self.publisher)
         try:
-            self.pages = render_pages(self.renderer, self.config.workers or default_workers())
+            self.pages = render_pages(self.renderer, workers)
             self.meta = page_meta(derived, [spec for spec, _md in self.pages.values()])
             self.extra_files = site_files(derived, config.site_url, self.publisher)
             self.extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", self.publisher))
