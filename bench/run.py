@@ -92,6 +92,9 @@ _FALLBACK_SENTENCES = [
 ]
 
 
+_GIVES_GRADE = re.compile(r"\b(evaluat|grade|rated|assessed)", re.IGNORECASE)
+
+
 def harvest_sentences(root: Path | None = None) -> list[str]:
     """Plain prose sentences from the real narratives: realistic words, glossary terms included."""
     found: set[str] = set()
@@ -125,6 +128,12 @@ class Synth:
 
     def para(self, lo: int = 3, hi: int = 6) -> str:
         return " ".join(self.sentence() for _ in range(self.rng.randint(lo, hi)))
+
+    def summary(self, lo: int = 2, hi: int = 4) -> str:
+        """A grade's summary: no sentence that itself gives a grade ('we evaluated this as good'), which the
+        check compares with the (random) grade beside it."""
+        plain = [s for s in self.sentences if not _GIVES_GRADE.search(s)] or _FALLBACK_SENTENCES
+        return " ".join(self.rng.choice(plain) for _ in range(self.rng.randint(lo, hi)))
 
     def table(self, name: str) -> str:
         rng = self.rng
@@ -257,7 +266,7 @@ def _inspection_yaml(synth: Synth, rid: str, name: str, pid: str, prog_id: str, 
         "evaluations:",
     ]
     for code in prog.get("evaluates") or []:
-        out += [f'  - indicator: "{code}"', f"    grade: {rng.randint(2, 6)}", f"    summary: {_q(p(2, 4))}", "    points:"]
+        out += [f'  - indicator: "{code}"', f"    grade: {rng.randint(2, 6)}", f"    summary: {_q(synth.summary())}", "    points:"]
         out += [f"      - {_q(s())}" for _ in range(rng.randint(3, 5))]
     out.append("evidence:")
     for label in ("children and young people whose records we read", "responses to our staff survey",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from . import models as m
+from .dates import sort_key
 
 if TYPE_CHECKING:
     from .load import SiteData
@@ -38,8 +41,119 @@ def review_evaluations(
     return table
 
 
-def _sort_date(pub: m.Publication) -> dt.date:
-    return pub.date.latest if pub.date else dt.date.min
+def publication_sort_key(pub: m.Publication) -> tuple[tuple[dt.date, int, bool], str]:
+    """The one order of publications everywhere (lists, sections, charts, themes, feeds): by date
+    (`PartialDate.sort_key`: undated first, year-only before a day in that year), then id. Sort with
+    `reverse=True` for newest first (undated then come last)."""
+    return (sort_key(pub.date), pub.id)
+
+
+GRADED = "graded"
+NOT_RECORDED = "not-recorded"
+STATE_WORDS: Mapping[str, str] = MappingProxyType({**m.MISSING_STATES, NOT_RECORDED: "Not recorded on this site"})
+"""Every state an indicator of an inspection can be in -> the words readers see (besides 'graded')."""
+
+
+def missing_state(ev: m.Evaluation | None) -> str:
+    """'graded', one of `models.MISSING_STATES`, or 'not-recorded' (no evaluation of that indicator in the
+    record at all). A bare `not_published` text without `missing` means 'not-published'."""
+    if ev is None:
+        return NOT_RECORDED
+    if ev.grade is not None:
+        return GRADED
+    return ev.missing or "not-published"
+
+
+@dataclass(frozen=True)
+class EvaluationState:
+    """One indicator of one inspection as readers see it: its grade, or which kind of missing it is."""
+
+    code: str
+    indicator: m.Indicator | None
+    evaluation: m.Evaluation | None
+    state: str
+    """'graded', 'not-evaluated', 'not-published', 'not-held' or 'not-recorded'."""
+    level: m.ScaleLevel | None
+    """The grade's level on the scale (None unless graded)."""
+    original_url: str | None
+    """For 'not-held': the address of the report that states the grade, where known."""
+
+    @property
+    def words(self) -> str:
+        """What a reader sees for this state: the grade's word and number, or the state in plain words."""
+        if self.state == GRADED and self.evaluation is not None:
+            label = self.level.label if self.level else "Unknown"
+            return f"{label} ({self.evaluation.grade})"
+        return STATE_WORDS[self.state]
+
+
+@dataclass(frozen=True)
+class LatestEvaluations:
+    """A partnership's latest graded inspection with the state of each evaluation (`Derived.latest_evaluations`)."""
+
+    inspection: m.Inspection
+    programme: m.Programme | None
+    states: list[EvaluationState]
+    """One per indicator recorded in the inspection, in the record's order (empty when known only as totals)."""
+    totals: dict[int, int]
+    """Grade value -> how many evaluations got it: from the grades, or the published totals."""
+    totals_only: bool
+    """True when the sources give only totals, not which indicator got which grade."""
+
+    @property
+    def corrected(self) -> m.PartialDate | None:
+        return self.inspection.last_corrected
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """What the site can say about a review's aggregate claim (`Derived.claim_check`)."""
+
+    claim: m.GradeClaim
+    expected: int
+    """How many evaluations the claim covers: partnerships in the programme x indicators claimed, less those
+    recorded as not evaluated (or the claim's own `total`, when the site holds exactly that many grades)."""
+    held: int
+    """How many of those grades this site holds."""
+    held_partnerships: list[str]
+    """Partnership ids whose grades for the claim's indicators are held (all of them)."""
+    checkable: bool
+    """Whether the claim states a number (count, total or distribution) that can be checked."""
+
+    @property
+    def complete(self) -> bool:
+        return self.expected > 0 and self.held == self.expected
+
+    @property
+    def state(self) -> str:
+        """'checked' (every grade it covers is held, and they agree: the check refuses a disagreement),
+        'partly' (some are held and do not contradict it), 'unchecked' (none held or nothing to check)."""
+        if not self.checkable or self.held == 0:
+            return "unchecked"
+        return "checked" if self.complete else "partly"
+
+
+def claim_check(data: SiteData, review: m.Review, claim: m.GradeClaim) -> ClaimCheck:
+    """How far the site can check a review's aggregate claim. The claim covers every partnership the programme
+    covered (its `partnerships` and its published inspections) for each of the claim's indicators; it is
+    'checked' only when the site holds every one of those grades."""
+    table = review_evaluations(data, review, claim.indicators)
+    programme = data.programmes.get(review.programme)
+    partnerships = sorted(set(programme.partnerships if programme else []) | set(table))
+    held_by: dict[str, int] = {}
+    expected = 0
+    for pid in partnerships:
+        row = table.get(pid, {})
+        held_by[pid] = sum(1 for code in claim.indicators if (ev := row.get(code)) is not None and ev.grade is not None)
+        # an indicator recorded as not evaluated there has no grade for the claim to cover
+        expected += sum(1 for code in claim.indicators if missing_state(row.get(code)) != "not-evaluated")
+    held = sum(held_by.values())
+    stated = claim.total if claim.total is not None else sum(claim.distribution.values()) if claim.distribution else None
+    if stated is not None and held == stated:
+        expected = held  # the claim names its own number of evaluations, and the site holds that many grades
+    full = [pid for pid, n in held_by.items() if n == len(claim.indicators)]
+    checkable = claim.count is not None or claim.total is not None or bool(claim.distribution)
+    return ClaimCheck(claim, expected, held, full, checkable)
 
 
 #: What a theme entry is, as readers see it on a theme page (Finding.kind -> label).
@@ -112,6 +226,83 @@ class Derived:
     def responses_to(self, inspection_id: str) -> list[m.Response]:
         return [r for r in self.data.responses.values() if r.inspection == inspection_id and r.status == "published"]
 
+    def evaluation_state(self, insp: m.Inspection, code: str) -> EvaluationState:
+        """The state of indicator `code` in `insp` (see `missing_state`)."""
+        programme = self.programme_of(insp)
+        ev = next((e for e in insp.evaluations if e.indicator == code), None)
+        state = missing_state(ev)
+        original = None
+        if state == "not-held" and ev is not None:
+            original = ev.original_url or insp.url
+        return EvaluationState(code, self.indicator(programme, code), ev, state,
+                               self.level(programme, ev.grade) if ev is not None else None, original)
+
+    def evaluation_states(self, insp: m.Inspection) -> list[EvaluationState]:
+        """Every evaluation recorded in `insp`, with its state, in the record's order."""
+        return [self.evaluation_state(insp, ev.indicator) for ev in insp.evaluations]
+
+    def grade_counts(self, insp: m.Inspection) -> dict[int, int]:
+        """Grade value -> how many of the inspection's evaluations got it: the published totals where the
+        record has them (they cover every evaluation), otherwise counted from the graded indicators."""
+        if insp.grade_totals is not None:
+            return {g: n for g, n in sorted(insp.grade_totals.counts.items(), reverse=True) if n}
+        counts: dict[int, int] = {}
+        for ev in insp.evaluations:
+            if ev.grade is not None:
+                counts[ev.grade] = counts.get(ev.grade, 0) + 1
+        return dict(sorted(counts.items(), reverse=True))
+
+    def is_graded(self, insp: m.Inspection) -> bool:
+        """Whether any grade of the inspection is known: an indicator's grade or published totals."""
+        return bool(self.grade_counts(insp))
+
+    def totals_only(self, insp: m.Inspection) -> bool:
+        """Grades known only as totals: the record has totals and no indicator's grade."""
+        return insp.grade_totals is not None and not any(ev.grade is not None for ev in insp.evaluations)
+
+    def latest_evaluations(self, partnership_id: str) -> LatestEvaluations | None:
+        """The partnership's latest inspection with any known grade (per indicator or as totals), with the
+        state of each evaluation; None when no grade of it is known on this site."""
+        insp = self.latest_graded_inspection(partnership_id)
+        if insp is None:
+            return None
+        return LatestEvaluations(insp, self.programme_of(insp), self.evaluation_states(insp),
+                                 self.grade_counts(insp), self.totals_only(insp))
+
+    def programme_totals(self, programme_id: str) -> dict[int, int]:
+        """Grade value -> how many evaluations got it across the programme's inspections, including
+        inspections whose grades are known only as totals."""
+        out: dict[int, int] = {}
+        for insp in self.programme_inspections.get(programme_id, []):
+            for grade, n in self.grade_counts(insp).items():
+                out[grade] = out.get(grade, 0) + n
+        return out
+
+    def totals_only_inspections(self, programme_id: str) -> list[m.Inspection]:
+        """The programme's inspections whose grades are known only as totals (not in the per-indicator spread)."""
+        return [i for i in self.programme_inspections.get(programme_id, []) if self.totals_only(i)]
+
+    def claim_check(self, review: m.Review, claim: m.GradeClaim) -> ClaimCheck:
+        """How far the site can check a review's claim (see `claim_check`)."""
+        return claim_check(self.data, review, claim)
+
+    def next_programmes(self, programme_id: str) -> list[m.Programme]:
+        """Programmes whose `previous` is this one (the other direction of `previous`), oldest first."""
+        return sorted((p for p in self.data.programmes.values() if p.previous == programme_id),
+                      key=lambda p: (p.start.sort_key, p.id))
+
+    def programmes_using_scale(self, scale_id: str) -> list[m.Programme]:
+        """Programmes graded on the scale, newest first."""
+        return sorted((p for p in self.data.programmes.values() if p.scale == scale_id),
+                      key=lambda p: (p.start.sort_key, p.id), reverse=True)
+
+    def scales_in_order(self) -> list[m.EvaluationScale]:
+        """Scales, the one used by the newest programme first; scales no programme uses last, by name."""
+        def key(scale: m.EvaluationScale) -> tuple[int, int, str]:
+            used = self.programmes_using_scale(scale.id)
+            return (0, -used[0].start.latest.toordinal(), scale.name) if used else (1, 0, scale.name)
+        return sorted(self.data.scales.values(), key=key)
+
     def programme_grid(self, programme_id: str) -> list[tuple[m.Partnership, dict[str, m.Evaluation | None], m.Inspection]]:
         """Partnership x indicator evaluations for a programme, one row per published inspection."""
         programme = self.data.programmes[programme_id]
@@ -133,8 +324,9 @@ class Derived:
         return out
 
     def graded_history(self, partnership_id: str) -> list[m.Inspection]:
-        """The partnership's inspections with any evaluation, oldest first."""
-        inspections = [p for p in self.by_partnership.get(partnership_id, []) if isinstance(p, m.Inspection) and p.evaluations]
+        """The partnership's inspections with any evaluation or grade totals, oldest first (the one order)."""
+        inspections = [p for p in self.by_partnership.get(partnership_id, [])
+                       if isinstance(p, m.Inspection) and (p.evaluations or p.grade_totals)]
         return list(reversed(inspections))
 
     def theme_story(self, theme_id: str) -> list[ThemeGroup]:
@@ -142,10 +334,8 @@ class Derived:
         return theme_story(self.data, self.theme_entries.get(theme_id, []))
 
     def latest_graded_inspection(self, partnership_id: str) -> m.Inspection | None:
-        graded = [
-            p for p in self.by_partnership.get(partnership_id, [])
-            if isinstance(p, m.Inspection) and any(ev.grade is not None for ev in p.evaluations)
-        ]
+        """The newest inspection of the partnership with any known grade (an indicator's, or totals)."""
+        graded = [p for p in self.by_partnership.get(partnership_id, []) if isinstance(p, m.Inspection) and self.is_graded(p)]
         return graded[0] if graded else None
 
 
@@ -158,7 +348,7 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
         pid: pub for pid, pub in data.publications.items() if include_drafts or pub.status == "published"
     }
     out = Derived(data=data)
-    out.publications = sorted(visible.values(), key=lambda p: (_sort_date(p), p.id), reverse=True)
+    out.publications = sorted(visible.values(), key=publication_sort_key, reverse=True)
 
     by_partnership: dict[str, list[m.Publication]] = defaultdict(list)
     for pub in out.publications:
@@ -274,7 +464,8 @@ def _theme_entries(data: SiteData, publications: list[m.Publication]) -> dict[st
                                            anchor=f"observation-{i}"))
     for items in entries.values():
         # Oldest first, so a reader follows the subject from one publication to the next; undated last.
-        items.sort(key=lambda e: (e.publication.date is None, _sort_date(e.publication), e.publication.id, e.order))
+        # Dates in the one order (`publication_sort_key`).
+        items.sort(key=lambda e: (e.publication.date is None, publication_sort_key(e.publication), e.order))
     return entries
 
 

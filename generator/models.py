@@ -9,7 +9,9 @@ told when they get it wrong. Records that live in a file of their own take their
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import ClassVar, Literal
 
 from .dates import PartialDate
@@ -97,6 +99,12 @@ class Organisation(Record):
     reports_url: str | None = None
     """Where the organisation lists its inspection reports, as a source gives it; pages with nothing
     on this site send readers there."""
+    ended: PartialDate | None = None
+    """When the body stopped existing under this name or at all (e.g. HMIE in 2011); leave out while it exists."""
+    successors: list[str] = field(default_factory=list)
+    """Organisation ids of the bodies its work passed to (HMIE -> education-scotland, care-inspectorate)."""
+    succession_note: str | None = None
+    """What passed to whom, as the sources say it."""
 
 
 @dataclass(kw_only=True)
@@ -251,6 +259,14 @@ class Question(Record):
 
 
 @dataclass(kw_only=True)
+class LineOfEnquiry(Record):
+    text: str
+    """The line of enquiry as published."""
+    question: str | None = None
+    """Ref of the question it belongs to, where the publication says."""
+
+
+@dataclass(kw_only=True)
 class Programme(Record):
     """An inspection (or improvement) programme. File: site-data/programmes/<id>.yaml"""
 
@@ -288,7 +304,10 @@ class Programme(Record):
     review: str | None = None
     """Id of the review of this programme's findings."""
     previous: str | None = None
-    """Id of the programme (or cited document) that came before it."""
+    """Id of the programme (or cited document) that came before it. The later programme's page says
+    'Followed by' on its own: never write `next`."""
+    lines_of_enquiry: list[LineOfEnquiry] = field(default_factory=list)
+    """The key lines of enquiry the programme's reports follow, where a publication lists them."""
     notes: str | None = None
 
     def question(self, ref: str) -> Question | None:
@@ -370,6 +389,16 @@ class PracticeExample(Record):
     themes: list[str] = field(default_factory=list)
 
 
+MISSING_STATES: Mapping[str, str] = MappingProxyType({
+    "not-evaluated": "Not evaluated",
+    "not-published": "Evaluated, grade not published",
+    "not-held": "Published in a report this site does not hold",
+})
+"""Why an evaluation has no grade -> the words readers see (the states are distinct: never merge them)."""
+
+MissingGrade = Literal["not-evaluated", "not-published", "not-held"]
+
+
 @dataclass(kw_only=True)
 class Evaluation(Record):
     scale_words: ClassVar[tuple[str, ...]] = ("grade",)
@@ -378,9 +407,14 @@ class Evaluation(Record):
     indicator: str
     """Indicator code in the programme's framework, e.g. '2.1'."""
     grade: int | None = None
-    """The value on the programme's scale. Leave out only with `not_published`."""
+    """The value on the programme's scale. Leave out only with `missing`."""
+    missing: MissingGrade | None = None
+    """Why there is no grade: 'not-evaluated' (this inspection did not evaluate it), 'not-published' (evaluated,
+    but the grade was not made public), 'not-held' (published in a report this site does not hold)."""
     not_published: str | None = None
-    """Why there is no grade here, e.g. 'not stated in any publication this site holds'."""
+    """More about why there is no grade, in your words (optional beside `missing`; alone it means 'not-published')."""
+    original_url: str | None = None
+    """With `missing: not-held`: where the report that states the grade is published (defaults to the inspection's `url`)."""
     source: str | None = None
     """Id of the publication that states this grade (defaults to the record itself)."""
     reported_as: str | None = None
@@ -389,6 +423,22 @@ class Evaluation(Record):
     """The inspectors' explanation of the grade (Markdown)."""
     points: list[str] = field(default_factory=list)
     """The points the evaluation is based on."""
+
+
+@dataclass(kw_only=True)
+class GradeTotals(Record):
+    """Grades known only as totals: how many evaluations got each grade, not which indicator got which."""
+
+    counts: dict[int, int]
+    """Grade value -> how many evaluations got it, e.g. {6: 3, 5: 3} for '3 excellent, 3 very good'."""
+    as_published: str | None = None
+    """The words the source used, e.g. '3 excellent, 3 very good'."""
+    source: str | None = None
+    """Id of the publication that states the totals (defaults to the record itself)."""
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 @dataclass(kw_only=True)
@@ -452,11 +502,19 @@ class Publication(Record):
     """What this record was encoded from (shared/sources file names or publication ids)."""
     notes: list[str] = field(default_factory=list)
     """Ambiguities or gaps in the sources, shown to readers."""
+    rebuilt_from: str | None = None
+    """Id of the publication (or cited document) this record was rebuilt from, when the site does not hold
+    the original: the page says so at the top and links to the original (`url`) where known."""
 
     @property
     def date(self) -> PartialDate | None:
         """When it became public: the publication date (responses fall back to their meeting)."""
         return self.published
+
+    @property
+    def last_corrected(self) -> PartialDate | None:
+        """The date of the latest correction, or None."""
+        return max(self.corrections, key=lambda c: c.date.sort_key).date if self.corrections else None
 
 
 @dataclass(kw_only=True)
@@ -477,6 +535,9 @@ class Inspection(Publication):
     events: list[DatedEvent] = field(default_factory=list)
     """Other dated steps, e.g. when the joint self-evaluation was submitted."""
     evaluations: list[Evaluation] = field(default_factory=list)
+    grade_totals: GradeTotals | None = None
+    """Where the sources give only how many evaluations got each grade (e.g. '3 excellent, 3 very good'),
+    not which indicator got which: record the totals here instead of inventing `evaluations`."""
     evidence: list[EvidenceCount] = field(default_factory=list)
     evidence_caveat: str | None = None
     methods: list[str] = field(default_factory=list)

@@ -13,13 +13,15 @@ from typing import Any
 
 from . import models as m
 from .dates import PartialDate
-from .derive import KIND_FOLDER, Derived
+from .derive import GRADED, KIND_FOLDER, Derived
 from .publisher import Publisher
 
 EVALUATION_COLUMNS = [
     "partnership", "partnership_name", "programme", "programme_title", "framework", "indicator", "indicator_title",
     "grade_value", "grade_word", "not_published", "inspection", "inspection_title", "published", "fieldwork_start",
     "fieldwork_end", "stated_in", "report_url", "original_url",
+    "missing", "missing_words", "known_as", "evaluations", "published_precision", "published_approximate", "corrected",
+    "rebuilt_from",
 ]
 
 
@@ -33,36 +35,60 @@ def data_path(pub: m.Publication, suffix: str) -> str:
 
 
 def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = None, base_url: str = "") -> list[dict[str, Any]]:
-    """One row per evaluation; `report_url` is absolute when the site's address (`base_url`) is given."""
+    """One row per evaluation of an indicator, in its state (`missing` says why a grade is absent); where the
+    grades are known only as totals, one row per grade with `known_as: total` and how many `evaluations`.
+    `report_url` is absolute when the site's address (`base_url`) is given."""
     data = derived.data
     chosen = inspections if inspections is not None else [p for p in derived.publications if isinstance(p, m.Inspection)]
     rows = []
     for insp in sorted(chosen, key=lambda i: (i.partnership, i.programme, i.id)):
         programme = data.programmes.get(insp.programme)
         partnership = data.partnerships.get(insp.partnership)
-        for ev in insp.evaluations:
-            indicator = derived.indicator(programme, ev.indicator)
-            level = derived.level(programme, ev.grade)
+        common = {
+            "partnership": insp.partnership,
+            "partnership_name": partnership.name if partnership else "",
+            "programme": insp.programme,
+            "programme_title": programme.title if programme else "",
+            "framework": (programme.framework or "") if programme else "",
+            "inspection": insp.id,
+            "inspection_title": insp.title,
+            "published": insp.published.iso() if insp.published else None,
+            "published_precision": insp.published.precision if insp.published else None,
+            "published_approximate": insp.published.approximate if insp.published else None,
+            "fieldwork_start": insp.fieldwork_start.iso() if insp.fieldwork_start else None,
+            "fieldwork_end": insp.fieldwork_end.iso() if insp.fieldwork_end else None,
+            "report_url": base_url + page_url(insp),
+            "original_url": insp.url,
+            "corrected": insp.last_corrected.iso() if insp.last_corrected else None,
+            "rebuilt_from": insp.rebuilt_from,
+        }
+        for state in derived.evaluation_states(insp):
+            ev = state.evaluation
+            assert ev is not None
             rows.append({
-                "partnership": insp.partnership,
-                "partnership_name": partnership.name if partnership else "",
-                "programme": insp.programme,
-                "programme_title": programme.title if programme else "",
-                "framework": (programme.framework or "") if programme else "",
+                **common,
                 "indicator": ev.indicator,
-                "indicator_title": indicator.title if indicator else "",
+                "indicator_title": state.indicator.title if state.indicator else "",
                 "grade_value": ev.grade,
-                "grade_word": level.label if level else None,
+                "grade_word": state.level.label if state.level else None,
+                "missing": None if state.state == GRADED else state.state,
+                "missing_words": None if state.state == GRADED else state.words,
                 "not_published": ev.not_published,
-                "inspection": insp.id,
-                "inspection_title": insp.title,
-                "published": insp.published.iso() if insp.published else None,
-                "fieldwork_start": insp.fieldwork_start.iso() if insp.fieldwork_start else None,
-                "fieldwork_end": insp.fieldwork_end.iso() if insp.fieldwork_end else None,
-                "stated_in": ev.source or insp.id,
-                "report_url": base_url + page_url(insp),
-                "original_url": insp.url,
+                # a grade this site does not have is stated in no record it holds
+                "stated_in": ev.source or (insp.id if state.state == GRADED else None),
+                "original_url": state.original_url or insp.url,
+                "known_as": "indicator",
+                "evaluations": 1,
             })
+        if insp.grade_totals is not None:
+            for grade, count in derived.grade_counts(insp).items():
+                level = derived.level(programme, grade)
+                rows.append({
+                    **common, "indicator": "", "indicator_title": "", "grade_value": grade,
+                    "grade_word": level.label if level else None, "missing": None, "missing_words": None,
+                    "not_published": None, "stated_in": insp.grade_totals.source or insp.id,
+                    "known_as": "total", "evaluations": count,
+                })
     return rows
 
 
@@ -86,7 +112,7 @@ def to_json(value: Any, *, pretty: bool = False) -> str:
 
 def _default(value: Any) -> Any:
     if isinstance(value, PartialDate):
-        return value.iso()
+        return value.as_written()
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
@@ -103,7 +129,7 @@ def record_dict(record: Any) -> Any:
     if isinstance(record, dict):
         return {str(k): record_dict(v) for k, v in record.items()}
     if isinstance(record, PartialDate):
-        return record.iso()
+        return record.as_written()
     return record
 
 
@@ -121,8 +147,9 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
     "$id": "evaluations.schema.json",
     "title": "Evaluations from joint inspections of services for children and young people",
     "description": "One row per quality indicator evaluated in a published inspection. "
-    "A grade is a value on the programme's evaluation scale; where no grade is published, grade_value is null "
-    "and not_published says why.",
+    "A grade is a value on the programme's evaluation scale; where there is no grade, grade_value is null and "
+    "missing says why (not-evaluated, not-published, not-held). Where the sources give only how many evaluations "
+    "got each grade, there is one row per grade with known_as 'total', an empty indicator and the count in evaluations.",
     "type": "object",
     "required": ["evaluations"],
     "properties": {
@@ -145,13 +172,26 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                     "indicator_title": {"type": "string"},
                     "grade_value": {"type": ["integer", "null"], "minimum": 1, "maximum": 6},
                     "grade_word": {"type": ["string", "null"]},
-                    "not_published": {"type": ["string", "null"], "description": "Why no grade is published"},
+                    "not_published": {"type": ["string", "null"], "description": "The editor's note on why there is no grade"},
+                    "missing": {"type": ["string", "null"], "enum": [None, "not-evaluated", "not-published", "not-held"],
+                                "description": "Why there is no grade: not evaluated; evaluated but not published; "
+                                "published in a report this site does not hold"},
+                    "missing_words": {"type": ["string", "null"], "description": "The same, as the pages say it"},
+                    "known_as": {"type": "string", "enum": ["indicator", "total"],
+                                 "description": "'indicator': the grade of one indicator; 'total': grades known only as totals"},
+                    "evaluations": {"type": "integer", "minimum": 1, "description": "How many evaluations the row stands for"},
+                    "published_precision": {"type": ["string", "null"], "enum": [None, "day", "month", "year"],
+                                            "description": "How precisely the publication date is known"},
+                    "published_approximate": {"type": ["boolean", "null"], "description": "Whether the sources give the date only approximately"},
+                    "corrected": {"type": ["string", "null"], "description": "Date of the report's latest correction, if any"},
+                    "rebuilt_from": {"type": ["string", "null"],
+                                     "description": "Id of the publication the record was rebuilt from, when this site does not hold the report"},
                     "inspection": {"type": "string", "description": "Inspection id"},
                     "inspection_title": {"type": "string"},
                     "published": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     "fieldwork_start": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     "fieldwork_end": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-                    "stated_in": {"type": "string", "description": "Id of the publication that states the grade"},
+                    "stated_in": {"type": ["string", "null"], "description": "Id of the publication that states the grade (null where no grade is held)"},
                     "report_url": {"type": "string", "description": "The report's page on this site (absolute when the site's address is set)"},
                     "original_url": {"type": ["string", "null"], "description": "The original publication, where known"},
                 },

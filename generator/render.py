@@ -9,10 +9,12 @@ to escape data. Editor text is never evaluated as a template.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jinja2
@@ -22,11 +24,17 @@ from markupsafe import Markup
 from . import models as m
 from . import verdict
 from .dates import PartialDate
-from .derive import KIND_FOLDER, KIND_NAME, Derived, review_evaluations
+from .derive import GRADED, KIND_FOLDER, KIND_NAME, NOT_RECORDED, STATE_WORDS, Derived, missing_state, review_evaluations
 from .opendata import data_path
 from .pool import can_fork, fork_map
 from .publisher import Publisher
 from .urls import relative_link
+
+#: a grid cell is narrow: the same states in fewer words (the table beside every chart has the full words)
+SHORT_STATE_WORDS = MappingProxyType({
+    "not-evaluated": "Not evaluated", "not-published": "Not published", "not-held": "Report not held",
+    "not-recorded": "Not recorded",
+})
 
 #: page templates live in <template dir>/report-site/ (the project's overrides/ folder)
 TEMPLATE_SUBDIR = "report-site"
@@ -210,15 +218,25 @@ class Renderer:
             rel = relative_link(path, current)
             return Markup(rel + ("#" + anchor if anchor else ""))
 
-        def grade(programme: m.Programme | None, ev: m.Evaluation | None) -> Markup:
-            """A grade always reads as its word and number; the class only adds colour."""
-            if ev is None:
-                return Markup("Not evaluated")
-            if ev.grade is None:
-                return Markup("Not published")
-            level = self.d.level(programme, ev.grade)
-            label = level.label if level else "Unknown"
-            return Markup(f'<span class="rs-grade rs-grade-{ev.grade}">{md_escape(label)} ({ev.grade})</span>')
+        def grade(programme: m.Programme | None, ev: m.Evaluation | None, insp: m.Inspection | None = None) -> Markup:
+            """A grade always reads as its word and number; the class only adds colour. Without a grade, the
+            state in plain words (`derive.STATE_WORDS`): not evaluated, evaluated but not published, published
+            in a report this site does not hold, not recorded (or known only in the totals)."""
+            state = missing_state(ev)
+            if state == GRADED and ev is not None:
+                level = self.d.level(programme, ev.grade)
+                label = level.label if level else "Unknown"
+                return Markup(f'<span class="rs-grade rs-grade-{ev.grade}">{md_escape(label)} ({ev.grade})</span>')
+            if state == NOT_RECORDED and insp is not None and self.d.totals_only(insp):
+                return Markup("Known only as part of the totals")
+            return md_escape(STATE_WORDS[state])
+
+        def original_of(insp: m.Inspection, ev: m.Evaluation) -> Markup:
+            """For a grade published in a report this site does not hold: a link to it, or that its address is unknown."""
+            address = ev.original_url or insp.url
+            if address:
+                return Markup(f"[The original report]({address})")  # checked by validate: no spaces, quotes or brackets
+            return Markup("The original report (address not known)")
 
         def grade_level(level: m.ScaleLevel) -> Markup:
             return Markup(f'<span class="rs-grade rs-grade-{level.value}">{md_escape(level.label)} ({level.value})</span>')
@@ -257,6 +275,13 @@ class Renderer:
             chart_id = f"rs-chart-{len(page_charts) + 1}"
             svg = self.markup_env.get_template(f"{TEMPLATE_SUBDIR}/charts/{name}.svg.j2").render(
                 chart_id=chart_id, caption=caption, grade_of=lambda p, ev: self.d.level(p, ev.grade if ev else None),
+                level_of=self.d.level, counts_of=self.d.grade_counts, totals_only=self.d.totals_only,
+                state_words=lambda ev, insp=None: (
+                    "Known only as part of the totals" if insp is not None and ev is None and self.d.totals_only(insp)
+                    else STATE_WORDS[missing_state(ev)]),
+                short_state=lambda ev, insp=None: (
+                    "In totals only" if insp is not None and ev is None and self.d.totals_only(insp)
+                    else SHORT_STATE_WORDS[missing_state(ev)]),
                 **context,
             )
             page_charts[chart_id] = svg
@@ -273,7 +298,8 @@ class Renderer:
         return {
             "cite_short": cite_short, "chart": chart,
             "data_url": lambda pub, suffix: url(data_path(pub, suffix)),
-            "link": link, "url": url, "grade": grade, "grade_level": grade_level, "partnership_name": partnership_name,
+            "link": link, "url": url, "grade": grade, "original_of": original_of, "missing_state": missing_state,
+            "grade_level": grade_level, "partnership_name": partnership_name,
             "kind_name": kind_name, "publication": publication, "cite": cite, "item_anchor": item_anchor,
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
@@ -376,8 +402,17 @@ def partnership_feed(pid: str) -> str:
     return f"feeds/{pid}.xml"
 
 
+def entry_updated(pub: m.Publication) -> dt.date:
+    """An Atom entry's `updated`: its latest correction, else its date. Atom needs a day; for a date known
+    only to the month or year (or approximately) that is the first day it can be, and the entry gives no
+    `published` (see `feeds/atom.xml.j2`), so no invented day is presented as the publication date."""
+    assert pub.date is not None
+    return max([pub.date.earliest, *(c.date.earliest for c in pub.corrections)])
+
+
 def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publisher: Publisher | None = None) -> dict[str, str]:
-    """Atom feeds: all publications, and one per partnership. Site path -> XML."""
+    """Atom feeds: all publications, and one per partnership. Site path -> XML. Entries come in the one
+    order (`derive.publication_sort_key`, newest first); undated publications cannot be placed in a feed."""
     from .opendata import page_url
 
     base = base_url.rstrip("/") + "/"
@@ -388,7 +423,8 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
         return template.render(
             feed_url=base + path, page_url=base + page, title=title, entries=pubs, base=base, page_url_of=page_url,
             publisher=publisher,
-            updated=max((p.date.latest for p in pubs if p.date), default=None), kind_name=lambda p: KIND_NAME[type(p)],
+            updated=max((entry_updated(p) for p in pubs), default=None), entry_updated=entry_updated,
+            kind_name=lambda p: KIND_NAME[type(p)],
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )
 

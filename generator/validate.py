@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import unicodedata
@@ -9,7 +10,7 @@ from collections.abc import Iterable
 
 from . import models as m
 from .dates import PartialDate, not_after
-from .derive import review_evaluations
+from .derive import claim_check, review_evaluations
 from .errors import Position, Problems
 from .grades import GradeWord
 from .load import SiteData
@@ -105,6 +106,9 @@ class _Checker:
         for org in self.d.organisations.values():
             self.url(org)
             self.url(org, "reports_url")
+            self.refs(org, "successors", org.successors, self.d.organisations, "an organisation")
+            if org.id in org.successors:
+                self.p.add(org.pos("successors"), f"organisation '{org.id}' cannot be its own successor")
         for doc in self.d.documents.values():
             self.url(doc)
             self.ref(doc, "publisher", doc.publisher, self.d.organisations, "an organisation", "organisations.yaml")
@@ -183,6 +187,9 @@ class _Checker:
         self.ref(programme, "review", programme.review, self.d.reviews, "a review")
         self.ref(programme, "previous", programme.previous, [*self.d.programmes, *self.d.documents], "a programme")
         self.order(programme, "start", "end", "a programme cannot end before it starts")
+        self.programme_chain(programme)
+        for line in programme.lines_of_enquiry:
+            self.question(line, "question", line.question, programme)
         refs = [q.ref for q in programme.questions]
         for q in programme.questions:
             if refs.count(q.ref) > 1:
@@ -193,6 +200,18 @@ class _Checker:
         if framework:
             codes = [i.code for i in framework.indicators]
             self.refs(programme, "evaluates", programme.evaluates, codes, f"an indicator of framework {framework.id}")
+
+    def programme_chain(self, programme: m.Programme) -> None:
+        """`previous` must not lead back to the programme itself (the page shows previous and next both ways)."""
+        seen = {programme.id}
+        current = programme.previous
+        while current in self.d.programmes:
+            if current in seen:
+                self.p.add(programme.pos("previous"), f"'previous' leads back to programme '{programme.id}': "
+                           "each programme names only the one before it")
+                return
+            seen.add(current)
+            current = self.d.programmes[current].previous
 
     def partnership(self, partnership: m.Partnership) -> None:
         expected = slugify(partnership.name)
@@ -216,9 +235,15 @@ class _Checker:
             self.themed(finding)
             self.question(finding, "question", finding.question, programme)
             self.ref(finding, "source", finding.source, self.publication_ids, "a publication", "documents.yaml")
+        today = dt.date.today()
         for correction in pub.corrections:
             if pub.published and not not_after(pub.published, correction.date):
                 self.p.add(correction.pos("date"), "a correction cannot be dated before the publication it corrects")
+            if correction.date.earliest > today:
+                self.p.add(correction.pos("date"), f"a correction dated {correction.date.human()} is in the future (today is "
+                           f"{today.isoformat()}): give the date it was made")
+        if pub.rebuilt_from is not None:
+            self.ref(pub, "rebuilt_from", pub.rebuilt_from, self.publication_ids, "a publication")
         for source in pub.sources:
             if not (source.endswith(".txt") or source in self.publication_ids):
                 self.p.add(pub.pos("sources"), f"source '{source}' is neither a shared/sources file nor a publication id")
@@ -262,8 +287,19 @@ class _Checker:
                     ev.pos("indicator"),
                     f"programme '{programme.id}' does not evaluate indicator '{ev.indicator}'; it evaluates: {', '.join(programme.evaluates) or 'nothing'}",
                 )
-            if (ev.grade is None) == (ev.not_published is None):
-                self.p.add(ev.at, "an evaluation needs either 'grade' or 'not_published' (say why there is no grade), not both or neither")
+            no_grade = ev.missing is not None or ev.not_published is not None
+            if ev.grade is not None and no_grade:
+                field_name = "missing" if ev.missing is not None else "not_published"
+                self.p.add(ev.pos(field_name), f"indicator '{ev.indicator}' has a grade, so it cannot also say why there is none ('{field_name}'): keep one")
+            elif ev.grade is None and not no_grade:
+                self.p.add(ev.at, f"indicator '{ev.indicator}' needs a 'grade', or 'missing' saying why there is none: "
+                           "not-evaluated, not-published (evaluated, grade not made public) or not-held "
+                           "(published in a report this site does not hold)")
+            if ev.original_url is not None:
+                self.url(ev, "original_url")
+                if ev.missing != "not-held":
+                    self.p.add(ev.pos("original_url"),
+                               "'original_url' is the address of a report this site does not hold: use it only with 'missing: not-held'")
             if ev.grade is not None:
                 if scale is None and programme.scale in self.d.unreadable:
                     self.p.not_checked(self.d.unreadable[programme.scale], ev.pos("grade"), f"grade {ev.grade}")
@@ -275,6 +311,51 @@ class _Checker:
                     allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
                     self.p.add(ev.pos("grade"), f"grade {ev.grade} is not on the scale '{scale.id}'; allowed: {allowed}")
             self.ref(ev, "source", ev.source, self.publication_ids, "a publication", "documents.yaml")
+            if ev.grade is not None and scale is not None and ev.summary:
+                self.grade_words(ev, scale)
+        if pub.grade_totals is not None:
+            self.grade_totals(pub, pub.grade_totals, programme, scale)
+
+    def grade_words(self, ev: m.Evaluation, scale: m.EvaluationScale) -> None:
+        """A summary that gives the grade as another level ('evaluated as very good' beside a 4) contradicts it."""
+        own = scale.level(ev.grade) if ev.grade is not None else None
+        if own is None or ev.summary is None:
+            return
+        text = ev.summary.lower()
+        # only where the text gives a grade ('evaluated this as very good', 'a grade of good', 'good (4)'):
+        # 'staff were good at ...' is ordinary prose
+        lead_in = r"\b((evaluated|graded|rated|assessed)(\s+[\w-]+){0,6}?\s+as|grade\s+of|grade\s+is|grade\s+was)\s+['‘’\"“]?"
+        # longest labels first, each match blanked out, so 'good' inside 'very good' is not read again
+        for level in sorted(scale.levels, key=lambda lv: -len(lv.label)):
+            word = re.escape(level.label.lower())
+            pattern = re.compile(rf"{lead_in}{word}\b|\b{word}['’\"”]?\s*\(\s*\d\s*\)|\b{word}\b")
+            for match in pattern.finditer(text):
+                gives_grade = not re.fullmatch(rf"{word}", match.group(0))
+                if gives_grade and level.value != own.value:
+                    self.p.add(ev.pos("summary"), f"the summary of indicator '{ev.indicator}' calls it '{level.label}' ({level.value}), "
+                               f"but its grade is {ev.grade} ({own.label}): correct the grade or the summary")
+                    return
+            text = pattern.sub(lambda mt: " " * len(mt.group(0)), text)
+
+    def grade_totals(self, insp: m.Inspection, totals: m.GradeTotals, programme: m.Programme,
+                     scale: m.EvaluationScale | None) -> None:
+        if scale is None:
+            self.p.add(insp.pos("grade_totals"), f"programme '{programme.id}' has no scale, so it cannot have grade totals")
+            return
+        for grade, count in totals.counts.items():
+            if scale.level(grade) is None:
+                allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
+                self.p.add(totals.pos("counts"), f"grade {grade} is not on the scale '{scale.id}'; allowed: {allowed}")
+            if count < 1:
+                self.p.add(totals.pos("counts"), f"grade {grade}: a count must be 1 or more (leave out grades nobody got)")
+        if programme.evaluates and totals.total > len(programme.evaluates):
+            self.p.add(totals.pos("counts"), f"the totals add up to {totals.total} evaluations, but programme '{programme.id}' "
+                       f"evaluates {len(programme.evaluates)} indicators")
+        for grade in {ev.grade for ev in insp.evaluations if ev.grade is not None}:
+            given = sum(1 for ev in insp.evaluations if ev.grade == grade)
+            if given > totals.counts.get(grade, 0):
+                self.p.add(totals.pos("counts"), f"{given} indicators are graded {grade}, but the totals give {totals.counts.get(grade, 0)}")
+        self.ref(totals, "source", totals.source, self.publication_ids, "a publication")
 
     def inspection(self, insp: m.Inspection) -> None:
         self.ref(insp, "partnership", insp.partnership, self.d.partnerships, "a partnership")
@@ -337,6 +418,9 @@ class _Checker:
         self.claims(review, framework)
 
     def claims(self, review: m.Review, framework: m.Framework | None) -> None:
+        """A claim is compared with the grades the site holds. When it holds every grade the claim covers, the
+        figures must agree exactly; when it holds only some, they must not contradict it (a claim of 13 good
+        or better cannot stand beside 14 held)."""
         broken = sorted(path for path in self.d.unreadable.values() if "/inspections/" in path)
         if broken and review.grade_claims:
             # An inspection that could not be read would make every count look wrong.
@@ -358,24 +442,32 @@ class _Checker:
                 for ev in row.values()
                 if ev is not None and ev.grade is not None
             ]
-            if claim.total is not None and claim.total != len(grades):
+            complete = claim_check(self.d, review, claim).complete
+            held = f"the {len(grades)} grades the site holds" if not complete else "the inspections"
+            if claim.total is not None and (claim.total != len(grades) if complete else len(grades) > claim.total):
                 self.p.add(claim.pos("total"), f"claim \"{claim.text}\": says {claim.total} evaluations, the inspections hold {len(grades)}")
             if claim.count is not None:
                 if claim.min_grade is None:
                     self.p.add(claim.pos("count"), "a claim with 'count' needs 'min_grade'")
                 else:
                     actual = sum(1 for g in grades if g >= claim.min_grade)
-                    if actual != claim.count:
+                    below = len(grades) - actual
+                    wrong = actual != claim.count if complete else (
+                        actual > claim.count or (claim.total is not None and below > claim.total - claim.count))
+                    if wrong:
                         self.p.add(
                             claim.pos("count"),
-                            f"claim \"{claim.text}\": says {claim.count}, the inspections give {actual} at grade {claim.min_grade} or above",
+                            f"claim \"{claim.text}\": says {claim.count}, {held} give {actual} at grade {claim.min_grade} or above"
+                            + ("" if complete else f" and {below} below"),
                         )
             if claim.distribution:
                 actual_dist = {g: grades.count(g) for g in sorted(set(grades))}
-                if actual_dist != dict(sorted(claim.distribution.items())):
+                claimed = dict(sorted(claim.distribution.items()))
+                wrong = actual_dist != claimed if complete else any(n > claimed.get(g, 0) for g, n in actual_dist.items())
+                if wrong:
                     self.p.add(
                         claim.pos("distribution"),
-                        f"claim \"{claim.text}\": says {dict(sorted(claim.distribution.items()))}, the inspections give {actual_dist}",
+                        f"claim \"{claim.text}\": says {claimed}, {held} give {actual_dist}",
                     )
 
     def response(self, response: m.Response) -> None:
@@ -418,6 +510,9 @@ class _Checker:
 
 def validate(data: SiteData) -> Problems:
     """Check every cross-record rule. Returns all problems found."""
+    from .drafts import check_draft_links
+
     problems = Problems()
     _Checker(data, problems).run()
+    check_draft_links(data, problems)
     return problems

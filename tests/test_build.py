@@ -31,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_grade_reads_as_word_and_number(built: Path) -> None:
     page = built / "inspections/fife-2023/index.html"
     assert '<span class="rs-grade rs-grade-5">Very good (5)</span>' in page.read_text()
-    assert "Not published: not stated in any publication this site holds. Quality indicator 2.2: Impact on families" in text_of(page)
+    assert "2.2: Impact on families Evaluated, grade not published This report" in text_of(page)
 
 
 def test_glossary_terms_link_once_per_page_not_in_headings(built: Path) -> None:
@@ -48,13 +48,13 @@ def test_glossary_terms_link_once_per_page_not_in_headings(built: Path) -> None:
 def test_review_table_is_derived_from_inspections(built: Path) -> None:
     text = text_of(built / "reviews/review-2021/index.html")
     assert "Table of evaluations Built from the inspection records" in text
-    assert "Fife Very good (5) Not published" in text
+    assert "Fife Very good (5) Evaluated, grade not published" in text
     assert "Perth and Kinross Good (4) Adequate (3)" in text
 
 
 def test_programme_grid_and_partnership_history(built: Path) -> None:
     grid = text_of(built / "programmes/risk-2021/index.html")
-    assert "Fife Very good (5) Not published Report" in grid
+    assert "Fife Very good (5) Evaluated, grade not published Report" in grid
     history = text_of(built / "partnerships/fife/index.html")
     assert "Inspection history" in history and "cannot be compared directly" in history
     assert "Total population: 370,000 people" in history

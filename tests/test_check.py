@@ -29,7 +29,7 @@ CASES = [
     ("grade-off-scale", INSP, "grade: 5", "grade: 7", f"{INSP}:", ["grade 7 is not on the scale 'six-point'", "5 (Very good)"]),
     ("indicator-not-in-framework", INSP, 'indicator: "2.1"', 'indicator: "9.9"', f"{INSP}:", ["'9.9' is not in framework 'qf-2019'"]),
     ("indicator-not-evaluated", INSP, 'indicator: "2.1"', 'indicator: "2.10"', f"{INSP}:", ["does not evaluate indicator '2.10'", "2.1, 2.2"]),
-    ("grade-and-not-published", INSP, "  - indicator: \"2.2\"\n", "  - indicator: \"2.2\"\n    grade: 4\n", f"{INSP}:", ["either 'grade' or 'not_published'"]),
+    ("grade-and-missing", INSP, "  - indicator: \"2.2\"\n", "  - indicator: \"2.2\"\n    grade: 4\n", f"{INSP}:", ["has a grade, so it cannot also say why there is none ('missing')"]),
     ("unknown-partnership", INSP, "partnership: fife", "partnership: fyfe", f"{INSP}:2:14", ["partnership 'fyfe', which does not exist", "fife"]),
     ("unknown-programme", INSP, "programme: risk-2021", "programme: risk-2020", f"{INSP}:3:12", ["programme 'risk-2020'"]),
     ("unknown-theme", INSP, "themes: [chronologies]", "themes: [chronology]", f"{INSP}:", ["theme 'chronology', which does not exist"]),
