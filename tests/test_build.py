@@ -31,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_grade_reads_as_word_and_number(built: Path) -> None:
     page = built / "inspections/fife-2023/index.html"
     assert '<span class="rs-grade rs-grade-5">Very good (5)</span>' in page.read_text()
-    assert "2.2: Impact on families Evaluated, grade not published This report" in text_of(page)
+    assert "Evaluated, grade not published. Quality indicator 2.2: Impact on families" in text_of(page)
 
 
 def test_glossary_terms_link_once_per_page_not_in_headings(built: Path) -> None:

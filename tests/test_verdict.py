@@ -80,7 +80,7 @@ def test_partnership_page_starts_with_its_latest_inspection_and_what_the_grades_
         " It looked at: how well services work together to keep children at risk of harm safe."
     ), after_title[:300]
     assert "Very good (5): major strengths. Quality indicator 2.1: Impact on children and young people." in text
-    assert "Not published: not stated in any publication this site holds. Quality indicator 2.2: Impact on families." in text
+    assert "Evaluated, grade not published. Quality indicator 2.2: Impact on families." in text
     source = article(site / "partnerships/fife/index.html")
     verdict = source[source.index('class="rs-verdict"'):source.index("</div>", source.index('class="rs-verdict"'))]
     assert re.search(r'href="\.\./\.\./evaluation-scale/#six-point"[^>]*>What the grades mean</a>', verdict), verdict
@@ -133,7 +133,7 @@ def test_inspection_with_no_published_grade_says_so(tiny: Path) -> None:
     page = markdown_pages(tiny)["inspections/fife-2016.md"]
     verdict = page[page.index("The result of this inspection"):page.index("A newer inspection")]
     assert "No grade from this inspection is published in the sources this site holds." in verdict
-    assert "- Not published: not stated in the sources. Quality indicator 1.1" in verdict
+    assert "- Evaluated, grade not published: not stated in the sources. Quality indicator 1.1" in verdict
     assert "What the grades mean" not in verdict  # no grade to explain
 
 
@@ -154,7 +154,7 @@ def test_home_page_leads_with_the_area_finder_listing_every_area_with_its_result
     results = dict(re.findall(r"(Angus|Fife|Na h-Eileanan Siar|Perth and Kinross): (.+?)(?= (?:Angus|Fife|Na h-Eileanan Siar|Perth and Kinross):|$)", finder))
     assert results == {
         "Angus": "Nothing on this site yet",
-        "Fife": "Very good (5) on 1 of 2 indicators (1 not published), 2023",
+        "Fife": "Very good (5) on 1 of 2 indicators (1 without a grade on this site), 2023",
         "Na h-Eileanan Siar": "No inspection on this site; 1 other publication",
         "Perth and Kinross": "Adequate (3) to Good (4) across 2 indicators, 2022",
     }, finder
