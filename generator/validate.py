@@ -332,8 +332,9 @@ class _Checker:
             for match in pattern.finditer(text):
                 gives_grade = not re.fullmatch(rf"{word}", match.group(0))
                 if gives_grade and level.value != own.value:
-                    self.p.add(ev.pos("summary"), f"the summary of indicator '{ev.indicator}' calls it '{level.label}' ({level.value}), "
-                               f"but its grade is {ev.grade} ({own.label}): correct the grade or the summary")
+                    said = f"'{level.label}' ({level.value})"
+                    self.p.add(ev.pos("summary"), f"the summary of indicator '{ev.indicator}' calls it {said}, but its grade is {ev.grade} "
+                               f"({own.label}): correct the grade or the summary")
                     return
             text = pattern.sub(lambda mt: " " * len(mt.group(0)), text)
 
@@ -443,7 +444,6 @@ class _Checker:
                 if ev is not None and ev.grade is not None
             ]
             complete = claim_check(self.d, review, claim).complete
-            held = f"the {len(grades)} grades the site holds" if not complete else "the inspections"
             if claim.total is not None and (claim.total != len(grades) if complete else len(grades) > claim.total):
                 self.p.add(claim.pos("total"), f"claim \"{claim.text}\": says {claim.total} evaluations, the inspections hold {len(grades)}")
             if claim.count is not None:
@@ -455,20 +455,19 @@ class _Checker:
                     wrong = actual != claim.count if complete else (
                         actual > claim.count or (claim.total is not None and below > claim.total - claim.count))
                     if wrong:
-                        self.p.add(
-                            claim.pos("count"),
-                            f"claim \"{claim.text}\": says {claim.count}, {held} give {actual} at grade {claim.min_grade} or above"
-                            + ("" if complete else f" and {below} below"),
-                        )
+                        if complete:
+                            message = f"says {claim.count}, the inspections give {actual} at grade {claim.min_grade} or above"
+                        else:
+                            message = (f"says {claim.count}, the {len(grades)} grades the site holds give {actual} at grade "
+                                       f"{claim.min_grade} or above and {below} below")
+                        self.p.add(claim.pos("count"), f"claim \"{claim.text}\": {message}")
             if claim.distribution:
                 actual_dist = {g: grades.count(g) for g in sorted(set(grades))}
                 claimed = dict(sorted(claim.distribution.items()))
                 wrong = actual_dist != claimed if complete else any(n > claimed.get(g, 0) for g, n in actual_dist.items())
                 if wrong:
-                    self.p.add(
-                        claim.pos("distribution"),
-                        f"claim \"{claim.text}\": says {claimed}, {held} give {actual_dist}",
-                    )
+                    given = "the inspections give" if complete else f"the {len(grades)} grades the site holds give"
+                    self.p.add(claim.pos("distribution"), f"claim \"{claim.text}\": says {claimed}, {given} {actual_dist}")
 
     def response(self, response: m.Response) -> None:
         self.ref(response, "partnership", response.partnership, self.d.partnerships, "a partnership")
