@@ -117,3 +117,83 @@ def test_verdict_is_visible_without_scrolling_on_a_partnership_page(phone, path:
         grade = phone.locator(".rs-verdict .rs-grade").first
         expect(grade).to_have_text("Very good (5)")
         assert on_first_screen(grade), "the grade is below the first screen"
+
+
+# --- on paper ------------------------------------------------------------------------------------
+
+A4_POINTS = (595.3, 841.9)
+#: The North Lanarkshire report printed to 32 A4 pages before issue 12 (Chromium, main at 7973ca2:
+#: notes on the record first, the text in a narrow column, a grade first met on page 3).
+PAGES_BEFORE = 32
+NL_REPORT = "/inspections/north-lanarkshire-2023/"
+
+
+def printed(page) -> tuple[list[str], list[tuple[float, float]]]:
+    """Print the open page as the browser's print dialogue would (the page's own @page size):
+    each page's text and size in points."""
+    import io
+
+    pypdf = pytest.importorskip("pypdf", reason="pypdf is missing: run `sh .ci/setup`")
+    reader = pypdf.PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True)))
+    return ([p.extract_text() or "" for p in reader.pages],
+            [(float(p.mediabox.width), float(p.mediabox.height)) for p in reader.pages])
+
+
+def squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_a_report_prints_on_a4_with_its_grade_on_page_one_and_notes_last(phone, browser, phone_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(phone_url + NL_REPORT, wait_until="networkidle")
+        external = page.eval_on_selector_all("article a[href^='http']:not(.rs-url)", "links => links.map(a => a.href)")
+        texts, sizes = printed(page)
+    finally:
+        context.close()
+    assert all(abs(w - A4_POINTS[0]) < 2 and abs(h - A4_POINTS[1]) < 2 for w, h in sizes), f"not A4: {set(sizes)}"
+    assert len(texts) < PAGES_BEFORE, f"{len(texts)} pages; before issue 12 it was {PAGES_BEFORE}"
+    first = texts[0]
+    assert "In short" in first and "Very good (5)" in first and "major strengths" in first, first[:800]
+    assert "17 October 2023" in first
+    # Notes on the record come after everything else the report says.
+    whole = "\n".join(texts)
+    assert whole.index("Notes on this record") > whole.index("Related publications"), "the notes are not last"
+    assert "Notes on this record" not in "\n".join(texts[:len(texts) // 2])
+    # Every link to another site has its address printed beside it.
+    for href in external:
+        assert squeezed(href) in squeezed(whole), f"the address of {href} is not printed"
+
+
+def test_printed_tables_are_whole_with_their_captions_and_no_scrollbars(browser, phone_url: str) -> None:
+    context = browser.new_context(viewport={"width": 375, "height": 667})
+    try:
+        page = context.new_page()
+        page.goto(phone_url + "/inspections/glasgow-city-2017/", wait_until="networkidle")
+        page.emulate_media(media="print")
+        found = page.evaluate(
+            """() => {
+                 const out = [];
+                 for (const el of document.querySelectorAll('article *')) {
+                   const s = getComputedStyle(el);
+                   if ((s.overflowX === 'auto' || s.overflowX === 'scroll') && el.scrollWidth > el.clientWidth + 1)
+                     out.push('scrolls: ' + el.outerHTML.slice(0, 80));
+                 }
+                 const width = document.querySelector('article').getBoundingClientRect().right + 1;
+                 for (const t of document.querySelectorAll('article table')) {
+                   if (t.getBoundingClientRect().right > width) out.push('cut: ' + (t.caption ? t.caption.textContent : ''));
+                 }
+                 return {problems: out, captions: [...document.querySelectorAll('article table')].map(t => [
+                   t.caption ? t.caption.textContent.trim() : '', t.tHead ? t.tHead.rows[0].cells[0].textContent.trim() : ''])};
+               }"""
+        )
+        texts, _ = printed(page)
+    finally:
+        context.close()
+    assert not found["problems"], found["problems"]
+    assert found["captions"], "no table on the page"
+    for caption, first_heading in found["captions"]:
+        on = [i for i, t in enumerate(texts) if squeezed(caption) in squeezed(t)]
+        assert on, f"caption {caption!r} is not printed"
+        assert squeezed(first_heading) in squeezed(texts[on[0]]), f"table {caption!r} is printed apart from its caption"
