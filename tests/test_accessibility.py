@@ -605,6 +605,6 @@ def test_chart_labels_are_never_cut_off(narrow: Reader, a11y_site: Path) -> None
     (an SVG clips what lies outside it; text widths depend on the reader's font)."""
     pages = sorted(p.parent.relative_to(a11y_site).as_posix() + "/" for p in a11y_site.rglob("index.html")
                    if "rs-svg" in p.read_text())
-    assert len(pages) >= 3, pages  # the programmes (a history chart needs two graded inspections of one area)
+    assert pages, "no page with a chart"  # tests/test_phone.py also measures the tiny site's history chart
     cut = {path: found for path in pages if (found := narrow.open("" if path == "./" else path).evaluate(_CHART_TEXT_OUTSIDE_JS))}
     assert not cut, cut

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import CHROMIUM, ROOT, is_local, mkdocs_build, serve_site
+from .test_accessibility import PAGE_TYPES, axe_result, describe_violations, site_path, start_axe
 
 PHONE = {"width": 375, "height": 667}  # a small phone held upright
 
@@ -35,7 +36,8 @@ def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def phone_url(phone_site: Path) -> Iterator[str]:
-    with serve_site(phone_site) as url:
+    """The site served under the path of its site_url, as published (the 404 page's links are absolute)."""
+    with serve_site(phone_site, site_path()) as url:
         yield url.rstrip("/")
 
 
@@ -197,3 +199,155 @@ def test_printed_tables_are_whole_with_their_captions_and_no_scrollbars(browser,
         on = [i for i, t in enumerate(texts) if squeezed(caption) in squeezed(t)]
         assert on, f"caption {caption!r} is not printed"
         assert squeezed(first_heading) in squeezed(texts[on[0]]), f"table {caption!r} is printed apart from its caption"
+
+
+# --- charts and grids on a 320px screen ----------------------------------------------------------
+
+NARROW = {"width": 320, "height": 640}
+GRID = "/programmes/care-and-protection-2018-2020/"
+
+_CHART_TEXT_SIZES_JS = """
+() => [...document.querySelectorAll('svg.rs-svg')].flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(t => ({
+    text: t.textContent.trim().slice(0, 40),
+    px: parseFloat(getComputedStyle(t).fontSize) * scale,
+    height: t.getBoundingClientRect().height,
+  }));
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The tiny test site, whose Fife has two graded inspections (a history chart)."""
+    from .conftest import copy_tiny
+
+    project = copy_tiny(tmp_path_factory.mktemp("phone-tiny") / "project")
+    edit_css = project / "mkdocs.yml"
+    edit_css.write_text(edit_css.read_text() + "\nextra_css:\n  - assets/report-site.css\n")
+    (project / "content/assets").mkdir(exist_ok=True)
+    (project / "content/assets/report-site.css").write_text((ROOT / "content/assets/report-site.css").read_text())
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    with serve_site(project / "site") as url:
+        yield url.rstrip("/")
+
+
+@pytest.mark.parametrize("where", ["real:" + GRID, "tiny:/partnerships/fife/", "tiny:/programmes/risk-2021/"])
+def test_chart_text_is_at_least_12px_at_320px(browser, phone_url: str, tiny_url: str, where: str) -> None:
+    site, path = where.split(":", 1)
+    context = browser.new_context(viewport=NARROW)
+    try:
+        page = context.new_page()
+        page.goto((phone_url if site == "real" else tiny_url) + path, wait_until="networkidle")
+        sizes = page.evaluate(_CHART_TEXT_SIZES_JS)
+    finally:
+        context.close()
+    assert sizes, f"no chart on {path}"
+    small = [s for s in sizes if s["px"] < 12 - 0.01]
+    assert not small, f"{path} at 320px: chart text under 12 CSS px: {small[:5]}"
+
+
+def test_no_distribution_chart_of_a_single_grade(phone) -> None:
+    phone.goto_site("/programmes/joint-inspections-2012-2017/")  # one inspection: Glasgow 2016-17
+    assert phone.locator("svg.rs-svg").count() == 0
+    expect(phone.locator("article")).to_contain_text("there is no spread of grades to show")
+
+
+def _grades(page, column: int) -> list[str]:
+    return page.locator(".rs-grid tbody tr").evaluate_all(
+        f"rows => rows.map(r => r.cells[{column}].textContent.trim())")
+
+
+def test_sorting_a_grid_by_a_column_with_the_keyboard(phone) -> None:
+    phone.goto_site(GRID)
+    grid = phone.locator(".rs-grid table")
+    before = _grades(phone, 0)
+    assert before == sorted(before)  # partnerships A to Z
+    # From the link just before the table, Tab reaches the column headings' buttons in order.
+    phone.locator(".rs-grid").locator("xpath=preceding::a[1]").focus()
+    for _ in range(12):
+        phone.keyboard.press("Tab")
+        if phone.evaluate("() => document.activeElement.textContent.trim().startsWith('2.1')"):
+            break
+    button = grid.get_by_role("button", name=re.compile(r"^2\.1: Impact on children"))
+    expect(button).to_be_focused()
+    assert on_first_screen(button) or button.evaluate("b => b.getBoundingClientRect().bottom <= innerHeight")
+    header = grid.locator("th").nth(2)
+    phone.keyboard.press("Enter")
+    expect(header).to_have_attribute("aria-sort", "ascending")
+    values = [int(re.search(r"\((\d)\)", g).group(1)) for g in _grades(phone, 2)]
+    assert values == sorted(values) and values[0] == 2, values  # Weak (2) first
+    phone.keyboard.press(" ")
+    expect(header).to_have_attribute("aria-sort", "descending")
+    values = [int(re.search(r"\((\d)\)", g).group(1)) for g in _grades(phone, 2)]
+    assert values == sorted(values, reverse=True) and values[0] == 5, values
+    expect(phone.get_by_role("status").filter(has_text="Sorted by 2.1")).to_contain_text("descending")
+    # Grades not published go last whichever way the column is sorted.
+    grid.get_by_role("button", name=re.compile(r"^1\.1")).press("Enter")
+    assert _grades(phone, 1)[0] == "Adequate (3)" and _grades(phone, 1)[-1] == "Not published"
+    grid.get_by_role("button", name=re.compile(r"^1\.1")).press("Enter")
+    assert _grades(phone, 1)[0] == "Adequate (3)" and _grades(phone, 1)[-1] == "Not published"
+    # A third press puts the rows back in their first order.
+    grid.get_by_role("button", name=re.compile(r"^1\.1")).press("Enter")
+    assert _grades(phone, 0) == before
+    expect(grid.locator("th[aria-sort]")).to_have_count(0)
+
+
+def test_the_grid_keeps_each_partnership_name_in_view_when_it_scrolls(browser, phone_url: str) -> None:
+    context = browser.new_context(viewport=NARROW)
+    try:
+        page = context.new_page()
+        page.goto(phone_url + GRID, wait_until="networkidle")
+        box = page.locator(".rs-grid .md-typeset__scrollwrap")
+        box.evaluate("b => b.scrollLeft = b.scrollWidth")
+        first = page.locator(".rs-grid tbody tr").first.locator("td").first
+        inside = first.evaluate(
+            "td => { const r = td.getBoundingClientRect(), b = td.closest('.md-typeset__scrollwrap').getBoundingClientRect();"
+            " return r.left >= b.left - 1 && r.right <= b.right + 1 && r.width > 0; }")
+        assert inside, "the partnership's name scrolls out of view with the grades"
+        expect(first).to_have_text("Aberdeen City")
+    finally:
+        context.close()
+
+
+# --- axe-core at 375px, and with the filter and sorting in use at 320, 375 and 1280px ---------------
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=name) for name, p in PAGE_TYPES.items()])
+def test_no_wcag_violation_at_375px(phone, path: str) -> None:
+    """tests/test_accessibility.py runs axe-core on every page type at 320 and 1280px; this is 375px."""
+    response = phone.goto_site("/" + path)
+    assert response is not None and response.status in (200, 404)
+    if response.status == 404 and path != PAGE_TYPES["404"]:
+        pytest.skip(f"the site has no /{path}")
+    start_axe(phone)
+    violations = axe_result(phone)
+    assert not violations, describe_violations(violations, f"/{path} at 375px")
+
+
+def _in_use(page, what: str) -> None:
+    if what == "filter":
+        page.get_by_label("Type the name of your area").fill("lanark")
+        expect(page.get_by_role("status").filter(has_text="areas match")).to_have_count(1)
+    else:
+        page.locator(".rs-sortable th button").nth(2).press("Enter")
+        page.locator(".rs-sortable th button").nth(2).press("Enter")
+        expect(page.locator(".rs-sortable th[aria-sort=descending]")).to_have_count(1)
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+@pytest.mark.parametrize("path,what", [("/", "filter"), (GRID, "sort"), ("/partnerships/", "sort"),
+                                       ("/reviews/review-2018-2020/", "sort")])
+def test_no_wcag_violation_with_the_filter_and_sorting_in_use(browser, phone_url: str, path: str, what: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(phone_url + path, wait_until="networkidle")
+        _in_use(page, what)
+        start_axe(page)
+        violations = axe_result(page)
+        assert not violations, describe_violations(violations, f"{path} at {width}px with the {what} in use")
+    finally:
+        context.close()

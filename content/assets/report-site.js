@@ -1,6 +1,6 @@
 /* Small progressive enhancements; every page reads and works without them. No requests to anyone.
    - Area finder (.rs-finder on the home page): a box that filters the list of areas as you type.
-   - Sortable tables (table.rs-sortable): a button in each column heading sorts by that column,
+   - Sortable tables (tables inside .rs-sortable): a button in each column heading sorts by that column,
      with aria-sort saying how; Enter or Space on the button does the same. */
 (function () {
   "use strict";
@@ -124,7 +124,7 @@
 
   function all() {
     document.querySelectorAll(".rs-finder").forEach(finder);
-    document.querySelectorAll("table.rs-sortable").forEach(sortable);
+    document.querySelectorAll(".rs-sortable table").forEach(sortable);
   }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () { setTimeout(all, 0); });
