@@ -1,8 +1,9 @@
 """The real site in a real browser: built once, served on 127.0.0.1, read in headless Chromium.
 
 These tests check what a reader sees and does: headings, grades, following links with the
-keyboard, the skip link, and that no page asks any other host for anything. They also save
-screenshots to /tmp/screens/ for a person to look at (nothing is asserted about them).
+keyboard, the skip link, that no page asks any other host for anything, and what a reader meets
+on the first screen at 1280, 375 and 320px (full-page screenshots go to /tmp/screens/ for a person
+to look at).
 
 They use Debian's chromium (`sh .ci/setup --browser` installs it); Playwright's own browser
 download is not used.
@@ -281,21 +282,34 @@ def test_no_requests_to_other_hosts(visit: Visit, path: str) -> None:
 
 
 SCREENSHOT_PAGES = {
-    "north-lanarkshire": NL_PARTNERSHIP,
-    "north-lanarkshire-report": NL_REPORT,
-    "programme-care-and-protection-2018-2020": PROGRAMME,
+    # name: (path, what a reader must meet on the first screen)
+    "home": ("/", "Find your area"),
+    "north-lanarkshire": (NL_PARTNERSHIP, "Latest inspection"),
+    "north-lanarkshire-report": (NL_REPORT, "In short"),
+    "programme-care-and-protection-2018-2020": (PROGRAMME, None),
 }
 
 
-@pytest.mark.parametrize("width,height", [(1280, 900), (320, 800)], ids=["desktop", "320px"])
+@pytest.mark.parametrize("width,height", [(1280, 900), (375, 667), (320, 800)], ids=["desktop", "375px", "320px"])
 def test_screenshots_for_people(browser, base_url: str, width: int, height: int) -> None:
-    """Full-page screenshots into /tmp/screens/ for a person to look at; nothing here is asserted."""
+    """What a reader meets first, on a desktop and on phones: the page's title, then what they came
+    for (the area finder, the latest inspection, the summary) without scrolling, and nothing that
+    makes the page scroll sideways. Full-page screenshots go to /tmp/screens/ for a person to look at."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     v = Visit(browser, base_url, width=width, height=height)
     try:
-        for name, path in SCREENSHOT_PAGES.items():
+        for name, (path, first) in SCREENSHOT_PAGES.items():
             page = v.open(path)
             page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+            h1 = page.locator("article h1")
+            expect(h1).to_be_in_viewport()
+            if first:
+                heading = page.locator("article h2").filter(has_text=re.compile("^" + re.escape(first)))
+                box = heading.first.bounding_box()
+                assert box is not None and box["y"] + box["height"] <= height, (
+                    f"{path} at {width}px: {first!r} starts {box and round(box['y'])}px down, below the first screen ({height}px)")
+            wide = page.evaluate("() => document.documentElement.scrollWidth")
+            assert wide <= width, f"{path} at {width}px scrolls sideways ({wide}px wide)"
     finally:
         v.close()
 

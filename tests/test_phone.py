@@ -308,6 +308,10 @@ def test_the_grid_keeps_each_partnership_name_in_view_when_it_scrolls(browser, p
             " return r.left >= b.left - 1 && r.right <= b.right + 1 && r.width > 0; }")
         assert inside, "the partnership's name scrolls out of view with the grades"
         expect(first).to_have_text("Aberdeen City")
+        caption = page.locator(".rs-grid caption").evaluate(
+            "c => { const r = c.getBoundingClientRect(), b = c.closest('.md-typeset__scrollwrap').getBoundingClientRect();"
+            " return r.left >= b.left - 1 && r.right <= b.right + 1; }")
+        assert caption, "the grid's caption is cut off when the grid scrolls"
     finally:
         context.close()
 
