@@ -491,9 +491,8 @@ class Publication(Record):
     url: str | None = None
     """Where the original is published."""
     summary: str | None = None
-    """A plain-language summary for families, in a few short sentences: what was looked at, what was
-    found, what happens next. Shown first on the page and in the feeds. Say only what the publication
-    says; `generator check` flags a summary that is hard to read (READING_LEVEL in readability.py)."""
+    """A summary for families: a few short sentences in everyday words (what was looked at, what was found,
+    what happens next). Shown first on the page and in the feeds; the check warns when it is hard to read."""
     narrative: str | None = None
     """Markdown file with the prose, relative to content/ (e.g. narrative/inspections/x.md)."""
     findings: list[Finding] = field(default_factory=list)
