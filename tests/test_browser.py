@@ -300,7 +300,7 @@ def test_screenshots_for_people(browser, base_url: str, width: int, height: int)
     try:
         for name, (path, first) in SCREENSHOT_PAGES.items():
             page = v.open(path)
-            page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+            page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True, timeout=90_000)  # a shared machine can be slow
             h1 = page.locator("article h1")
             expect(h1).to_be_in_viewport()
             if first:
