@@ -351,6 +351,11 @@ class Partnership(Record):
     """The council, e.g. 'Perth & Kinross Council'."""
     aliases: list[str] = field(default_factory=list)
     """Other names publications use, e.g. 'Aberdeen' for Aberdeen City."""
+    area_code: str | None = None
+    """The council area's current GSS code (S12 and six digits, e.g. 'S12000049' for Glasgow City), the code
+    statistics.gov.scot and UK data sets join on."""
+    area_code_source: str | None = None
+    """Id of the document (documents.yaml) the code was taken from; required with `area_code`."""
     key_facts: list[KeyFact] = field(default_factory=list)
 
 

@@ -17,12 +17,15 @@ from .derive import GRADED, KIND_FOLDER, Derived
 from .publisher import Publisher
 
 EVALUATION_COLUMNS = [
-    "partnership", "partnership_name", "programme", "programme_title", "framework", "indicator", "indicator_title",
-    "grade_value", "grade_word", "not_published", "inspection", "inspection_title", "published", "fieldwork_start",
-    "fieldwork_end", "stated_in", "report_url", "original_url",
+    "partnership", "partnership_name", "area_code", "programme", "programme_title", "framework", "indicator", "indicator_title",
+    "grade_value", "grade_word", "not_published", "inspection", "inspection_title", "published", "published_missing",
+    "fieldwork_start", "fieldwork_end", "fieldwork_missing", "stated_in", "report_url", "original_url",
     "missing", "missing_words", "known_as", "evaluations", "published_precision", "published_approximate", "corrected",
     "rebuilt_from",
 ]
+
+#: why a date column is empty: the model leaves a date out only when no source states it
+NO_SOURCE_STATES_IT = "No source this site holds states it"
 
 
 def page_url(pub: m.Publication) -> str:
@@ -47,6 +50,7 @@ def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = N
         common = {
             "partnership": insp.partnership,
             "partnership_name": partnership.name if partnership else "",
+            "area_code": partnership.area_code if partnership else None,
             "programme": insp.programme,
             "programme_title": programme.title if programme else "",
             "framework": (programme.framework or "") if programme else "",
@@ -57,6 +61,8 @@ def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = N
             "published_approximate": insp.published.approximate if insp.published else None,
             "fieldwork_start": insp.fieldwork_start.iso() if insp.fieldwork_start else None,
             "fieldwork_end": insp.fieldwork_end.iso() if insp.fieldwork_end else None,
+            "published_missing": None if insp.published else NO_SOURCE_STATES_IT,
+            "fieldwork_missing": None if insp.fieldwork_start and insp.fieldwork_end else NO_SOURCE_STATES_IT,
             "report_url": base_url + page_url(insp),
             "original_url": insp.url,
             "corrected": insp.last_corrected.iso() if insp.last_corrected else None,
@@ -165,6 +171,8 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                 "properties": {
                     "partnership": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "description": "Partnership id"},
                     "partnership_name": {"type": "string"},
+                    "area_code": {"type": ["string", "null"], "pattern": "^S12[0-9]{6}$",
+                                  "description": "The council area's current GSS code (statistics.gov.scot joins on it)"},
                     "programme": {"type": "string", "description": "Programme id"},
                     "programme_title": {"type": "string"},
                     "framework": {"type": "string", "description": "Quality framework id"},
@@ -189,6 +197,9 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                     "inspection": {"type": "string", "description": "Inspection id"},
                     "inspection_title": {"type": "string"},
                     "published": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                    "published_missing": {"type": ["string", "null"], "description": "Why published is empty, where it is"},
+                    "fieldwork_missing": {"type": ["string", "null"],
+                                          "description": "Why fieldwork_start or fieldwork_end is empty, where one is"},
                     "fieldwork_start": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     "fieldwork_end": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     "stated_in": {"type": ["string", "null"], "description": "Id of the publication that states the grade (null where no grade is held)"},
@@ -210,6 +221,12 @@ def licence_block(publisher: Publisher | None) -> dict[str, str]:
             "copyright": publisher.copyright}
 
 
+def datapackage(derived: Derived, publisher: Publisher | None, absolute_urls: bool) -> dict[str, Any]:
+    from .datapackage import datapackage as descriptor  # it reads this module's columns and schema
+
+    return descriptor(derived, publisher, absolute_urls)
+
+
 def site_files(derived: Derived, site_url: str | None = None, publisher: Publisher | None = None) -> dict[str, str]:
     """Every open-data file: site path -> content. Addresses are absolute when `site_url` is given."""
     base = site_url.rstrip("/") + "/" if site_url else ""
@@ -219,6 +236,7 @@ def site_files(derived: Derived, site_url: str | None = None, publisher: Publish
         "data/evaluations.csv": to_csv(rows, EVALUATION_COLUMNS),
         "data/evaluations.json": to_json({**about, "evaluations": rows}),
         "data/evaluations.schema.json": to_json(EVALUATIONS_SCHEMA, pretty=True),
+        "data/datapackage.json": to_json(datapackage(derived, publisher, bool(base)), pretty=True),
     }
     for pub in derived.publications:
         body = publication_data(derived, pub, base)

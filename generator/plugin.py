@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from .check import check_site
+from .compress import precompress
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
 from .metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
@@ -101,6 +102,8 @@ class ReportSiteConfig(base.Config):
     """Processes converting generated pages' Markdown to HTML: 0 one per core, 1 none (all in MkDocs' process)."""
     publisher = c.SubConfig(PublisherConfig)
     """Who publishes the site (footer, About page, feeds, data files); the Care Inspectorate by default."""
+    precompress = c.Type(bool, default=True)
+    """Write .gz and .br copies beside every text file of a build, for hosts that serve them (not in `mkdocs serve`)."""
     example_site_url = c.Choice(("warn", "note"), default="warn")
     """What a build does when site_url is an address reserved for examples (example.org, .test, localhost):
     'warn' (the default: `--strict` fails, so such a site is never published by mistake), or 'note' (one
@@ -199,6 +202,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=True)
             self.prerender = None
+        if self.config.precompress and self.command != "serve":
+            precompress(Path(config.site_dir))
         if self.staging is None or self.site_dir is None:
             return
         self._stop_counting()

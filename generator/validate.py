@@ -220,6 +220,16 @@ class _Checker:
                 partnership.pos("name"),
                 f"the file name must match the name: '{partnership.name}' belongs in partnerships/{expected}.yaml, not {partnership.id}.yaml",
             )
+        if partnership.area_code is not None:
+            if not re.fullmatch(r"S12\d{6}", partnership.area_code):
+                self.p.add(partnership.pos("area_code"), f"area_code '{partnership.area_code}' is not a council area's GSS code: "
+                           "S12 and six digits, e.g. S12000049")
+            if partnership.area_code_source is None:
+                self.p.add(partnership.pos("area_code"), "area_code needs area_code_source: the id of the document (documents.yaml) it comes from")
+            others = [p.id for p in self.d.partnerships.values() if p.area_code == partnership.area_code and p.id != partnership.id]
+            if others:
+                self.p.add(partnership.pos("area_code"), f"area_code {partnership.area_code} is also given to {', '.join(sorted(others))}")
+        self.ref(partnership, "area_code_source", partnership.area_code_source, self.d.documents, "a document", "documents.yaml")
         for fact in partnership.key_facts:
             self.ref(fact, "reported_in", fact.reported_in, self.publication_ids, "a publication", "documents.yaml")
             self.themed(fact)

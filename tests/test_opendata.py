@@ -13,7 +13,7 @@ import feedparser
 import jsonschema
 import pytest
 
-from .conftest import copy_tiny, mkdocs_build
+from .conftest import copy_tiny, edit, mkdocs_build, run_check
 from .test_build import text_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -117,3 +117,73 @@ def test_every_json_data_file_names_its_licence_and_publisher(site: Path) -> Non
     page = text_of(site / "open-data/index.html")
     assert "The data are published by Care Inspectorate under the Open Government Licence v3.0" in page
     assert "You may reuse them" not in page
+
+
+def test_area_codes_and_reasons_for_missing_dates(site: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO((site / "data/evaluations.csv").read_text(encoding="utf-8-sig"))))
+    codes = {row["partnership"]: row["area_code"] for row in rows}
+    assert codes == {"fife": "S12000047", "perth-and-kinross": "S12000048"}
+    for row in rows:
+        for date, reason in (("published", "published_missing"), ("fieldwork_start", "fieldwork_missing"), ("fieldwork_end", "fieldwork_missing")):
+            if not row[date]:
+                assert row[reason] == "No source this site holds states it", row
+        if not row["published"] == "":
+            assert row["published_missing"] == ""
+        if row["grade_value"] == "":
+            assert row["not_published"], row
+
+
+def test_a_date_left_out_says_why(tiny: Path, tmp_path: Path) -> None:
+    edit(tiny / "site-data/inspections/fife-2023.yaml", "published: 2023-09-12\n", "")
+    assert mkdocs_build(tiny, tmp_path / "site").returncode == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "site/data/evaluations.csv").read_text(encoding="utf-8-sig"))))
+    fife = [r for r in rows if r["inspection"] == "fife-2023"]
+    assert fife and all(r["published"] == "" and r["published_missing"] == "No source this site holds states it" for r in fife)
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("S1200047", "area_code 'S1200047' is not a council area's GSS code"),
+    ("S12000048", "area_code S12000048 is also given to perth-and-kinross"),
+])
+def test_area_codes_are_checked(tiny: Path, code: str, message: str) -> None:
+    edit(tiny / "site-data/partnerships/fife.yaml", "area_code: S12000047", f"area_code: {code}")
+    result = run_check(tiny)
+    assert result.returncode == 1 and message in result.stdout + result.stderr
+
+
+def test_data_package_is_valid_frictionless(site: Path) -> None:
+    """`frictionless validate` on the descriptor: every CSV against its Table Schema."""
+    from frictionless import Package, validate
+
+    package_path = site / "data/datapackage.json"
+    descriptor = json.loads(package_path.read_text())
+    assert descriptor["licenses"] == [{"name": "OGL-UK-3.0", "title": "Open Government Licence v3.0",
+                                       "path": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}]
+    csvs = {p.relative_to(site / "data").as_posix() for p in (site / "data").rglob("*.csv")}
+    assert {r["path"] for r in descriptor["resources"]} == csvs
+    report = validate(str(package_path))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    rows = Package(str(package_path)).get_resource("evaluations").read_rows()
+    assert len(rows) == 6 and all(isinstance(r["grade_value"], (int, type(None))) for r in rows)
+    assert {r["partnership"] for r in rows} == {"fife", "perth-and-kinross"}  # the byte-order mark is not part of a name
+
+
+def test_data_package_catches_a_bad_row(site: Path, tmp_path: Path) -> None:
+    """The validation can fail: a grade of 9 in a copy of the package is reported."""
+    import shutil
+
+    from frictionless import validate
+
+    copy = tmp_path / "data"
+    shutil.copytree(site / "data", copy)
+    text = (copy / "evaluations.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = text[0].split(",")
+    first = next(csv.reader([text[1]]))
+    first[header.index("grade_value")] = "9"
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(first)
+    text[1] = buffer.getvalue().rstrip("\n")
+    (copy / "evaluations.csv").write_text("\ufeff" + "\n".join(text) + "\n", encoding="utf-8")
+    report = validate(str(copy / "datapackage.json"))
+    assert not report.valid
+    assert any(getattr(err, "field_name", None) == "grade_value" for task in report.tasks for err in task.errors)

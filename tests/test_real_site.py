@@ -73,3 +73,34 @@ def test_scale_and_proportion_words(site: Path) -> None:
     text = text_of(site / "evaluation-scale/index.html")
     for expected in ["Excellent (6)", "Unsatisfactory (1)", "Major strengths", "almost all", "90% or more"]:
         assert expected in text, expected
+
+
+#: Scotland's 32 council areas and their current GSS codes (entity S12; the 2018-2019 recodes of Fife,
+#: Perth and Kinross, Glasgow City and North Lanarkshire included), independent of site-data
+GSS_COUNCIL_AREAS = {
+    "S12000005": "Clackmannanshire", "S12000006": "Dumfries and Galloway", "S12000008": "East Ayrshire",
+    "S12000010": "East Lothian", "S12000011": "East Renfrewshire", "S12000013": "Na h-Eileanan Siar",
+    "S12000014": "Falkirk", "S12000017": "Highland", "S12000018": "Inverclyde", "S12000019": "Midlothian",
+    "S12000020": "Moray", "S12000021": "North Ayrshire", "S12000023": "Orkney Islands", "S12000026": "Scottish Borders",
+    "S12000027": "Shetland Islands", "S12000028": "South Ayrshire", "S12000029": "South Lanarkshire", "S12000030": "Stirling",
+    "S12000033": "Aberdeen City", "S12000034": "Aberdeenshire", "S12000035": "Argyll and Bute",
+    "S12000036": "City of Edinburgh", "S12000038": "Renfrewshire", "S12000039": "West Dunbartonshire",
+    "S12000040": "West Lothian", "S12000041": "Angus", "S12000042": "Dundee City", "S12000045": "East Dunbartonshire",
+    "S12000047": "Fife", "S12000048": "Perth and Kinross", "S12000049": "Glasgow City", "S12000050": "North Lanarkshire",
+}
+
+
+def test_every_partnership_has_its_current_area_code_and_its_source(site: Path, data) -> None:  # type: ignore[no-untyped-def]
+    by_name = {p.name: p for p in data.partnerships.values()}
+    assert {code: by_name[name].area_code for code, name in GSS_COUNCIL_AREAS.items()} == {c: c for c in GSS_COUNCIL_AREAS}
+    assert len(data.partnerships) == 32
+    source = data.documents["gss-council-area-codes"]
+    assert "council areas" in source.title and "S12000049, formerly S12000046" in (source.note or "")
+    assert {p.area_code_source for p in data.partnerships.values()} == {"gss-council-area-codes"}
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO((site / "data/evaluations.csv").read_text(encoding="utf-8-sig"))))
+    assert rows and all(GSS_COUNCIL_AREAS[row["area_code"]] == row["partnership_name"] for row in rows)
+    glasgow = [row for row in rows if row["partnership"] == "glasgow-city"]
+    assert glasgow and "–" in glasgow[0]["inspection_title"]  # the en dash survives a UTF-8-with-BOM reader

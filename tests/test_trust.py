@@ -219,7 +219,7 @@ ALLOWED = [
     r"data/(inspections|reviews|responses|letters)/{id}\.(json|csv)",
     r"feeds/{id}\.xml",
 ]
-ALLOWED_RE = re.compile("|".join(f"(?:{p})" for p in ALLOWED).replace("{id}", r"[a-z0-9]+(?:-[a-z0-9]+)*") + r"(?:\.gz|\.br)?")
+ALLOWED_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in ALLOWED).replace("{id}", r"[a-z0-9]+(?:-[a-z0-9]+)*") + r")(?:\.gz|\.br)?")
 
 
 def expected_pages(project: Path) -> set[str]:
@@ -252,3 +252,19 @@ def test_real_site_publishes_no_template(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     files = [p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file()]
     assert [f for f in files if not ALLOWED_RE.fullmatch(f)] == []
+
+
+def test_text_files_have_precompressed_copies_that_match(site: Path) -> None:
+    import gzip
+
+    import brotli
+
+    texts = [p for p in site.rglob("*") if p.suffix in (".html", ".css", ".js", ".json", ".xml", ".csv") and p.stat().st_size >= 256]
+    assert len(texts) > 30
+    for path in texts:
+        data = path.read_bytes()
+        assert gzip.decompress(path.with_name(path.name + ".gz").read_bytes()) == data, path
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == data, path
+    html_size = sum(p.stat().st_size for p in texts if p.suffix == ".html")
+    br_size = sum(p.with_name(p.name + ".br").stat().st_size for p in texts if p.suffix == ".html")
+    assert br_size < html_size / 3
