@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .content_files import check_content
 from .derive import Derived, derive
 from .errors import Problems
 from .load import LoadCache, SiteData, load_site_data
 from .narrative_checks import check_text
 from .readability import check_summaries
+from .site_paths import check_paths
 from .validate import validate
 
 
@@ -19,9 +21,14 @@ def check_site(
 
     `workers` > 1: the narrative checks run in that many forked processes (same problems, same order)."""
     data, problems = load_site_data(project, cache=cache)
+    pages = check_content(project.resolve(), "content", "narrative", problems)  # what content/ may hold; its pages
     problems.extend(validate(data))
-    problems.extend(check_text(data, workers=workers))  # proportion words, placeholders, disclosures, unfinished text
+    problems.extend(check_text(data, pages, workers=workers))  # proportion words, placeholders, disclosures, unfinished text
     check_summaries(list(data.publications.values()), problems)  # summaries for families that are hard to read
     if problems.errors:
         return data, None, problems
-    return data, derive(data, include_drafts=include_drafts), problems
+    derived = derive(data, include_drafts=include_drafts)
+    problems.extend(check_paths(derived, pages))  # no two pages (or feeds) on one path
+    if problems.errors:
+        return data, None, problems
+    return data, derived, problems

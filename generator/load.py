@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import models as m
+from .content_files import read_text
 from .convert import convert_record, is_bad
 from .disclosures import AllowedDisclosure, AllowedDisclosures
 from .errors import Position, Problems, relative
@@ -125,6 +126,10 @@ def load_site_data(
         cached = cache.get(path) if cache else None
         if cached is not None:
             value, file_problems = cached
+        elif not path.resolve().is_relative_to(project):
+            problems.add(Position(path.relative_to(project).as_posix()), f"symbolic link to a file outside the project "
+                                                            f"({path.resolve()}): copy the data into {data_dir}/ instead")
+            return None
         else:
             rel = relative(path, project)
             file_problems = Problems()
@@ -308,12 +313,10 @@ def load_narrative(
     if not path.is_file():
         problems.add(at, f"narrative file content/{ref} does not exist")
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.add(Position(relative(path, project)), "not UTF-8 text: save the file as UTF-8")
-        return None
     rel = relative(path, project)
+    text = read_text(path, rel, problems)  # not UTF-8, or a NUL byte: reported with its line
+    if text is None:
+        return None
     lead = NarrativeSection("", "", 1)
     sections: list[NarrativeSection] = []
     current = lead

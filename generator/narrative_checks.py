@@ -21,14 +21,15 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
 
 from . import models as m
 from . import placeholders as ph
+from .content_files import ContentPage
 from .dates import PartialDate
 from .disclosures import AllowedDisclosure, find_disclosures, is_allowed
-from .errors import Position, Problems, relative
+from .errors import Position, Problems
 from .load import SiteData
 from .pool import can_fork, fork_map
 
@@ -83,7 +84,7 @@ def check_narrative(data: SiteData, pub_id: str) -> Problems:
     return problems
 
 
-def check_text(data: SiteData, content_dir: str = "content", workers: int = 1) -> Problems:
+def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int = 1) -> Problems:
     """Every narrative check, over every narrative, hand-written page and YAML text field.
 
     With `workers` > 1 the narratives are checked in forked processes; problems are collected in
@@ -97,22 +98,15 @@ def check_text(data: SiteData, content_dir: str = "content", workers: int = 1) -
     for i, pub_id in enumerate(ids):
         problems.extend(done[i] if i in done else check_narrative(data, pub_id))
     narrative_paths = {n.path for n in data.narratives.values()}
-    content = data.root / content_dir
-    if content.is_dir():
-        for path in sorted(content.rglob("*.md")):
-            rel = relative(path, data.root)
-            if rel in narrative_paths or rel.startswith(f"{content_dir}/narrative/"):
-                continue
-            try:
-                text = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            index = LineIndex(rel, text)
-            check_disclosures(text, index, allowed, problems)
-            for found in ph.find_placeholders(text):
-                if found.kind == "count":
-                    problems.add(index.at(found.start), "placeholders work only in the narratives of publications "
-                                                        "(content/narrative/); on this page it would be shown as written", "warning")
+    for page in pages:  # every hand-written page of content/ (check_content has read them)
+        if page.path in narrative_paths:
+            continue
+        index = LineIndex(page.path, page.text)
+        check_disclosures(page.text, index, allowed, problems)
+        for found in ph.find_placeholders(page.text):
+            if found.kind == "count":
+                problems.add(index.at(found.start), "placeholders work only in the narratives of publications "
+                                                    "(content/narrative/); on this page it would be shown as written", "warning")
     check_yaml_text(data, problems)
     return problems
 

@@ -15,21 +15,22 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.exceptions import MkDocsException, PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from .check import check_site
 from .compress import precompress
+from .content_files import escape_meta
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
 from .metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
 from .opendata import site_files
 from .pool import default_workers
 from .prerender import Prerenderer, open_prerenderer
-from .publish import WarningCounter, commit, discard, staging_dir
+from .publish import BuildLock, PublishError, WarningCounter, clean_leftovers, commit, describe_os_error, discard, staging_dir
 from .publisher import CARE_INSPECTORATE, OGL_3, Licence, Publisher, example_address_message, is_example_address
 from .render import (
     INDEX_PAGES,
@@ -135,6 +136,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.publisher: Publisher | None = None
         self.template_dirs: list[Path] = []
         self.meta: dict[str, PageMeta] = {}
+        self.lock: BuildLock | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -142,6 +144,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Path(config.config_file_path).parent
+        atomic = self.config.atomic and self.command in ("build", "gh-deploy") and not self.dirty
+        if atomic:
+            self._start_publishing(Path(config.site_dir))
         include_drafts = self.config.drafts == "show" or (self.config.drafts == "auto" and self.command == "serve")
         # Parsed files are kept across `mkdocs serve` rebuilds; a one-off build frees them for MkDocs.
         cache = self.cache if self.command == "serve" else None
@@ -181,14 +186,25 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             config.markdown_extensions.append(self.glossary_ext)  # type: ignore[arg-type]
         if self.config.nav and not config.nav:
             config.nav = build_nav(self.pages)
-        if self.config.atomic and self.command in ("build", "gh-deploy") and not self.dirty:
-            self.site_dir = Path(config.site_dir)
+        if atomic and self.site_dir is not None:
             self.staging = staging_dir(self.site_dir)
             config.site_dir = str(self.staging)
-            self.warnings = WarningCounter()
-            logging.getLogger("mkdocs").addHandler(self.warnings)
         check_site_url(config.site_url, self.config.example_site_url, self.command)  # counted: --strict keeps site/
         return config
+
+    def _start_publishing(self, site_dir: Path) -> None:
+        """First thing in a build: count warnings (for --strict), take the lock, remove what killed builds left."""
+        self.site_dir = site_dir
+        self.warnings = WarningCounter()
+        logging.getLogger("mkdocs").addHandler(self.warnings)
+        self.lock = BuildLock(site_dir)
+        try:
+            self.lock.acquire()
+        except PublishError as exc:
+            self.lock = None
+            raise PluginError(str(exc)) from None
+        for path in clean_leftovers(site_dir):
+            log.info(f"removed {path.name}, left by a build that was stopped")
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         clean = sanitize_html(html)
@@ -198,6 +214,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             clean = clean.replace(f'<div class="rs-chart" id="{chart_id}"></div>', svg, 1)
         return clean
 
+    @event_priority(-100)  # last: warnings logged by any other plugin's post_build are counted first
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.prerender is not None:
             self.prerender.close(complete=True)
@@ -207,13 +224,19 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.staging is None or self.site_dir is None:
             return
         self._stop_counting()
-        if config.strict and self.warnings and self.warnings.count:
-            discard(self.staging)  # MkDocs will now abort: keep the published site as it was
-            log.info(f"--strict: {self.warnings.count} warning(s); {self.site_dir} left unchanged")
-        else:
-            commit(self.staging, self.site_dir)
+        staging, self.staging = self.staging, None
         config.site_dir = str(self.site_dir)
-        self.staging = None
+        try:
+            if config.strict and self.warnings and self.warnings.count:
+                discard(staging)  # MkDocs will now abort: keep the published site as it was
+                log.info(f"--strict: {self.warnings.count} warning(s); {self.site_dir} left unchanged")
+            else:
+                commit(staging, self.site_dir)
+        except OSError as exc:
+            _discard_quietly(staging)
+            raise PluginError(describe_os_error(exc, self.site_dir)) from None
+        finally:
+            self._release()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.prerender is not None:
@@ -221,8 +244,23 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             self.prerender = None
         self._stop_counting()
         if self.staging is not None:
-            discard(self.staging)
+            _discard_quietly(self.staging)
             self.staging = None
+        self._release()
+        site = self.site_dir or "site/"
+        if isinstance(error, OSError):
+            raise PluginError(describe_os_error(error, Path(site))) from None
+        if not isinstance(error, MkDocsException):
+            # MkDocs has logged the page it was reading; a reader gets that and this, never a traceback.
+            raise PluginError(f"the build stopped: {type(error).__name__}: {str(error)[:300]}; {site} was left as it was") from None
+
+    def on_shutdown(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def _stop_counting(self) -> None:
         if self.warnings is not None:
@@ -266,6 +304,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         return page
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if not page.file.generated_by:
+            escape_meta(page.meta)  # the theme prints front matter as HTML; the check allowed only plain keys
         if self.glossary_ext is not None:
             self.glossary_ext.page_path = page.file.src_uri
         if page.meta.get("report_site") == "home" and page.file.src_uri in self.home_fragments:
@@ -380,3 +420,11 @@ def not_in_nav(pages: dict[str, tuple[PageSpec, str]]) -> list[str]:
     for folder, paths in out_by_folder.items():
         patterns += [f"/{folder}/"] if folder and folder not in in_nav_folders else [f"/{p}" for p in paths]
     return sorted(patterns)
+
+
+def _discard_quietly(path: Path) -> None:
+    """Remove a staging folder if possible; what is left is removed by the next build."""
+    try:
+        discard(path)
+    except OSError:
+        pass

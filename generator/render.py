@@ -328,33 +328,38 @@ class Renderer:
 
     # -- the pages ----------------------------------------------------------------
     def pages(self) -> list[PageSpec]:
-        d, data = self.d, self.data
-        specs: list[PageSpec] = []
-        partnerships = sorted(data.partnerships.values(), key=lambda p: p.name)
-        specs.append(PageSpec(INDEX_PAGES["partnerships"], "Partnerships A to Z", "partnerships-index.md.j2",
-                              {"partnerships": partnerships}, "Partnerships"))
-        for p in partnerships:
-            specs.append(PageSpec(page_path(p), p.name, "partnership.md.j2", {"partnership": p}, "Partnerships"))
-        specs.append(PageSpec(INDEX_PAGES["publications"], "Publications", "publications.md.j2", {}, "Publications"))
-        for pub in d.publications:
-            template = f"{KIND_FOLDER[type(pub)][:-1]}.md.j2"
-            # One review per programme: few enough for the nav. The rest grow with partnerships x programmes.
-            in_nav = isinstance(pub, m.Review)
-            specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications",
-                                  "Reviews of findings" if in_nav else None, in_nav=in_nav))
-        specs.append(PageSpec(INDEX_PAGES["programmes"], "Programmes", "programmes-index.md.j2", {}, "Programmes"))
-        for prog in sorted(data.programmes.values(), key=lambda p: p.start):
-            specs.append(PageSpec(page_path(prog), prog.short_title, "programme.md.j2", {"programme": prog}, "Programmes"))
-        specs.append(PageSpec(INDEX_PAGES["themes"], "Themes", "themes-index.md.j2", {}, "Themes"))
-        for theme in sorted(data.themes.values(), key=lambda t: t.title):
-            specs.append(PageSpec(page_path(theme), theme.title, "theme.md.j2", {"theme": theme}, "Themes"))
-        specs.append(PageSpec(INDEX_PAGES["glossary"], "Glossary", "glossary.md.j2", {}, "Reference"))
-        specs.append(PageSpec(INDEX_PAGES["scale"], "Evaluation scale and proportion words", "scale.md.j2", {}, "Reference"))
-        specs.append(PageSpec(INDEX_PAGES["frameworks"], "Quality frameworks", "frameworks-index.md.j2", {}, "Reference"))
-        specs.append(PageSpec(INDEX_PAGES["data"], "Open data and feeds", "data.md.j2", {}, "Reference"))
-        for fw in sorted(data.frameworks.values(), key=lambda f: f.title):
-            specs.append(PageSpec(page_path(fw), fw.title, "framework.md.j2", {"framework": fw}, "Reference"))
-        return specs
+        return page_specs(self.d)
+
+
+def page_specs(d: Derived) -> list[PageSpec]:
+    """Every generated page, in navigation order (needs no templates: `check` uses it to find clashes)."""
+    data = d.data
+    specs: list[PageSpec] = []
+    partnerships = sorted(data.partnerships.values(), key=lambda p: p.name)
+    specs.append(PageSpec(INDEX_PAGES["partnerships"], "Partnerships A to Z", "partnerships-index.md.j2",
+                          {"partnerships": partnerships}, "Partnerships"))
+    for p in partnerships:
+        specs.append(PageSpec(page_path(p), p.name, "partnership.md.j2", {"partnership": p}, "Partnerships"))
+    specs.append(PageSpec(INDEX_PAGES["publications"], "Publications", "publications.md.j2", {}, "Publications"))
+    for pub in d.publications:
+        template = f"{KIND_FOLDER[type(pub)][:-1]}.md.j2"
+        # One review per programme: few enough for the nav. The rest grow with partnerships x programmes.
+        in_nav = isinstance(pub, m.Review)
+        specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications",
+                              "Reviews of findings" if in_nav else None, in_nav=in_nav))
+    specs.append(PageSpec(INDEX_PAGES["programmes"], "Programmes", "programmes-index.md.j2", {}, "Programmes"))
+    for prog in sorted(data.programmes.values(), key=lambda p: p.start):
+        specs.append(PageSpec(page_path(prog), prog.short_title, "programme.md.j2", {"programme": prog}, "Programmes"))
+    specs.append(PageSpec(INDEX_PAGES["themes"], "Themes", "themes-index.md.j2", {}, "Themes"))
+    for theme in sorted(data.themes.values(), key=lambda t: t.title):
+        specs.append(PageSpec(page_path(theme), theme.title, "theme.md.j2", {"theme": theme}, "Themes"))
+    specs.append(PageSpec(INDEX_PAGES["glossary"], "Glossary", "glossary.md.j2", {}, "Reference"))
+    specs.append(PageSpec(INDEX_PAGES["scale"], "Evaluation scale and proportion words", "scale.md.j2", {}, "Reference"))
+    specs.append(PageSpec(INDEX_PAGES["frameworks"], "Quality frameworks", "frameworks-index.md.j2", {}, "Reference"))
+    specs.append(PageSpec(INDEX_PAGES["data"], "Open data and feeds", "data.md.j2", {}, "Reference"))
+    for fw in sorted(data.frameworks.values(), key=lambda f: f.title):
+        specs.append(PageSpec(page_path(fw), fw.title, "framework.md.j2", {"framework": fw}, "Reference"))
+    return specs
 
 
 def render_pages(renderer: Renderer, workers: int = 1) -> dict[str, tuple[PageSpec, str]]:

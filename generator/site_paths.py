@@ -1,0 +1,61 @@
+"""Every path the site will have, known before rendering: two things may never claim the same one.
+
+A theme with id `index` would get `themes/index.md`, the list of themes; a partnership
+called "Index" would replace the partnerships A to Z page; one with id `publications`
+would share its feed with the site-wide one; a page in content/ named like a generated
+page would be overwritten by it (or overwrite it). Rather than a list of reserved words,
+every generated path is computed from the data and any path claimed twice is refused,
+naming the record (file and line) and what already has the path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from . import models as m
+from .content_files import ContentPage
+from .derive import Derived
+from .errors import Position, Problems
+from .render import ALL_PUBLICATIONS_FEED, INDEX_PAGES, page_specs, partnership_feed
+
+_INDEX_NAMES = {path: name for name, path in INDEX_PAGES.items()}
+
+
+def _owner(spec_context: dict[str, Any]) -> m.Record | None:
+    return next((v for v in spec_context.values() if isinstance(v, m.Record)), None)
+
+
+def _describe(record: m.Record | None, path: str) -> str:
+    if record is None:
+        return f"the {_INDEX_NAMES.get(path, path)} page" if path in _INDEX_NAMES else f"the page {path}"
+    kind = type(record).__name__.lower()
+    return f"{kind} '{getattr(record, 'id', '?')}' ({record.at.path})"
+
+
+def check_paths(derived: Derived, pages: Sequence[ContentPage], content_dir: str = "content") -> Problems:
+    """Refuse a generated or hand-written page (or feed) whose path something else already has."""
+    problems = Problems()
+    claimed: dict[str, m.Record | None] = {}
+    for spec in page_specs(derived):
+        record = _owner(spec.context)
+        _claim(claimed, spec.path, record, problems, "page")
+    claimed_feeds: dict[str, m.Record | None] = {ALL_PUBLICATIONS_FEED: None}
+    for partnership in derived.data.partnerships.values():
+        _claim(claimed_feeds, partnership_feed(partnership.id), partnership, problems, "feed")
+    for page in pages:
+        if page.src_uri in claimed:
+            problems.add(Position(page.path), f"{content_dir}/{page.src_uri} clashes with a generated page "
+                                              f"({_describe(claimed[page.src_uri], page.src_uri)}): rename or remove it")
+    return problems
+
+
+def _claim(claimed: dict[str, m.Record | None], path: str, record: m.Record | None, problems: Problems, what: str) -> None:
+    if path not in claimed:
+        claimed[path] = record
+        return
+    first = claimed[path]
+    at = record.pos("id") if record is not None else Position.unknown()
+    ident = getattr(record, "id", "?")
+    problems.add(at, f"id '{ident}' would give the {what} {path}, which is already {_describe(first, path)}: "
+                     "choose another id (and file name)")
