@@ -6,7 +6,7 @@ At every instant `site/` is either the previous complete build or the new one:
 - the swap is ONE system call, `renameat2(RENAME_EXCHANGE)`, which exchanges the two
   folders atomically (where the kernel or filesystem lacks it, two renames are used and
   the gap between them is reported as a risk in the README);
-- a lock (`.site.lock`, `fcntl.flock`) lets only one build at a time write beside a
+- a lock (`.site.lock`, `fcntl.lockf`) lets only one build at a time write beside a
   site; a second build stops at once with a message instead of racing the first;
 - under the lock, folders left by killed builds (`.site.building-*`, `.site.previous-*`)
   are removed before anything else happens.
@@ -122,7 +122,9 @@ class BuildLock:
             raise PublishError(f"cannot write beside {self.site_dir} ({exc.strerror}): "
                                f"the folder that holds it must be writable; {self.site_dir} is unchanged") from None
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            # A POSIX record lock, not flock(): it belongs to this process only, so worker processes forked
+            # during the build (pool.py) do not keep it alive after this process is killed.
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             holder = os.read(fd, 64).decode("ascii", "replace").strip() or "another process"
             os.close(fd)
@@ -134,7 +136,7 @@ class BuildLock:
 
     def release(self) -> None:
         if self.fd is not None:
-            os.close(self.fd)  # closing drops the flock; the lock file itself stays (removing it would race)
+            os.close(self.fd)  # closing drops the lock; the lock file itself stays (removing it would race)
             self.fd = None
 
 
