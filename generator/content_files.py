@@ -27,13 +27,16 @@ from typing import Any
 from .errors import Position, Problems
 from .yamlnodes import Mapping, Scalar, Sequence, parse_yaml
 
+#: hand-written pages that name one of these in `report_site:` front matter get the fragment
+#: rendered from `<name>.md.j2` appended (the home page's lists, the About page's publisher)
+FRAGMENTS = ("home", "about", "accessibility", "privacy")
 #: key -> (what is allowed, in the words of the message; a check of the value)
 FRONT_MATTER: dict[str, tuple[str, Any]] = {
     "title": ("one line of plain text", lambda v: isinstance(v, str) and "\n" not in v),
     "description": ("one line of plain text", lambda v: isinstance(v, str) and "\n" not in v),
     "hide": ("a list of: navigation, toc, footer, path",
              lambda v: isinstance(v, list) and all(x in ("navigation", "toc", "footer", "path") for x in v)),
-    "report_site": ("'home' (the home page's list of latest publications)", lambda v: v == "home"),
+    "report_site": ("one of: " + ", ".join(FRAGMENTS) + " (the generated part the page gets)", lambda v: v in FRAGMENTS),
 }
 #: suffix -> leading bytes the file must start with (None: a text format, checked separately)
 STATIC: dict[str, tuple[bytes, ...] | None] = {

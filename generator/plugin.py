@@ -23,7 +23,7 @@ from mkdocs.utils.meta import get_data
 
 from .check import check_site
 from .compress import precompress
-from .content_files import escape_meta
+from .content_files import FRAGMENTS, escape_meta
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
 from .metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
@@ -336,9 +336,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         return server
 
 
-#: hand-written pages that name one of these in `report_site:` front matter get the fragment
-#: rendered from `<name>.md.j2` appended (the home page's lists, the About page's publisher)
-FRAGMENTS = ("home", "about", "accessibility", "privacy")
 
 
 def make_publisher(cfg: PublisherConfig) -> Publisher:
