@@ -288,9 +288,9 @@ def test_sorting_a_grid_by_a_column_with_the_keyboard(phone) -> None:
     expect(phone.get_by_role("status").filter(has_text="Sorted by 2.1")).to_contain_text("descending")
     # Grades not published go last whichever way the column is sorted.
     grid.get_by_role("button", name=re.compile(r"^1\.1")).press("Enter")
-    assert _grades(phone, 1)[0] == "Adequate (3)" and _grades(phone, 1)[-1] == "Not published"
+    assert _grades(phone, 1)[0] == "Adequate (3)" and not re.search(r"\(\d\)", _grades(phone, 1)[-1])
     grid.get_by_role("button", name=re.compile(r"^1\.1")).press("Enter")
-    assert _grades(phone, 1)[0] == "Adequate (3)" and _grades(phone, 1)[-1] == "Not published"
+    assert _grades(phone, 1)[0] == "Adequate (3)" and not re.search(r"\(\d\)", _grades(phone, 1)[-1])
     # A third press puts the rows back in their first order.
     grid.get_by_role("button", name=re.compile(r"^1\.1")).press("Enter")
     assert _grades(phone, 0) == before
