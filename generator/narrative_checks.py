@@ -98,11 +98,16 @@ def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int =
     for i, pub_id in enumerate(ids):
         problems.extend(done[i] if i in done else check_narrative(data, pub_id))
     narrative_paths = {n.path for n in data.narratives.values()}
+    site_words = site_proportion_words(data)
     for page in pages:  # every hand-written page of content/ (check_content has read them)
         if page.path in narrative_paths:
             continue
         index = LineIndex(page.path, page.text)
         check_disclosures(page.text, index, allowed, problems)
+        if site_words is not None:  # 'Most (60%) of staff' is as wrong on About as in a report
+            check_proportions(page.text, index, data, site_words, problems)
+        for mt in _TODO.finditer(page.text):  # hand-written pages have no draft status
+            problems.add(index.at(mt.start()), _todo_message("this page", False), "warning")
         for found in ph.find_placeholders(page.text):
             if found.kind == "count":
                 problems.add(index.at(found.start), "placeholders work only in the narratives of publications "
@@ -142,6 +147,15 @@ def proportion_words_for(data: SiteData, pub: m.Publication) -> m.ProportionWord
         programme_id = inspection.programme if inspection else None
     programme = data.programmes.get(programme_id or "")
     return data.proportion_words.get(programme.proportion_words or "") if programme else None
+
+
+def site_proportion_words(data: SiteData) -> m.ProportionWords | None:
+    """The proportion words hand-written pages are read with: those of the newest programme that names a set."""
+    named = [p for p in data.programmes.values() if p.proportion_words in data.proportion_words]
+    if not named:
+        return None
+    newest = max(named, key=lambda p: (p.start.sort_key, p.id))
+    return data.proportion_words[newest.proportion_words or ""]
 
 
 @dataclass(frozen=True)

@@ -375,3 +375,22 @@ def test_narrative_checks_in_workers_find_what_a_serial_run_finds() -> None:
     result = subprocess.run([sys.executable, "-c", _POOL_COMPARISON, str(ROOT)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("same ")
+
+
+def test_content_pages_get_the_proportion_and_todo_checks(tiny: Path) -> None:
+    """Issue 13: 'Most (60%) of staff' and a TODO on a hand-written page are reported with file and line."""
+    about = tiny / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nMost (60%) of staff said so.\n\nTODO: finish this paragraph.\n", encoding="utf-8")
+    result = run_check(tiny)
+    lines = about.read_text(encoding="utf-8").splitlines()
+    most = lines.index("Most (60%) of staff said so.") + 1
+    todo = lines.index("TODO: finish this paragraph.") + 1
+    assert f"content/about.md:{most}:1: error: 'Most' does not fit the figure beside it (60%)" in result.stderr, result.stderr
+    assert f"content/about.md:{todo}:1: warning: 'TODO' is still in this page" in result.stderr, result.stderr
+
+
+def test_content_pages_with_fitting_proportions_pass(tiny: Path) -> None:
+    about = tiny / "content" / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + "\nMost (80%) of staff said so.\n", encoding="utf-8")
+    result = run_check(tiny)
+    assert "content/about.md" not in result.stderr, result.stderr
