@@ -386,7 +386,9 @@ def generator_stage(project: Path, floor_dir: Path | None) -> dict[str, Any]:
     dirs = [SOURCE / "overrides"]
     markup_env = make_markup_environment(dirs) if make_markup_environment else None
     renderer = r.Renderer(derived, r.make_environment(dirs), markup_env) if markup_env else r.Renderer(derived, r.make_environment(dirs))
-    pages = {spec.path: (spec, renderer.render(spec)) for spec in renderer.pages()}
+    search_page = optional("search", "search_page_spec")  # the plugin adds it: so does the floor
+    specs = renderer.pages() + ([search_page()] if search_page else [])
+    pages = {spec.path: (spec, renderer.render(spec)) for spec in specs}
     home = renderer.render_fragment("home.md.j2", "index.md")
     extra_files = 0
     if site_files is not None:

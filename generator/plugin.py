@@ -19,6 +19,7 @@ from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 from .check import check_site
@@ -49,6 +50,7 @@ from .render import (
     render_pages,
 )
 from .sanitize import sanitize_html
+from .search import SEARCH_PAGE, PageSearch, SearchIndexError, build_index, page_entry, search_entries, search_page_spec
 from .table_captions import TableCaptionExtension
 
 log = get_plugin_logger(__name__)
@@ -110,6 +112,8 @@ class ReportSiteConfig(base.Config):
     'warn' (the default: `--strict` fails, so such a site is never published by mistake), or 'note' (one
     line of information) for a site that is built for review before its address is decided.
     `mkdocs gh-deploy` always warns."""
+    search = c.Type(bool, default=True)
+    """Site search: a search page, a link to it in the header, and a Pagefind index built over the site before it is published."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -137,6 +141,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.template_dirs: list[Path] = []
         self.meta: dict[str, PageMeta] = {}
         self.lock: BuildLock | None = None
+        self.search: dict[str, PageSearch] = {}
+        """Docs path -> filters and metadata for the index; pages not listed are not indexed."""
+        self.search_url: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -167,6 +174,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
                                  publisher=self.publisher)
         try:
             self.pages = render_pages(self.renderer, workers)
+            if self.config.search:  # the search page: reached from the header, not the nav
+                spec = search_page_spec()
+                self.pages[spec.path] = (spec, self.renderer.render(spec))
+            self.search = search_entries(derived, {p: spec for p, (spec, _md) in self.pages.items()}) if self.config.search else {}
             self.meta = page_meta(derived, [spec for spec, _md in self.pages.values()])
             self.extra_files = site_files(derived, config.site_url, self.publisher)
             self.extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", self.publisher))
@@ -219,6 +230,12 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=True)
             self.prerender = None
+        if self.config.search:  # over the staged site: a failed index is never published
+            try:
+                report = build_index(Path(config.site_dir))
+            except SearchIndexError as exc:
+                raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
+            log.info(f"search: {report.pages} pages indexed in {report.seconds:.2f} s")
         if self.config.precompress and self.command != "serve":
             precompress(Path(config.site_dir))
         if self.staging is None or self.site_dir is None:
@@ -282,6 +299,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             if not file.generated_by and file.abs_src_path and is_template(Path(file.abs_src_path), self.template_dirs):
                 files.remove(file)  # templates are the theme's custom_dir too: not for readers
         self.home_fragments = {}
+        search_file = files.get_file_from_path(SEARCH_PAGE) if self.config.search else None
+        self.search_url = search_file.url if search_file is not None else None
         for file in files.documentation_pages():
             if not file.generated_by and self.renderer is not None and "report_site" in file.content_string:
                 fragment = get_data(file.content_string)[1].get("report_site")
@@ -321,6 +340,14 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if meta is None:  # a hand-written page: its front matter's description, else the site's
             meta = PageMeta(str(page.meta.get("description") or config.site_description or ""))
         context["report_site_meta"] = meta
+        # Search: the header's link, and what this page gives the index (None: not indexed).
+        src = page.file.src_uri
+        context["report_site_search_url"] = get_relative_url(self.search_url, page.url) if self.search_url else None
+        context["report_site_search_page"] = src == SEARCH_PAGE and self.search_url is not None
+        entry = self.search.get(src)
+        if entry is None and self.search_url and not page.file.generated_by and not page.is_homepage:
+            entry = page_entry(page.title or "")  # hand-written pages: About, Accessibility statement
+        context["report_site_search"] = entry
         return context
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:

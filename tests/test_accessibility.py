@@ -71,6 +71,7 @@ PAGE_TYPES = {
     "about": "about/",
     "accessibility statement": "accessibility/",
     "open data": "open-data/",  # checked when the site has it
+    "search": "search/",  # the search page open, before any search (with results: test_search_with_results)
     "404": "no-such-page/",  # the server answers 404 with the site's 404.html
 }
 OPTIONAL = {"open data"}
@@ -132,6 +133,8 @@ class Reader:
         assert response.status == expected, f"{path}: HTTP {response.status}"
         # Material mounts its components (and wraps tables) after load; let that and our script settle.
         self.page.wait_for_function("() => document.readyState === 'complete' && !!document.querySelector('.md-content')")
+        if self.page.locator("[data-rs-search]").count():  # the search page: wait until Pagefind has loaded
+            self.page.wait_for_selector("[data-rs-search][data-ready]")
         self.page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 50)))")
         return self.page
 
@@ -467,29 +470,55 @@ def test_tab_reaches_every_interactive_element_in_order_visibly(a11y_browser, a1
 
 @pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320px"])
 def test_search_by_keyboard(a11y_browser, a11y_base_url: str, viewport: dict[str, int]) -> None:
-    """Tab reaches the search box (at narrow widths focusing it opens search over the page); the arrow
-    keys move into the results, each visibly focused."""
+    """Tab reaches the header's search link; on the search page the search box has focus; Enter
+    searches, announces the number of results and moves focus to the results heading; Tab then
+    reaches the first result, each visibly focused."""
     reader = Reader(a11y_browser, a11y_base_url, viewport)
     try:
         page = reader.open(REPORT)
         page.evaluate(_INDICATOR_JS)
-        for _ in range(5):
+        for _ in range(6):
             page.keyboard.press("Tab")
-            if page.evaluate("() => document.activeElement.matches('input.md-search__input')"):
+            if page.evaluate("() => document.activeElement.matches('a.rs-search-link')"):
                 break
         else:
-            raise AssertionError("the search box is not among the first five Tab stops")
-        page.wait_for_function("() => document.activeElement.checkVisibility({opacityProperty: true, visibilityProperty: true})", timeout=3000)
+            raise AssertionError("the search link is not among the first six Tab stops")
+        assert_focus_indicator(page, "the search link")
+        page.keyboard.press("Enter")
+        page.wait_for_selector("[data-rs-search][data-ready]")
+        page.evaluate(_INDICATOR_JS)
+        assert page.evaluate("() => document.activeElement.id") == "rs-search-q"
         assert_focus_indicator(page, "the search box")
         page.keyboard.type("Glasgow")
-        page.wait_for_selector(".md-search-result__link", state="visible", timeout=10_000)
-        page.keyboard.press("ArrowDown")
-        page.wait_for_function("() => document.activeElement.matches('.md-search-result__link, .md-search-result__more summary')", timeout=3000)
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.activeElement.matches('.rs-search__heading')", timeout=10_000)
+        status = page.locator(".rs-search__status")
+        assert status.get_attribute("role") == "status" and re.match(r"\d+ results? for “Glasgow”", status.inner_text())
+        page.keyboard.press("Tab")
+        page.wait_for_function("() => document.activeElement.matches('.rs-result__title a')", timeout=3000)
         _settle(page)
         assert page.evaluate("() => document.activeElement.checkVisibility({opacityProperty: true, visibilityProperty: true})")
         assert_focus_indicator(page, "the first search result")
     finally:
         reader.context.close()
+
+
+def test_search_with_results(desktop: Reader, narrow: Reader, subtests) -> None:
+    """axe-core on the search page with results and a filter chosen, at 1280px and 320px; at 320px
+    nothing sticks out."""
+    pages = []
+    for reader in (desktop, narrow):
+        page = reader.open("search/?q=chronology&type=Inspection+report")
+        page.wait_for_selector(".rs-result")
+        page.locator(".rs-result").first.scroll_into_view_if_needed()
+        start_axe(page)
+        pages.append((reader, page))
+    for reader, page in pages:
+        with subtests.test(msg=f"axe-core at {reader.viewport['width']}px"):
+            violations = axe_result(page)
+            assert not violations, describe_violations(violations, f"the search results at {reader.viewport['width']}px")
+    found = pages[1][1].evaluate(_OVERFLOW_JS)
+    assert found["scrollWidth"] <= NARROW["width"] and not found["out"], found
 
 
 # --- tables: header cells and captions (from the built HTML, every page of the site) --------------

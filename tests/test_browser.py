@@ -269,12 +269,14 @@ def test_skip_link_moves_focus_to_main_content(visit: Visit) -> None:
 @pytest.mark.parametrize("path", [NL_PARTNERSHIP, NL_REPORT, GLOSSARY, REVIEW, SL_PARTNERSHIP, PROGRAMME])
 def test_no_requests_to_other_hosts(visit: Visit, path: str) -> None:
     page = visit.open(path)
-    # Use the page a little: scroll to the end and open the search, which loads its worker and index.
+    # Use the page a little: scroll to the end, then search from the search page (Pagefind and its index).
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    search = page.locator("input.md-search__input")
-    if search.count():
-        page.keyboard.press("/")
-        page.keyboard.type("partnership")
+    page.wait_for_load_state("networkidle")
+    page.click("a.rs-search-link")
+    page.wait_for_selector("[data-rs-search][data-ready]")
+    page.keyboard.type("partnership")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".rs-result")
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(300)
     assert visit.requests, "no requests were recorded at all"

@@ -20,6 +20,7 @@ FREE_TEXT = {
     "recommendations", "strengths", "aims", "signatories",
 }
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "background", "poster", "xlink:href", "srcdoc"}
+VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 DANGEROUS_TAGS = {"iframe", "object", "embed", "form", "base", "svg", "math", "input", "textarea", "select", "button", "video", "audio", "isindex", "keygen", "marquee"}
 
 
@@ -65,12 +66,15 @@ class ActiveContent(html.parser.HTMLParser):
         self.found: list[str] = []
         self.in_script = False
         self.in_article = False  # the theme's own chrome has a search form and icons; content must not
+        self.search_depth = 0  # inside the search page's own form (a theme template; sanitised content keeps no data-* attribute)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "article":
             self.in_article = True
         our_chart = tag == "svg" and dict(attrs).get("class") == "rs-svg"  # the site's own charts; scripts and on* are still checked
-        if tag in DANGEROUS_TAGS and self.in_article and not our_chart:
+        if self.search_depth or (tag == "div" and "data-rs-search" in dict(attrs)):
+            self.search_depth += tag not in VOID_TAGS
+        if tag in DANGEROUS_TAGS and self.in_article and not our_chart and not self.search_depth:
             self.found.append(f"<{tag}>")
         if tag == "script":
             src = dict(attrs).get("src") or ""
@@ -90,6 +94,8 @@ class ActiveContent(html.parser.HTMLParser):
                 self.found.append("<meta refresh>")
 
     def handle_endtag(self, tag: str) -> None:
+        if self.search_depth and tag not in VOID_TAGS:
+            self.search_depth -= 1
         if tag == "article":
             self.in_article = False
         if tag == "script":

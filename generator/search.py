@@ -1,0 +1,166 @@
+"""Site search: what each page tells the index, and the Pagefind index built over the finished site.
+
+Pagefind reads the built HTML and writes a static index split into small chunks; the browser
+fetches only the chunks for the words searched, so a first query costs the same whatever the
+size of the site. This module knows nothing of MkDocs: the plugin hands it the records (before
+rendering) and the folder of the built site (after rendering, before it is published).
+
+Only the main content of the pages in `search_entries()` is indexed (the theme template marks it
+with `data-pagefind-body`); inside it, `EXCLUDE_SELECTORS` leaves out what readers do not search
+for: editors' notes on the record, breadcrumbs, permalink signs and the charts' SVG text (each
+chart's numbers are in the table beside it). Filters, sort keys and result metadata come from the
+data, never from the page text.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import models as m
+from .derive import KIND_NAME, Derived
+from .render import INDEX_PAGES, PageSpec, page_path
+
+#: the search page's docs path (its URL is search/)
+SEARCH_PAGE = "search.md"
+#: folder of the built site that Pagefind writes its bundle into
+BUNDLE_DIR = "pagefind"
+#: inside the indexed content, what is left out of the index (CSS selectors, Pagefind's `exclude_selectors`)
+EXCLUDE_SELECTORS = (
+    ".rs-notes",        # editors' notes on the record (_macros.md.j2 notes_box)
+    ".rs-breadcrumb",   # the same three links on every publication
+    ".headerlink",      # the permalink sign after every heading
+    "svg",              # chart labels: the same figures are in the table beside each chart
+)
+#: filter names as readers see them, in the order the search page offers them
+FILTERS = ("Partnership", "Programme", "Type", "Year", "Grade")
+
+# Index pages list other pages; searching them would only repeat every title. They stay out.
+_NOT_INDEXED = {INDEX_PAGES[k] for k in ("partnerships", "programmes", "themes", "publications", "frameworks")}
+_KIND_OF_PAGE = {  # type shown in results for pages that are not publications
+    INDEX_PAGES["glossary"]: "Glossary",
+    INDEX_PAGES["scale"]: "Reference",
+    INDEX_PAGES["data"]: "Reference",
+}
+
+
+@dataclass
+class PageSearch:
+    """What one page gives the index besides its text: filters, sort keys and result metadata."""
+
+    title: str
+    kind: str
+    filters: list[tuple[str, str]] = field(default_factory=list)
+    """(filter name, value) pairs; a name may repeat (an inspection has several grades)."""
+    meta: list[tuple[str, str]] = field(default_factory=list)
+    """(name, value) shown with the result: partnership, date."""
+    sort: list[tuple[str, str]] = field(default_factory=list)
+    """(name, value) sort keys: the ISO date, so results can be listed newest first."""
+
+
+class SearchIndexError(Exception):
+    """The search index could not be built; the message says why and what to do."""
+
+
+def search_page_spec() -> PageSpec:
+    """The search page: reached from the header on every page, so kept out of the navigation."""
+    return PageSpec(SEARCH_PAGE, "Search", "search.md.j2", {}, "Reference", in_nav=False)
+
+
+def search_entries(derived: Derived, pages: dict[str, PageSpec]) -> dict[str, PageSearch]:
+    """Docs path -> what the page gives the index, for every page readers search (others are not indexed).
+
+    `pages` are the generated pages; hand-written pages (About, Accessibility) are added by
+    `page_entry()` when the theme renders them."""
+    out: dict[str, PageSearch] = {}
+    for pub in derived.publications:
+        out[page_path(pub)] = publication_entry(derived, pub)
+    for path, spec in pages.items():
+        if path in out or path in _NOT_INDEXED or path == SEARCH_PAGE:
+            continue
+        folder = path.partition("/")[0]
+        kind = {"partnerships": "Partnership", "programmes": "Programme", "themes": "Theme",
+                "frameworks": "Quality framework"}.get(folder) or _KIND_OF_PAGE.get(path, "Reference")
+        out[path] = PageSearch(spec.title, kind, [("Type", kind)])
+    return out
+
+
+def page_entry(title: str) -> PageSearch:
+    """A hand-written page (About, Accessibility statement)."""
+    return PageSearch(title, "Page", [("Type", "Page")])
+
+
+def publication_entry(derived: Derived, pub: m.Publication) -> PageSearch:
+    kind = KIND_NAME[type(pub)]
+    entry = PageSearch(pub.title, kind, [("Type", kind)])
+    partnership = derived.partnership_of(pub)
+    if partnership is not None:
+        entry.filters.append(("Partnership", partnership.name))
+        entry.meta.append(("partnership", partnership.name))
+    programme = derived.programme_of(pub)
+    if programme is None and isinstance(pub, m.Response):  # a response belongs to its inspection's programme
+        inspection = derived.data.inspections.get(pub.inspection)
+        programme = derived.programme_of(inspection) if inspection is not None else None
+    if programme is not None:
+        entry.filters.append(("Programme", programme.short_title))
+    if pub.date is not None:
+        entry.filters.append(("Year", str(pub.date.year)))
+        entry.meta.append(("date", pub.date.human()))
+        entry.sort.append(("date", pub.date.iso()))
+    if isinstance(pub, m.Inspection):
+        # Published grades only, each once, as word and number ("Very good (5)"), highest first
+        levels = {ev.grade: derived.level(programme, ev.grade) for ev in pub.evaluations if ev.grade is not None}
+        entry.filters += [("Grade", f"{lv.label} ({lv.value})") for _g, lv in sorted(levels.items(), reverse=True) if lv]
+    return entry
+
+
+@dataclass
+class IndexReport:
+    pages: int
+    seconds: float
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary from the `pagefind[bin]` wheel pinned in requirements.lock."""
+    try:
+        import pagefind_bin
+    except ImportError:
+        raise SearchIndexError(
+            "search: the Pagefind binary is not installed (Python package pagefind[bin], pinned in requirements.lock); "
+            "run `sh .ci/setup`, or set `search: false` under report-site in mkdocs.yml to build without search"
+        ) from None
+    try:
+        return Path(pagefind_bin.get_executable())
+    except FileNotFoundError as exc:
+        raise SearchIndexError(f"search: the pagefind[bin] package has no binary for this platform ({exc}); run `sh .ci/setup`") from None
+
+
+def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
+    """Index the built site in `site_dir` into `site_dir/pagefind/` (replacing an older bundle).
+
+    Runs offline, with every option given on the command line: no pagefind.yml and no
+    PAGEFIND_* variable from the surroundings can change what is indexed."""
+    exe = executable or pagefind_executable()
+    bundle = site_dir / BUNDLE_DIR
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--force-language", "en", "--quiet"]
+    for selector in EXCLUDE_SELECTORS:
+        args += ["--exclude-selectors", selector]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    start = time.perf_counter()
+    try:
+        # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd)
+        result = subprocess.run(args, cwd=site_dir, env=env, capture_output=True, text=True, timeout=600)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
+    seconds = time.perf_counter() - start
+    output = (result.stdout + result.stderr).strip()
+    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        raise SearchIndexError(f"search: Pagefind failed (exit {result.returncode}) indexing {site_dir}:\n{output}")
+    pages = sum(1 for _ in (bundle / "fragment").iterdir()) if (bundle / "fragment").is_dir() else 0
+    return IndexReport(pages, seconds)

@@ -1,0 +1,175 @@
+// The search page (generator/search.py builds the Pagefind index this searches).
+// Only this page loads Pagefind: its script, its WebAssembly and the index chunks for the words
+// searched. Keyboard and screen readers: the status line is a polite live region that says how
+// many results there are; submitting the form moves focus to the results heading; "Show more
+// results" moves focus to the first new result; changing a filter leaves focus where it is.
+// Text from the index is always inserted as text (excerpts keep only Pagefind's <mark>).
+
+const PAGE_SIZE = 10;
+// Filters in the order offered; values sorted as readers expect (newest year, highest grade first).
+const FILTERS = ["Partnership", "Programme", "Type", "Year", "Grade"];
+const byNumberDown = (a, b) => (parseInt(b.match(/\d+/), 10) || 0) - (parseInt(a.match(/\d+/), 10) || 0);
+const ORDER = { Year: (a, b) => b.localeCompare(a), Grade: byNumberDown };
+
+const root = document.querySelector("[data-rs-search]");
+if (root) start(root);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  for (const child of children) if (child != null) node.append(child);
+  return node;
+}
+
+// Pagefind's excerpt is text with <mark> around the words found: rebuild it from text nodes.
+function excerpt(html) {
+  const out = document.createDocumentFragment();
+  const parts = String(html).split(/(<mark>|<\/mark>)/);
+  let marked = false;
+  const decode = (s) => new DOMParser().parseFromString(`<!doctype html><body>${s}`, "text/html").body.textContent;
+  for (const part of parts) {
+    if (part === "<mark>") marked = true;
+    else if (part === "</mark>") marked = false;
+    else if (part) out.append(marked ? el("mark", {}, decode(part)) : decode(part));
+  }
+  return out;
+}
+
+function plural(n, one, many) {
+  return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
+}
+
+async function start(root) {
+  const form = root.querySelector(".rs-search__form");
+  const input = root.querySelector("#rs-search-q");
+  const filterBox = root.querySelector(".rs-search__filters");
+  const filterList = root.querySelector(".rs-search__filter-list");
+  const heading = root.querySelector(".rs-search__heading");
+  const status = root.querySelector(".rs-search__status");
+  const list = root.querySelector(".rs-search__results");
+  const more = root.querySelector(".rs-search__more");
+  const noJs = document.querySelector(".rs-search-nojs");
+  const bundle = new URL(root.dataset.bundle, document.baseURI);
+
+  let pagefind;
+  try {
+    pagefind = await import(bundle.href);
+    // Result URLs are relative to the site's root, wherever the site is published.
+    await pagefind.options({ baseUrl: new URL("..", bundle).pathname, excerptLength: 24 });
+    await pagefind.init();
+  } catch (error) {
+    if (noJs) {
+      noJs.hidden = false;
+      noJs.prepend(el("p", { role: "alert" }, "Search could not be loaded. "));
+    }
+    return;
+  }
+  if (noJs) noJs.hidden = true;
+  root.hidden = false;
+  // From the header's search link (#rs-search-q) the reader came to type: focus the box.
+  // Otherwise the page starts as every page does, with the skip link as the first Tab stop.
+  if (location.hash === "#rs-search-q") input.focus();
+
+  const params = new URLSearchParams(location.search);
+  input.value = params.get("q") || "";
+  const selects = {};
+  const available = await pagefind.filters();
+  for (const name of FILTERS) {
+    const values = Object.keys(available[name] || {}).sort(ORDER[name] || ((a, b) => a.localeCompare(b, "en-GB")));
+    if (!values.length) continue;
+    const id = `rs-filter-${name.toLowerCase()}`;
+    const select = el("select", { id, name: name.toLowerCase() }, el("option", { value: "" }, "Any"));
+    for (const value of values) select.append(el("option", { value }, value));
+    select.value = values.includes(params.get(name.toLowerCase())) ? params.get(name.toLowerCase()) : "";
+    select.addEventListener("change", () => run(false));
+    selects[name] = select;
+    filterList.append(el("div", { class: "rs-search__filter" }, el("label", { for: id }, name), select));
+  }
+  filterBox.hidden = !Object.keys(selects).length;
+
+  let results = [];
+  let shown = 0;
+  let latest = 0;
+
+  function chosen() {
+    const filters = {};
+    for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+    return filters;
+  }
+
+  function remember(term, filters) {
+    const next = new URLSearchParams();
+    if (term) next.set("q", term);
+    for (const [name, value] of Object.entries(filters)) next.set(name.toLowerCase(), value);
+    const query = next.toString();
+    history.replaceState(null, "", (query ? `?${query}` : location.pathname) + location.hash);
+  }
+
+  function describe(term, filters) {
+    const parts = Object.entries(filters).map(([name, value]) => `${name}: ${value}`);
+    return (term ? ` for “${term}”` : "") + (parts.length ? ` (${parts.join("; ")})` : "");
+  }
+
+  async function render(from) {
+    const slice = await Promise.all(results.slice(from, from + PAGE_SIZE).map((r) => r.data()));
+    const added = [];
+    for (const data of slice) {
+      const meta = data.meta || {};
+      const link = el("a", { href: data.url }, meta.title || data.url);
+      const facts = [meta.type, meta.partnership, meta.date].filter(Boolean).join(" · ");
+      const item = el("li", { class: "rs-result" },
+        el("h3", { class: "rs-result__title" }, link),
+        facts ? el("p", { class: "rs-result__meta" }, facts) : null,
+        data.excerpt ? el("p", { class: "rs-result__excerpt" }, excerpt(data.excerpt)) : null);
+      list.append(item);
+      added.push(link);
+    }
+    shown = from + slice.length;
+    more.hidden = shown >= results.length;
+    return added;
+  }
+
+  async function run(focusResults) {
+    const id = ++latest;
+    const term = input.value.trim();
+    const filters = chosen();
+    remember(term, filters);
+    if (!term && !Object.keys(filters).length) {
+      results = [];
+      list.replaceChildren();
+      heading.hidden = more.hidden = true;
+      status.textContent = "";
+      return;
+    }
+    const search = await pagefind.search(term || null, { filters, sort: term ? undefined : { date: "desc" } });
+    if (id !== latest || !search) return; // a newer search has started
+    results = search.results;
+    list.replaceChildren();
+    await render(0);
+    if (id !== latest) return;
+    heading.hidden = false;
+    heading.textContent = results.length ? `${plural(results.length, "result", "results")}` : "No results";
+    status.textContent = results.length
+      ? `${plural(results.length, "result", "results")}${describe(term, filters)}.`
+      : `No pages match${describe(term, filters)}. Try other words, or fewer filters.`;
+    if (focusResults) heading.focus();
+  }
+
+  let timer = 0;
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => run(false), 350);
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    run(true);
+  });
+  more.addEventListener("click", async () => {
+    const added = await render(shown);
+    if (added.length) added[0].focus();
+  });
+
+  if (input.value || Object.keys(chosen()).length) await run(false);
+  root.setAttribute("data-ready", "");
+}

@@ -1,0 +1,400 @@
+"""Site search (generator/search.py, Pagefind): what is indexed, how the build fails, and, in Chromium
+on the real site, what a reader gets.
+
+Tiny sites (no browser): the index is built inside `mkdocs build` and published with the site; the
+theme's search index is gone; pages carry their filters and metadata from the data; the editors'
+notes, breadcrumbs and charts are left out; a missing or failing indexer stops the build and leaves
+the published site as it was.
+
+The real site in Chromium: no page but the search page fetches anything for search; "chronology"
+finds the pages that say "chronologies"; a partnership filter leaves only that partnership's
+publications; no word found only in editors' notes finds anything; the results announce their
+number and keyboard focus moves as described in overrides/assets/report-site-search.js.
+"""
+
+from __future__ import annotations
+
+import html
+import html.parser
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.search import EXCLUDE_SELECTORS
+
+from .conftest import CHROMIUM, ROOT, copy_tiny, is_local, launch_chromium, mkdocs_build, serve_site
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+class IndexedText(html.parser.HTMLParser):
+    """The text Pagefind indexes on one page: inside data-pagefind-body, outside EXCLUDE_SELECTORS
+    and data-pagefind-ignore (the selectors here are single classes or tag names)."""
+
+    VOID = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.classes = {s[1:] for s in EXCLUDE_SELECTORS if s.startswith(".")}
+        self.tags = {s for s in EXCLUDE_SELECTORS if s.isalpha()}
+        self.stack: list[tuple[str, bool, bool]] = []  # tag, in body, skipped
+        self.parts: list[str] = []
+        self.has_body = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.VOID:
+            return
+        a = dict(attrs)
+        body = (self.stack[-1][1] if self.stack else False) or "data-pagefind-body" in a
+        self.has_body |= "data-pagefind-body" in a
+        skipped = (self.stack[-1][2] if self.stack else False) or tag in self.tags or "data-pagefind-ignore" in a \
+            or bool(self.classes & set((a.get("class") or "").split()))
+        self.stack.append((tag, body, skipped))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self.stack and self.stack[-1][1] and not self.stack[-1][2]:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, page: Path) -> str | None:
+        parser = cls()
+        parser.feed(page.read_text())
+        return " ".join(" ".join(parser.parts).split()) if parser.has_body else None
+
+
+def page_url(site: Path, page: Path) -> str:
+    """The site path a result links to ("inspections/fife-2023/")."""
+    rel = page.relative_to(site).as_posix()
+    return rel.removesuffix("index.html")
+
+
+# --- tiny sites, no browser ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = copy_tiny(tmp_path_factory.mktemp("search") / "project")
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+def test_index_is_built_with_the_site_and_the_theme_index_is_gone(built: Path) -> None:
+    assert (built / "pagefind/pagefind.js").is_file()
+    assert list((built / "pagefind/fragment").iterdir()), "no page was indexed"
+    assert not list(built.rglob("search_index.json")), "the theme's whole-site search index is still built"
+    for page in built.rglob("*.html"):
+        if page != built / "search/index.html":
+            text = page.read_text()
+            assert "pagefind/" not in text and "report-site-search" not in text, f"{page} loads search files"
+
+
+def test_every_page_links_to_the_search_page(built: Path) -> None:
+    for page in [built / "index.html", built / "inspections/fife-2023/index.html", built / "glossary/index.html"]:
+        links = re.findall(r'<a href="([^"#]+)#rs-search-q" class="md-header__button md-icon rs-search-link" aria-label="Search this site">', page.read_text())
+        assert links, f"no search link in the header of {page}"
+        assert (page.parent / links[0] / "index.html").resolve() == (built / "search/index.html").resolve()
+
+
+def test_search_page_says_what_to_do_without_javascript(built: Path) -> None:
+    page = (built / "search/index.html").read_text()
+    nojs = re.search(r'<div class="rs-search-nojs">(.*?)</div>', page, re.S)
+    assert nojs, "the search page has no message for readers without JavaScript"
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", nojs.group(1))).split())
+    assert "Search needs JavaScript" in text
+    assert re.search(r'<a href="\.\./partnerships/">Partnerships A to Z</a>', nojs.group(1))
+    assert re.search(r'<a href="\.\./publications/">All publications</a>', nojs.group(1))
+    assert re.search(r'<div class="rs-search" data-rs-search data-bundle="\.\./pagefind/pagefind\.js" hidden>', page)
+    assert IndexedText.of(built / "search/index.html") is None, "the search page itself is indexed"
+
+
+def test_pages_carry_filters_and_metadata_from_the_data(built: Path) -> None:
+    page = (built / "inspections/fife-2023/index.html").read_text()
+    box = re.search(r"<div hidden data-pagefind-ignore>(.*?)</div>", page, re.S)
+    assert box, "no search metadata on the report"
+    pairs = re.findall(r'<span data-pagefind-(meta|filter|sort)="([^"]+)">([^<]*)</span>', box.group(1))
+    got = {(kind, name, html.unescape(value)) for kind, name, value in pairs}
+    assert ("filter", "Partnership", "Fife") in got
+    assert ("filter", "Type", "Inspection report") in got
+    assert ("meta", "partnership", "Fife") in got
+    assert ("meta", "type", "Inspection report") in got
+    assert ("filter", "Grade", "Very good (5)") in got  # the report's published grade; "Not published" is no grade
+    assert not any(name == "Grade" and "Not published" in v for _k, name, v in got)
+    assert any(kind == "filter" and name == "Year" for kind, name, _v in got)
+    assert any(kind == "sort" and name == "date" and re.fullmatch(r"\d{4}(-\d\d){0,2}", v) for kind, name, v in got)
+    # Index pages and the home page are not indexed; content pages are, without notes or breadcrumbs.
+    assert IndexedText.of(built / "publications/index.html") is None
+    assert IndexedText.of(built / "index.html") is None
+    assert IndexedText.of(built / "about/index.html")
+
+
+def test_titles_reach_the_index_escaped_once(tiny: Path) -> None:
+    """A title with markup characters is text in the index's metadata, never markup."""
+    from .conftest import edit
+
+    edit(tiny / "site-data/inspections/fife-2023.yaml", "title: ", "title: <b>Bold</b> & \"quoted\" ")
+    site = tiny / "site"
+    result = mkdocs_build(tiny, site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "inspections/fife-2023/index.html").read_text()
+    title = re.search(r'<span data-pagefind-meta="title">([^<]*)</span>', page)
+    assert title and html.unescape(title.group(1)).startswith('<b>Bold</b> & "quoted" '), title
+
+
+def test_notes_and_breadcrumbs_are_not_indexed(tiny: Path) -> None:
+    report = tiny / "site-data/inspections/fife-2023.yaml"
+    report.write_text(report.read_text() + "notes:\n  - The cover gives a zygomorphic heading, kept as published.\n")
+    result = mkdocs_build(tiny, tiny / "site")
+    assert result.returncode == 0, result.stderr
+    page = tiny / "site/inspections/fife-2023/index.html"
+    source = page.read_text()
+    notes = re.search(r'<details class="info rs-notes">(.*?)</details>', source, re.S)
+    assert notes, "the report has no notes box to leave out (the tiny site should have one)"
+    note_text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", notes.group(1))).split())
+    indexed = IndexedText.of(page)
+    assert indexed and "Notes on this record" not in indexed and note_text[:40] not in indexed
+    assert "›" not in indexed  # the breadcrumb's separators
+
+
+def fake_pagefind(folder: Path, body: str) -> dict[str, str]:
+    """An environment in which `import pagefind_bin` finds a stand-in whose get_executable() runs `body`."""
+    package = folder / "fake" / "pagefind_bin"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text(body)
+    return {**os.environ, "PYTHONPATH": str(folder / "fake"), "NO_MKDOCS_2_WARNING": "1"}
+
+
+@pytest.mark.parametrize("case", ["missing", "fails"])
+def test_a_failed_index_publishes_nothing(tiny: Path, built: Path, case: str) -> None:
+    site = tiny / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the published site")
+    before = tree(site)
+    if case == "missing":
+        body = "def get_executable():\n    raise FileNotFoundError('no binary in this wheel')\n"
+    else:
+        script = tiny / "pagefind-that-fails"
+        script.write_text("#!/bin/sh\necho 'Error: something went wrong' >&2\nexit 3\n")
+        script.chmod(0o755)
+        body = f"def get_executable():\n    return {str(script)!r}\n"
+    env = fake_pagefind(tiny, body)
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    result = subprocess.run([str(mkdocs), "build", "--strict", "-f", str(tiny / "mkdocs.yml"), "-d", str(site)],
+                            capture_output=True, text=True, env=env, timeout=300)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr, result.stderr
+    expected = "has no binary" if case == "missing" else "Pagefind failed (exit 3)"
+    assert expected in result.stderr and "nothing was published" in result.stderr, result.stderr
+    assert tree(site) == before, "the published site changed"
+    assert not list(tiny.glob(".site.*")), "staging folder left behind"
+
+
+def test_search_can_be_switched_off(tiny: Path) -> None:
+    from .conftest import edit
+
+    edit(tiny / "mkdocs.yml", "  - report-site:\n", "  - report-site:\n      search: false\n")
+    site = tiny / "site"
+    result = mkdocs_build(tiny, site)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "pagefind").exists() and not (site / "search").exists()
+    assert "rs-search-link" not in (site / "index.html").read_text()
+    assert "data-pagefind" not in (site / "inspections/fife-2023/index.html").read_text()
+
+
+# --- the real site in Chromium ------------------------------------------------------------------
+
+browser_only = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: run `sh .ci/setup --browser` to install it"),
+]
+
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("search-real") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+@pytest.fixture(scope="module")
+def real_url(real_site: Path) -> Iterator[str]:
+    with serve_site(real_site, "/inspections/") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is missing: run `sh .ci/setup`")
+    with launch_chromium() as browser:
+        yield browser
+
+
+class Searcher:
+    """One tab; records every request it makes."""
+
+    def __init__(self, browser, base: str, viewport: dict[str, int] | None = None) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
+        self.context.set_default_timeout(15_000)
+        self.context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def open_search(self, query: str = "", hash: str = "") -> object:
+        self.page.goto(self.base + "search/" + (f"?q={query}" if query else "") + hash, wait_until="load")
+        self.page.wait_for_selector(".rs-search[data-ready]:not([hidden])")
+        return self.page
+
+    def all_results(self) -> list[str]:
+        """Every result's address, pressing "Show more results" until there are no more."""
+        page = self.page
+        while page.locator(".rs-search__more").is_visible():
+            count = page.locator(".rs-result").count()
+            page.click(".rs-search__more")
+            page.wait_for_function(f"() => document.querySelectorAll('.rs-result').length > {count}")
+        hrefs = page.eval_on_selector_all(".rs-result__title a", "as => as.map(a => a.getAttribute('href'))")
+        prefix = "/inspections/"
+        return [h[len(prefix):] if h.startswith(prefix) else h for h in hrefs]
+
+    def count(self) -> int:
+        status = self.page.inner_text(".rs-search__status")
+        match = re.match(r"([\d,]+) results?", status)
+        return int(match.group(1).replace(",", "")) if match else 0
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def searcher(chromium, real_url: str) -> Iterator[Searcher]:
+    s = Searcher(chromium, real_url)
+    yield s
+    s.close()
+
+
+def _mark(func):
+    for mark in browser_only:
+        func = mark(func)
+    return func
+
+
+@_mark
+@pytest.mark.parametrize("path", ["", "inspections/north-lanarkshire-2023/", "partnerships/fife/", "glossary/", "publications/"])
+def test_loading_a_page_fetches_nothing_for_search(searcher: Searcher, path: str) -> None:
+    searcher.page.goto(searcher.base + path, wait_until="networkidle")
+    searcher.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    searcher.page.wait_for_timeout(200)
+    assert searcher.requests, "no requests recorded"
+    fetched = [u for u in searcher.requests if re.search(r"/pagefind/|search_index\.json|workers/search|report-site-search", u)]
+    assert fetched == [], f"/{path} fetched search files before any search: {fetched}"
+    assert searcher.errors == []
+
+
+@_mark
+def test_chronology_finds_the_pages_that_say_chronologies(searcher: Searcher, real_site: Path) -> None:
+    searcher.open_search("chronology")
+    found = set(searcher.all_results())
+    texts = {page_url(real_site, p): IndexedText.of(p) for p in real_site.rglob("*.html")}
+    texts = {url: text for url, text in texts.items() if text is not None}
+    plural_only = {url for url, text in texts.items() if re.search(r"\bchronologies\b", text, re.I)
+                   and not re.search(r"\bchronology\b", text, re.I)}
+    saying_either = {url for url, text in texts.items() if re.search(r"\bchronolog(y|ies)\b", text, re.I)}
+    assert plural_only, "no page says only 'chronologies': the test shows nothing about stemming"
+    assert saying_either <= found, f"pages that say chronology/chronologies but are not found: {sorted(saying_either - found)}"
+    stem = {url for url, text in texts.items() if re.search(r"\bchronolog", text, re.I)}
+    assert found <= stem, f"results that do not contain the word: {sorted(found - stem)}"
+    assert searcher.count() == len(found)
+    assert searcher.errors == []
+
+
+@_mark
+def test_a_partnership_filter_leaves_only_its_publications(searcher: Searcher) -> None:
+    from generator.check import check_site
+    from generator.render import page_path
+
+    _data, derived, _problems = check_site(ROOT)
+    assert derived is not None
+    name = derived.data.partnerships["north-lanarkshire"].name
+    own = {page_path(p).removesuffix(".md") + "/" for p in derived.by_partnership["north-lanarkshire"]}
+    page = searcher.open_search()
+    page.select_option("#rs-filter-partnership", label=name)
+    page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.includes('Partnership:')")
+    filtered = set(searcher.all_results())
+    assert filtered == own, f"filter by {name}: {sorted(filtered ^ own)} differ from its publications"
+    # With words as well, still only its publications
+    page.fill("#rs-search-q", "partnership")
+    page.press("#rs-search-q", "Enter")
+    page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.includes('“partnership”')")
+    with_words = set(searcher.all_results())
+    assert with_words and with_words <= own, sorted(with_words - own)
+    assert "partnership=North+Lanarkshire" in page.url or "partnership=North%20Lanarkshire" in page.url
+
+
+@_mark
+def test_no_result_comes_from_an_editors_note(searcher: Searcher, real_site: Path) -> None:
+    """Words that appear on the site only inside editors' notes find nothing."""
+    words = re.compile(r"[a-z]{7,}")
+    in_notes: set[str] = set()
+    elsewhere: set[str] = set()
+    for page in real_site.rglob("*.html"):
+        source = page.read_text()
+        for box in re.findall(r'<details class="info rs-notes">(.*?)</details>', source, re.S):
+            in_notes |= set(words.findall(html.unescape(re.sub(r"<[^>]+>", " ", box)).lower()))
+        text = IndexedText.of(page)
+        if text:
+            elsewhere |= set(words.findall(text.lower()))
+    only_in_notes = sorted(w for w in in_notes - elsewhere if not any(o.startswith(w[:5]) for o in elsewhere))  # Pagefind stems, then matches prefixes
+    assert len(only_in_notes) >= 5, only_in_notes
+    # Pagefind answers a word it does not hold with near matches (here "as" for "assumed"), so a
+    # word found only in notes may still list pages; none of them may show the word itself.
+    for word in only_in_notes[:8]:
+        searcher.open_search(word)
+        searcher.all_results()
+        excerpts = searcher.page.eval_on_selector_all(".rs-result__excerpt", "ps => ps.map(p => p.textContent)")
+        marked = searcher.page.eval_on_selector_all(".rs-result__excerpt mark", "ms => ms.map(m => m.textContent.toLowerCase())")
+        assert not [e for e in excerpts if word in e.lower()], f"{word!r}, found only in editors' notes, shows in results"
+        assert not [m for m in marked if m.startswith(word[:-2])], f"{word!r} is highlighted in a result: {marked}"
+    # The issue's example: the North Lanarkshire report says "comma" only in a note about a comma.
+    report = "inspections/north-lanarkshire-2023/"
+    assert "comma" in (real_site / report / "index.html").read_text() and "comma" not in (IndexedText.of(real_site / report / "index.html") or "x")
+    searcher.open_search("comma")
+    assert report not in searcher.all_results()
+
+
+@_mark
+def test_results_are_announced_and_focus_moves_to_them(searcher: Searcher) -> None:
+    page = searcher.open_search(hash="#rs-search-q")  # as the header's link opens it
+    assert page.evaluate("() => document.activeElement.id") == "rs-search-q", "the search box is not focused on arrival"
+    status = page.locator(".rs-search__status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    page.keyboard.type("Glasgow")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.matches('.rs-search__heading')")
+    assert re.match(r"\d+ results? for “Glasgow”", status.inner_text()), status.inner_text()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.matches('.rs-result__title a')")
+    first = page.locator(".rs-result").first
+    assert first.locator(".rs-result__meta").inner_text().strip(), "a result without its type, partnership or date"
+    page.fill("#rs-search-q", "zzzzqqqq")
+    page.press("#rs-search-q", "Enter")
+    page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.startsWith('No pages match')")
+    assert searcher.errors == []
