@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -76,11 +75,11 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
     # Pagefind (1.5) writes its filter and metadata chunks in hash-map order, so their bytes and
     # names change from run to run (Pagefind issue #638); everything else, the word index and the
     # page fragments included, is byte-identical.
-    unstable = re.compile(r"pagefind/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
-    stable = [{k: v for k, v in t.items() if not unstable.match(k)} for t in trees]
+    from generator.search import UNSTABLE_FILES
+    stable = [{k: v for k, v in t.items() if not UNSTABLE_FILES.match(k)} for t in trees]
     assert stable[0] == stable[1], [k for k in stable[0] if stable[0][k] != stable[1].get(k)]
     assert any(k.startswith("pagefind/fragment/") for k in stable[0]) and any(k.startswith("pagefind/index/") for k in stable[0])
-    assert len([k for k in trees[0] if unstable.match(k)]) == len([k for k in trees[1] if unstable.match(k)])
+    assert len([k for k in trees[0] if UNSTABLE_FILES.match(k)]) == len([k for k in trees[1] if UNSTABLE_FILES.match(k)])
 
 
 @pytest.mark.parametrize("ref", ["../outside.md", "/etc/passwd.md", "narrative\\inspections\\fife-2023.md", "narrative/x\x00.md"])
