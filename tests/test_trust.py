@@ -214,7 +214,10 @@ ALLOWED = [
     r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js(\.map)?",
     r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js(\.map)?",
     r"assets/javascripts/lunr/(min/)?[a-z.]+\.js",
-    r"search/search_index\.json",
+    # site search (generator/search.py): its page's script and style, and Pagefind's bundle; no theme search index
+    r"assets/report-site-search\.(css|js)",
+    r"pagefind/(pagefind[a-z-]*\.(js|css)|pagefind-entry\.json|pagefind\.en_[0-9a-f]+\.pf_meta|wasm\.[a-z]+\.pagefind)",
+    r"pagefind/(filter|fragment|index)/en_[0-9a-f]+\.pf_(filter|fragment|index)",
     r"data/evaluations\.(csv|json|schema\.json)", r"data/datapackage\.json",
     r"data/(inspections|reviews|responses|letters)/{id}\.(json|csv)",
     r"feeds/{id}\.xml",
@@ -226,7 +229,7 @@ def expected_pages(project: Path) -> set[str]:
     """The page folders the tiny site's data and content call for."""
     data = project / "site-data"
     pages = {"", "about", "accessibility", "privacy", "partnerships", "publications", "programmes", "themes", "glossary",
-             "evaluation-scale", "frameworks", "open-data"}
+             "evaluation-scale", "frameworks", "open-data", "search"}
     for folder in ("partnerships", "inspections", "reviews", "responses", "letters", "programmes", "frameworks"):
         pages |= {f"{folder}/{p.stem}" for p in (data / folder).glob("*.yaml")}
     themes = re.findall(r"^  - id: (\S+)", (data / "themes.yaml").read_text(), re.MULTILINE)
