@@ -101,6 +101,8 @@ def describe(hint: Any) -> str:
         return "one of: " + ", ".join(repr(a) for a in get_args(hint))
     if origin is list:
         return f"a list of {describe(get_args(hint)[0])}"
+    if hint is models.GradeKey:
+        return "a grade (the scale's number or its word)"
     if origin is dict:
         key, value = get_args(hint)
         return f"a mapping of {describe(key)} to {describe(value)}"
@@ -145,7 +147,10 @@ def convert(node: Node, hint: Any, problems: Problems, what: str) -> Any:
         result = {}
         failed = False
         for key, value in node.items:
-            k = convert(key, key_hint, problems, f"a key of {what}")
+            if key_hint is models.GradeKey and isinstance(key, Scalar) and not key.is_null and not (key.plain and _INT.match(key.value)):
+                k: Any = GradeWord(key.value)  # read against the programme's scale once all is loaded
+            else:
+                k = convert(key, int if key_hint is models.GradeKey else key_hint, problems, f"a key of {what}")
             v = convert(value, value_hint, problems, f"{what}[{key.value}]")
             failed |= k is _BAD or v is _BAD
             result[k] = v

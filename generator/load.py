@@ -217,7 +217,9 @@ def _read_grade_words(data: SiteData, problems: Problems) -> None:
     The loaded records are replaced by copies, never changed: they are kept across `mkdocs serve` rebuilds.
     """
     for insp_id, insp in list(data.inspections.items()):
-        if not any(isinstance(ev.grade, GradeWord) for ev in insp.evaluations):
+        totals = insp.grade_totals
+        words_in_totals = totals is not None and any(isinstance(g, GradeWord) for g in totals.counts)
+        if not words_in_totals and not any(isinstance(ev.grade, GradeWord) for ev in insp.evaluations):
             continue
         programme = data.programmes.get(insp.programme)
         scale = data.scales.get(programme.scale or "") if programme else None
@@ -232,7 +234,16 @@ def _read_grade_words(data: SiteData, problems: Problems) -> None:
                 else:
                     ev = dataclasses.replace(ev, grade=number)
             evaluations.append(ev)
-        data.inspections[insp_id] = dataclasses.replace(insp, evaluations=evaluations)
+        if totals is not None and words_in_totals:
+            counts: dict[int, int] = {}
+            for grade, count in totals.counts.items():
+                number, message = read_grade(grade, scale, data.scales.values()) if isinstance(grade, GradeWord) else (grade, "")
+                if number is None:
+                    problems.add(totals.pos("counts"), message)  # and left out: nothing downstream reads a word
+                else:
+                    counts[number] = counts.get(number, 0) + count
+            totals = dataclasses.replace(totals, counts=counts)
+        data.inspections[insp_id] = dataclasses.replace(insp, evaluations=evaluations, grade_totals=totals)
 
 
 def _yaml_files(folder: Path, project: Path, problems: Problems, unreadable: dict[str, str] | None = None) -> list[Path]:

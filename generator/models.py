@@ -430,12 +430,17 @@ class Evaluation(Record):
     """The points the evaluation is based on."""
 
 
+class GradeKey(int):
+    """A grade used as a mapping key (grade totals): written as the scale's number or its word, like `grade`."""
+
+
 @dataclass(kw_only=True)
 class GradeTotals(Record):
     """Grades known only as totals: how many evaluations got each grade, not which indicator got which."""
 
-    counts: dict[int, int]
-    """Grade value -> how many evaluations got it, e.g. {6: 3, 5: 3} for '3 excellent, 3 very good'."""
+    counts: dict[GradeKey, int]
+    """Grade -> how many evaluations got it, e.g. {6: 3, 5: 3} or {Excellent: 3, Very good: 3} for '3 excellent,
+    3 very good' (the scale's number or its word, in any case)."""
     as_published: str | None = None
     """The words the source used, e.g. '3 excellent, 3 very good'."""
     source: str | None = None

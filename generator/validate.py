@@ -354,6 +354,8 @@ class _Checker:
             self.p.add(insp.pos("grade_totals"), f"programme '{programme.id}' has no scale, so it cannot have grade totals")
             return
         for grade, count in totals.counts.items():
+            if isinstance(grade, GradeWord):
+                continue  # a word not on the scale: reported where it was read against the scale
             if scale.level(grade) is None:
                 allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
                 self.p.add(totals.pos("counts"), f"grade {grade} is not on the scale '{scale.id}'; allowed: {allowed}")

@@ -90,3 +90,21 @@ def test_claims_with_grades_missing_are_checked_only_as_far_as_the_grades_go(tin
     edit(tiny / REVIEW, "    count: 3\n    min_grade: 4\n    total: 4\n", "    count: 1\n    min_grade: 4\n    total: 4\n")
     _data, derived, problems = check_site(tiny)
     assert any("says 1, the 3 grades the site holds give 2 at grade 4 or above" in str(p) for p in problems.sorted())
+
+
+def test_grade_totals_may_be_written_as_the_scales_words(tiny: Path) -> None:
+    """Issue 13: totals are grades too ('3 excellent, 3 very good'): the scale's word in any case, or its number."""
+    edit(tiny / INSP, "evidence:", "grade_totals:\n  counts: {Very GOOD: 1, good: 1}\nevidence:")
+    data, derived, problems = check_site(tiny)
+    assert derived is not None, "\n".join(str(p) for p in problems.sorted())
+    totals = data.inspections["fife-2023"].grade_totals
+    assert totals is not None and totals.counts == {5: 1, 4: 1}
+
+
+def test_a_grade_totals_word_not_on_the_scale_is_explained(tiny: Path) -> None:
+    edit(tiny / INSP, "evidence:", "grade_totals:\n  counts: {adequate: 1}\nevidence:")
+    result = run_check(tiny)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith(f"{INSP}:")]
+    assert any("grade 'adequate' is not a word on the scale" in line and "its words are: 6 Excellent" in line for line in lines), result.stderr
+    assert not any("grade adequate is not on the scale" in line for line in lines), result.stderr
