@@ -27,7 +27,7 @@ import pytest
 
 from generator.search import EXCLUDE_SELECTORS
 
-from .conftest import CHROMIUM, ROOT, copy_tiny, is_local, launch_chromium, mkdocs_build, serve_site
+from .conftest import CHROMIUM, ROOT, copy_tiny, is_local, mkdocs_build, serve_site
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -239,10 +239,10 @@ def real_url(real_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is missing: run `sh .ci/setup`")
-    with launch_chromium() as browser:
-        yield browser
+def chromium(browser: object) -> Iterator[object]:
+    # The session's shared Chromium (conftest): Playwright's sync API allows one at a time, and the
+    # browser and phone tests keep theirs open for the whole session.
+    yield browser
 
 
 class Searcher:
