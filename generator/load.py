@@ -236,13 +236,17 @@ def _read_grade_words(data: SiteData, problems: Problems) -> None:
             evaluations.append(ev)
         if totals is not None and words_in_totals:
             counts: dict[int, int] = {}
+            unreadable = False
             for grade, count in totals.counts.items():
                 number, message = read_grade(grade, scale, data.scales.values()) if isinstance(grade, GradeWord) else (grade, "")
                 if number is None:
-                    problems.add(totals.pos("counts"), message)  # and left out: nothing downstream reads a word
+                    problems.add(totals.pos("counts"), message)
+                    unreadable = True
                 else:
                     counts[number] = counts.get(number, 0) + count
-            totals = dataclasses.replace(totals, counts=counts)
+            # Totals with a word off the scale are not used at all: comparing what is left with the indicator
+            # grades would report a consequence ("the totals give 0") after the root cause.
+            totals = None if unreadable else dataclasses.replace(totals, counts=counts)
         data.inspections[insp_id] = dataclasses.replace(insp, evaluations=evaluations, grade_totals=totals)
 
 

@@ -100,3 +100,19 @@ def test_grade_totals_may_be_written_as_the_scales_words(tiny: Path) -> None:
     totals = data.inspections["fife-2023"].grade_totals
     assert totals is not None and totals.counts == {5: 1, 4: 1}
 
+
+def test_a_grade_totals_word_not_on_the_scale_is_explained(tiny: Path) -> None:
+    # 'Adequate' is the tiny scale's 3, so a word that is on no scale is used.
+    edit(tiny / INSP, "evidence:", "grade_totals:\n  counts: {outstanding: 1}\nevidence:")
+    result = run_check(tiny)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith(f"{INSP}:")]
+    assert any("grade 'outstanding' is not a word on the scale" in line and "its words are: 6 Excellent" in line for line in lines), result.stderr
+    assert len(lines) == 1, "only the root cause is reported:\n" + result.stderr
+
+
+def test_a_grade_totals_word_on_the_scale_is_read_as_its_number(tiny: Path) -> None:
+    edit(tiny / INSP, "evidence:", "grade_totals:\n  counts: {adequate: 1}\nevidence:")
+    data, _derived, _problems = check_site(tiny)
+    totals = data.inspections["fife-2023"].grade_totals
+    assert totals is not None and totals.counts == {3: 1}
