@@ -215,6 +215,26 @@ class Derived:
     def scale_for(self, programme: m.Programme | None) -> m.EvaluationScale | None:
         return self.data.scales.get(programme.scale or "") if programme else None
 
+    def scale_groups(self, inspections: list[m.Inspection]) -> list[tuple[m.EvaluationScale | None, list[m.Inspection]]]:
+        """Runs of consecutive inspections graded on one scale, in the given order: a chart draws one axis per run,
+        so grades on two scales never share an axis."""
+        groups: list[tuple[m.EvaluationScale | None, list[m.Inspection]]] = []
+        for insp in inspections:
+            scale = self.scale_for(self.data.programmes.get(insp.programme))
+            if groups and groups[-1][0] is scale:
+                groups[-1][1].append(insp)
+            else:
+                groups.append((scale, [insp]))
+        return groups
+
+    def scales_of(self, inspections: list[m.Inspection]) -> list[m.EvaluationScale]:
+        """The distinct scales the inspections are graded on, in order of first use."""
+        out: list[m.EvaluationScale] = []
+        for scale, _ in self.scale_groups(inspections):
+            if scale is not None and all(s is not scale for s in out):
+                out.append(scale)
+        return out
+
     def indicator(self, programme: m.Programme | None, code: str) -> m.Indicator | None:
         framework = self.data.frameworks.get(programme.framework or "") if programme else None
         return framework.indicator(code) if framework else None
@@ -352,7 +372,7 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
 
     by_partnership: dict[str, list[m.Publication]] = defaultdict(list)
     for pub in out.publications:
-        for pid in _partnerships_of(data, pub):
+        for pid in _partnerships_of(data, pub, visible):
             by_partnership[pid].append(pub)
     out.by_partnership = {pid: by_partnership.get(pid, []) for pid in sorted(data.partnerships)}
 
@@ -406,12 +426,14 @@ def _strings(value: object) -> list[str]:
     return []
 
 
-def _partnerships_of(data: SiteData, pub: m.Publication) -> list[str]:
+def _partnerships_of(data: SiteData, pub: m.Publication, visible: Mapping[str, m.Publication]) -> list[str]:
+    """The partnerships a publication is about. A review is about its programme's partnerships and those of
+    its inspections that are on the site (`visible`): a draft inspection must not put it on a published page."""
     if isinstance(pub, m.Review):
         programme = data.programmes.get(pub.programme)
         named = set(programme.partnerships) if programme else set()
         named |= {ex.partnership for ex in pub.good_practice if ex.partnership}
-        named |= {i.partnership for i in data.inspections.values() if i.programme == pub.programme}
+        named |= {i.partnership for i in data.inspections.values() if i.programme == pub.programme and i.id in visible}
         return sorted(named)
     partnership = getattr(pub, "partnership", None)
     return [partnership] if partnership else []

@@ -63,6 +63,17 @@ def md_escape(value: Any) -> Markup:
     return Markup(text)
 
 
+def in_sentence(text: str) -> str:
+    """A name as written, placed inside a sentence: 'Six-point evaluation scale' -> 'six-point evaluation scale';
+    a name that starts with an acronym ('HMIE six-point scale') is kept as written."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def scale_name(scale: m.EvaluationScale) -> str:
+    """A scale's name inside a sentence (see `in_sentence`)."""
+    return in_sentence(scale.name)
+
+
 def md_join(items: Iterable[Any], separator: str = "") -> Markup:
     """Jinja's `join` escapes for HTML only; this one escapes each item for Markdown."""
     return Markup(md_escape(separator)).join(md_escape(item) for item in items)
@@ -169,6 +180,7 @@ def make_environment(template_dirs: Iterable[Path], bytecode_cache: jinja2.Bytec
         keep_trailing_newline=True,
     )
     env.filters["md"] = md_escape
+    env.filters["in_sentence"] = in_sentence
     env.filters["e"] = env.filters["escape"] = md_escape
     env.filters["join"] = md_join
     env.filters["markdown"] = md_block
@@ -276,6 +288,7 @@ class Renderer:
             svg = self.markup_env.get_template(f"{TEMPLATE_SUBDIR}/charts/{name}.svg.j2").render(
                 chart_id=chart_id, caption=caption, grade_of=lambda p, ev: self.d.level(p, ev.grade if ev else None),
                 level_of=self.d.level, counts_of=self.d.grade_counts, totals_only=self.d.totals_only,
+                scale_groups=self.d.scale_groups, scale_name=scale_name,
                 state_words=lambda ev, insp=None: (
                     "Known only as part of the totals" if insp is not None and ev is None and self.d.totals_only(insp)
                     else STATE_WORDS[missing_state(ev)]),

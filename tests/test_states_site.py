@@ -1,0 +1,78 @@
+"""The fixture site that holds every incomplete-data state (issue 10), rendered without MkDocs and compared
+with golden page text: what readers get when grades are known only as totals, missing for each reason, a record
+is rebuilt from a review, a review claim can be checked fully, partly or not at all, a date is year-only,
+approximate or absent, a record was corrected, a programme has no reports yet, programmes follow one another,
+an organisation has successors, and a record is a draft.
+
+Run with UPDATE_GOLDEN=1 to rewrite tests/golden-states/, then read the diff: every sentence must be true of
+tests/fixtures/states/site-data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_site
+from generator.opendata import site_files
+from generator.publisher import default_publisher
+from generator.render import Renderer, make_environment, make_markup_environment, render_feeds
+
+from .conftest import ROOT
+
+STATES = Path(__file__).parent / "fixtures" / "states"
+GOLDEN = Path(__file__).parent / "golden-states"
+
+
+def render_states() -> dict[str, str]:
+    _data, derived, problems = check_site(STATES)
+    assert derived is not None, problems.sorted()
+    env, markup_env = make_environment([ROOT / "overrides"]), make_markup_environment([ROOT / "overrides"])
+    renderer = Renderer(derived, env, markup_env, publisher=default_publisher())
+    pages = {spec.path: renderer.render(spec) for spec in renderer.pages()}
+    # the charts a page shows (SVG; the plugin puts each where the page holds its placeholder)
+    charts = {f"charts/{page.removesuffix('.md')}/{chart_id}.svg": svg
+              for page, by_id in renderer.charts.items() for chart_id, svg in by_id.items()}
+    feeds = render_feeds(derived, markup_env, "https://example.org/", default_publisher())
+    # the open data a reader downloads: the table of every evaluation (the per-record files repeat its rows)
+    data = {path: text for path, text in site_files(derived, "https://example.org/").items() if path == "data/evaluations.csv"}
+    return pages | charts | feeds | data
+
+
+OUTPUT = render_states()
+
+
+@pytest.mark.parametrize("path", sorted(OUTPUT))
+def test_output_matches_golden(path: str) -> None:
+    golden = GOLDEN / path
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(OUTPUT[path])
+    assert golden.exists(), f"no golden file for {path}: run with UPDATE_GOLDEN=1 and review it"
+    assert OUTPUT[path] == golden.read_text()
+
+
+def test_no_golden_file_is_orphaned() -> None:
+    expected = {GOLDEN / p for p in OUTPUT}
+    orphans = [p for p in GOLDEN.rglob("*") if p.is_file() and p not in expected]
+    assert not orphans, f"golden files for output no longer generated: {orphans}"
+
+
+def test_the_states_site_builds_strict_and_no_page_shows_the_draft(tmp_path: Path) -> None:
+    """Every state together passes `mkdocs build --strict` (no link to a draft, no broken link), and the draft
+    inspection is on no published page."""
+    import shutil
+
+    from .conftest import mkdocs_build
+
+    project = tmp_path / "project"
+    shutil.copytree(STATES, project)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../../overrides", (ROOT / "overrides").as_posix()))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "site" / "inspections" / "orkney-islands-2025").exists()
+    pages = [p.read_text() for p in (tmp_path / "site").rglob("*.html")]
+    assert not any("orkney-islands-2025" in page for page in pages)
