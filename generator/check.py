@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .addresses import check_addresses, current_addresses, load_addresses
 from .content_files import check_content
 from .derive import Derived, derive
 from .errors import Problems
@@ -29,6 +30,8 @@ def check_site(
         return data, None, problems
     derived = derive(data, include_drafts=include_drafts)
     problems.extend(check_paths(derived, pages))  # no two pages (or feeds) on one path
+    data.addresses = load_addresses(project.resolve(), "site-data", problems)
+    problems.extend(check_addresses(data.addresses, current_addresses(derived, pages)))  # no published address breaks
     if problems.errors:
         return data, None, problems
     return data, derived, problems

@@ -1,5 +1,6 @@
 """`python -m generator check [PATH]`: validate a project's site-data/ and content/ narratives.
-`python -m generator new KIND ...`: start a new record from a skeleton (see `new --help`)."""
+`python -m generator new KIND ...`: start a new record from a skeleton (see `new --help`).
+`python -m generator addresses [PATH] [--list]`: add every address the site now has to site-data/addresses.yaml."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import sys
 from pathlib import Path
 
 from . import scaffold
+from .addresses import current_addresses, write_addresses
 from .check import check_site
-from .errors import format_problems
+from .content_files import check_content
+from .errors import Problems, format_problems
 from .load import SiteData
 
 
@@ -19,7 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="check every data file and narrative; report all problems with file:line:col")
     check.add_argument("path", nargs="?", default=".", help="the project folder (default: the current folder)")
     scaffold.add_parser(sub)
+    addresses = sub.add_parser("addresses", help="when publishing: add every address the site now has to site-data/addresses.yaml "
+                                                 "(the list of published addresses; never removes one)")
+    addresses.add_argument("path", nargs="?", default=".", help="the project folder (default: the current folder)")
+    addresses.add_argument("--list", action="store_true", help="print the addresses the site now has; write nothing")
     args = parser.parse_args(argv)
+    if args.command == "addresses":
+        return run_addresses(Path(args.path), list_only=args.list)
     if args.command == "check":
         return run_check(Path(args.path))
     if args.command == "new":
@@ -37,6 +46,27 @@ def run_check(path: Path) -> int:
     if problems.errors:
         return 1
     print(summary(data))
+    return 0
+
+
+def run_addresses(path: Path, *, list_only: bool = False) -> int:
+    """Record the site's addresses as published. Refused while the check finds errors (a broken address
+    among them: it must be restored or redirected first, never dropped from the list)."""
+    if not path.is_dir():
+        print(f"{path}: error: not a folder", file=sys.stderr)
+        return 2
+    data, derived, problems = check_site(path)
+    if problems.errors or derived is None:
+        print(format_problems(problems.sorted()), file=sys.stderr)
+        print("nothing was written: fix the errors above first", file=sys.stderr)
+        return 1
+    pages = check_content(path.resolve(), "content", "narrative", Problems())
+    current = current_addresses(derived, pages)
+    if list_only:
+        print("\n".join(sorted(current)))
+        return 0
+    file, added = write_addresses(path, data.addresses, current)
+    print(f"{file}: {added} address(es) added, {len(current)} in this build; commit the file with the publication")
     return 0
 
 

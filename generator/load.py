@@ -38,6 +38,8 @@ SINGLE_FILES: dict[str, type] = {
     "documents.yaml": m.Documents,
     "allowed-disclosures.yaml": AllowedDisclosures,
 }
+#: the list of published addresses and redirects, read by generator/addresses.py (not a record file)
+ADDRESSES_FILE = "addresses.yaml"
 SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -83,6 +85,8 @@ class SiteData:
     """Publication id -> its narrative."""
     allowed_disclosures: list[AllowedDisclosure] = field(default_factory=list)
     """Contact details the disclosure check accepts (site-data/allowed-disclosures.yaml, optional)."""
+    addresses: Any = None
+    """site-data/addresses.yaml (`addresses.Addresses`), set by `check_site`; None when there is none."""
     unreadable: dict[str, str] = field(default_factory=dict)
     """Ids of records whose files had errors (and names of single files, e.g. 'themes.yaml', that had errors)
     -> that file's path: references to them are listed under the file's first error, not reported again."""
@@ -192,8 +196,10 @@ def load_site_data(
                 _add_listed(data, container, problems)
             else:
                 data.unreadable[entry.name] = rel
+        elif entry.name == ADDRESSES_FILE:
+            continue  # read by the addresses check, after the site is derived
         elif not entry.name.startswith("."):
-            allowed = ", ".join([*SINGLE_FILES, *(f + "/" for f in RECORD_FOLDERS), GLOSSARY_FOLDER + "/"])
+            allowed = ", ".join([*SINGLE_FILES, ADDRESSES_FILE, *(f + "/" for f in RECORD_FOLDERS), GLOSSARY_FOLDER + "/"])
             problems.add(Position(rel), f"unknown file '{entry.name}' in {data_dir}/; allowed: {allowed}")
 
     _read_grade_words(data, problems)

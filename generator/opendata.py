@@ -239,6 +239,16 @@ def datapackage(derived: Derived, publisher: Publisher | None, absolute_urls: bo
     return descriptor(derived, publisher, absolute_urls)
 
 
+def site_file_paths(derived: Derived) -> list[str]:
+    """The path of every open-data file `site_files` writes (the list of published addresses needs them unrendered)."""
+    paths = ["data/evaluations.csv", "data/evaluations.json", "data/evaluations.schema.json", "data/datapackage.json"]
+    for pub in derived.publications:
+        paths.append(data_path(pub, "json"))
+        if isinstance(pub, m.Inspection):
+            paths.append(data_path(pub, "csv"))
+    return paths
+
+
 def site_files(derived: Derived, site_url: str | None = None, publisher: Publisher | None = None) -> dict[str, str]:
     """Every open-data file: site path -> content. Addresses are absolute when `site_url` is given."""
     base = site_url.rstrip("/") + "/" if site_url else ""

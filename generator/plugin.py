@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
+from .addresses import redirect_outputs
 from .check import check_site
 from .compress import precompress
 from .content_files import FRAGMENTS, escape_meta
@@ -181,6 +182,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             self.meta = page_meta(derived, [spec for spec, _md in self.pages.values()])
             self.extra_files = site_files(derived, config.site_url, self.publisher)
             self.extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", self.publisher))
+            # Moved addresses keep working: a redirect page, or a copy of the data file or feed
+            self.extra_files.update(redirect_outputs(derived.data.addresses, self.extra_files, markup_env,
+                                                     config.site_url, config.site_name))
         except Exception as exc:  # noqa: BLE001 - a failing template is reported, never a traceback
             if not isinstance(exc, TemplateRenderError):
                 exc = TemplateRenderError(describe_template_error(exc, "feeds and data"))
