@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
+from .accessibility import ResultsError, TestResults, load_results
 from .addresses import redirect_outputs
 from .check import check_site
 from .compress import precompress
@@ -113,6 +114,9 @@ class ReportSiteConfig(base.Config):
     'warn' (the default: `--strict` fails, so such a site is never published by mistake), or 'note' (one
     line of information) for a site that is built for review before its address is decided.
     `mkdocs gh-deploy` always warns."""
+    accessibility_results = c.Type(str, default="accessibility-results.json")
+    """The results the accessibility tests record (relative to mkdocs.yml), from which the accessibility statement
+    (`report_site: accessibility`) reports compliance and testing; a missing file: the statement says none are recorded."""
     search = c.Type(bool, default=True)
     """Site search: a search page, a link to it in the header, and a Pagefind index built over the site before it is published."""
 
@@ -145,6 +149,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.search: dict[str, PageSearch] = {}
         """Docs path -> filters and metadata for the index; pages not listed are not indexed."""
         self.search_url: str | None = None
+        self.test_results: TestResults | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -166,6 +171,11 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             count = len(problems.errors)
             raise PluginError(f"site data has {count} error(s), listed above; nothing was built and site/ is untouched")
         self.publisher = make_publisher(self.config.publisher)
+        try:
+            self.test_results = load_results(project / self.config.accessibility_results)
+        except ResultsError as exc:
+            log.error(str(exc))
+            raise PluginError("the accessibility test results are unreadable (see above); nothing was built and site/ is untouched") from None
         if self.publisher.is_default:
             log.info("publisher: not set in mkdocs.yml, so the Care Inspectorate's details are used (the default)")
         template_dirs = [project / d for d in self.config.templates_dirs]
@@ -309,7 +319,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             if not file.generated_by and self.renderer is not None and "report_site" in file.content_string:
                 fragment = get_data(file.content_string)[1].get("report_site")
                 if fragment in FRAGMENTS:
-                    self.home_fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri)
+                    extra = {"results": self.test_results} if fragment == "accessibility" else {}
+                    self.home_fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri, **extra)
         self.generated = list(self.pages)
         # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
         self.renderer, self.pages, self.extra_files = None, {}, {}

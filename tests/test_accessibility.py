@@ -19,6 +19,11 @@ or box-shadow) that contrasts 3:1 with what is behind it. Search works from the 
 widths, and a table too wide for a narrow screen scrolls in a box that Tab reaches, that has a
 name, and that the arrow keys scroll (the script in overrides/main.html).
 
+Every check records its result; the last test compares them with the committed
+`accessibility-results.json`, which the accessibility statement is built from (so the statement
+says what these tests found, not what someone wrote). `UPDATE_A11Y=1` rewrites the entries of the
+checks that ran, after a change that alters a result.
+
 The site is built once for this module with `mkdocs build --strict`, served on 127.0.0.1 under the
 path of `site_url` (so the 404 page, whose links are absolute, works as it does when published),
 and read by one Chromium for all tests. Debian's chromium is used (`sh .ci/setup --browser`);
@@ -27,7 +32,11 @@ Playwright's own browser download is not.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import html.parser
+import json
+import os
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -79,6 +88,56 @@ REPORT = PAGE_TYPES["inspection report"]
 REVIEW = PAGE_TYPES["review"]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+#: what each recorded check is, in the statement's words (`accessibility-results.json`, "checks")
+CHECKS = {
+    "axe": "axe-core finds no failure of any WCAG 2.0, 2.1 or 2.2 rule at level A or AA, nor of its best practices",
+    "reflow": "at 320 CSS pixels wide (1280 pixels at 400% zoom) nothing makes the page scroll sideways or is cut off",
+    "skip-link": "the first Tab stop is a visible 'Skip to content' link that moves focus into the main content",
+    "keyboard": "Tab reaches every link, button and field in order, each visible, not covered and with a focus "
+                "indicator of at least 3:1 contrast",
+    "search-keyboard": "search can be used from the keyboard alone, and the number of results is announced",
+    "scroll-boxes": "a table too wide for the screen scrolls in its own named box that Tab reaches and the arrow keys scroll",
+    "table-headers": "every data table has header cells",
+    "table-captions": "every data table has a caption",
+    "chart-labels": "no word of any chart is cut off at 320 CSS pixels",
+}
+RESULTS_FILE = ROOT / "accessibility-results.json"
+ALL_PAGES = "every page"  # the page of a check that reads every page of the built site
+UPDATE = os.environ.get("UPDATE_A11Y") == "1"
+
+
+class Results:
+    """What each check found this run: (check, page, width) -> problems (empty: passed)."""
+
+    def __init__(self) -> None:
+        self.got: dict[tuple[str, str, int | None], list[str]] = {}
+        self.axe_version = ""
+
+    @contextlib.contextmanager
+    def check(self, check: str, page: str, width: int | None = None) -> Iterator[list[str]]:
+        """Record the check inside: passed, or failed with the problems the test lists (else the first
+        line of its assertion). The assertion still fails the test."""
+        assert check in CHECKS, check
+        problems: list[str] = []
+        try:
+            yield problems
+        except AssertionError as exc:
+            if not problems:
+                problems.append(" ".join(str(exc).split("\n")[0].split())[:300])
+            raise
+        finally:
+            self.got[(check, page if page == ALL_PAGES else "/" + page, width)] = [p[:300] for p in problems]
+
+
+def entry_key(entry: dict) -> tuple[str, str, int | None]:
+    return (entry["check"], entry["page"], entry.get("width"))
+
+
+@pytest.fixture(scope="module")
+def results() -> Results:
+    return Results()
 
 
 # --- fixtures: build once, serve, one browser ---------------------------------------------------
@@ -224,18 +283,21 @@ _SCROLL_BOXES_JS = """
 
 
 @pytest.mark.parametrize("path", page_type_params())
-def test_page_type(desktop: Reader, narrow: Reader, a11y_site: Path, path: str, subtests) -> None:
+def test_page_type(desktop: Reader, narrow: Reader, a11y_site: Path, path: str, subtests, results: Results) -> None:
     """axe-core at 1280px and at 320px (run side by side in two tabs), then reflow at 320px."""
     skip_if_absent(a11y_site, path)
     wide_page, narrow_page = desktop.open(path), narrow.open(path)
     start_axe(wide_page)
     start_axe(narrow_page)
+    results.axe_version = wide_page.evaluate("() => axe.version")
     for reader, page in ((desktop, wide_page), (narrow, narrow_page)):
-        with subtests.test(msg=f"axe-core at {reader.viewport['width']}px"):
+        width = reader.viewport["width"]
+        with subtests.test(msg=f"axe-core at {width}px"), results.check("axe", path, width) as problems:
             violations = axe_result(page)
-            assert not violations, describe_violations(violations, f"/{path} at {reader.viewport['width']}px")
+            problems += [f"{v['id']}: {v['help']}" for v in violations]
+            assert not violations, describe_violations(violations, f"/{path} at {width}px")
 
-    with subtests.test(msg=f"reflow at {NARROW['width']}px"):
+    with subtests.test(msg=f"reflow at {NARROW['width']}px"), results.check("reflow", path, NARROW["width"]):
         found = narrow_page.evaluate(_OVERFLOW_JS)
         assert found["scrollWidth"] <= NARROW["width"], (
             f"/{path} scrolls sideways at {NARROW['width']}px: the page is {found['scrollWidth']}px wide; sticking out: {found['out']}"
@@ -251,7 +313,12 @@ def test_page_type(desktop: Reader, narrow: Reader, a11y_site: Path, path: str, 
 # --- scrolling table boxes (the script in overrides/main.html) ------------------------------------
 
 
-def test_wide_tables_scroll_in_a_named_box_the_keyboard_reaches(narrow: Reader, desktop: Reader) -> None:
+def test_wide_tables_scroll_in_a_named_box_the_keyboard_reaches(narrow: Reader, desktop: Reader, results: Results) -> None:
+    with results.check("scroll-boxes", REVIEW, NARROW["width"]):
+        _wide_tables(narrow, desktop)
+
+
+def _wide_tables(narrow: Reader, desktop: Reader) -> None:
     page = narrow.open(REVIEW)
     boxes = page.evaluate(
         "() => [...document.querySelectorAll('article .md-typeset__scrollwrap')].map(b => ({"
@@ -298,9 +365,14 @@ def test_wide_tables_scroll_in_a_named_box_the_keyboard_reaches(narrow: Reader, 
 
 
 @pytest.mark.parametrize("path", [p for p in page_type_params() if p.id != "404"])
-def test_skip_link_moves_focus_into_the_main_content(desktop: Reader, a11y_site: Path, path: str) -> None:
+def test_skip_link_moves_focus_into_the_main_content(desktop: Reader, a11y_site: Path, path: str, results: Results) -> None:
     """The first Tab stop is a visible "Skip to content"; Enter moves focus to the start of the content."""
     skip_if_absent(a11y_site, path)
+    with results.check("skip-link", path, DESKTOP["width"]):
+        _skip_link(desktop, path)
+
+
+def _skip_link(desktop: Reader, path: str) -> None:
     page = desktop.open(path)
     page.keyboard.press("Tab")
     _settle(page)  # the skip link fades in
@@ -432,7 +504,13 @@ def _settle(page) -> None:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320px"])
-def test_tab_reaches_every_interactive_element_in_order_visibly(a11y_browser, a11y_base_url: str, viewport: dict[str, int]) -> None:
+def test_tab_reaches_every_interactive_element_in_order_visibly(a11y_browser, a11y_base_url: str, viewport: dict[str, int],
+                                                               results: Results) -> None:
+    with results.check("keyboard", REPORT, viewport["width"]):
+        _tab_walk(a11y_browser, a11y_base_url, viewport)
+
+
+def _tab_walk(a11y_browser, a11y_base_url: str, viewport: dict[str, int]) -> None:
     reader = Reader(a11y_browser, a11y_base_url, viewport)
     try:
         page = reader.open(REPORT)
@@ -469,7 +547,12 @@ def test_tab_reaches_every_interactive_element_in_order_visibly(a11y_browser, a1
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, NARROW], ids=["desktop", "320px"])
-def test_search_by_keyboard(a11y_browser, a11y_base_url: str, viewport: dict[str, int]) -> None:
+def test_search_by_keyboard(a11y_browser, a11y_base_url: str, viewport: dict[str, int], results: Results) -> None:
+    with results.check("search-keyboard", PAGE_TYPES["search"], viewport["width"]):
+        _search_by_keyboard(a11y_browser, a11y_base_url, viewport)
+
+
+def _search_by_keyboard(a11y_browser, a11y_base_url: str, viewport: dict[str, int]) -> None:
     """Tab reaches the header's search link; on the search page the search box has focus; Enter
     searches, announces the number of results and moves focus to the results heading; Tab then
     reaches the first result, each visibly focused."""
@@ -503,7 +586,7 @@ def test_search_by_keyboard(a11y_browser, a11y_base_url: str, viewport: dict[str
         reader.context.close()
 
 
-def test_search_with_results(desktop: Reader, narrow: Reader, subtests) -> None:
+def test_search_with_results(desktop: Reader, narrow: Reader, subtests, results: Results) -> None:
     """axe-core on the search page with results and a filter chosen, at 1280px and 320px; at 320px
     nothing sticks out."""
     pages = []
@@ -516,12 +599,16 @@ def test_search_with_results(desktop: Reader, narrow: Reader, subtests) -> None:
         _settle(page)
         start_axe(page)
         pages.append((reader, page))
+    where = "search/?q=chronology&type=Inspection+report"
     for reader, page in pages:
-        with subtests.test(msg=f"axe-core at {reader.viewport['width']}px"):
+        width = reader.viewport["width"]
+        with subtests.test(msg=f"axe-core at {width}px"), results.check("axe", where, width) as problems:
             violations = axe_result(page)
-            assert not violations, describe_violations(violations, f"the search results at {reader.viewport['width']}px")
-    found = pages[1][1].evaluate(_OVERFLOW_JS)
-    assert found["scrollWidth"] <= NARROW["width"] and not found["out"], found
+            problems += [f"{v['id']}: {v['help']}" for v in violations]
+            assert not violations, describe_violations(violations, f"the search results at {width}px")
+    with results.check("reflow", where, NARROW["width"]):
+        found = pages[1][1].evaluate(_OVERFLOW_JS)
+        assert found["scrollWidth"] <= NARROW["width"] and not found["out"], found
 
 
 # --- tables: header cells and captions (from the built HTML, every page of the site) --------------
@@ -590,8 +677,12 @@ def site_tables(site: Path) -> dict[str, list[dict]]:
     return found
 
 
-def test_data_tables_have_header_cells(a11y_site: Path) -> None:
-    problems = []
+def test_data_tables_have_header_cells(a11y_site: Path, results: Results) -> None:
+    with results.check("table-headers", ALL_PAGES) as problems:
+        _header_cells(a11y_site, problems)
+
+
+def _header_cells(a11y_site: Path, problems: list[str]) -> None:
     for page, tables in site_tables(a11y_site).items():
         for table in tables:
             if not table["th"]:
@@ -606,7 +697,12 @@ def _page_type(page: str) -> str:
     return "home" if page == "index.html" else first if page.count("/") > 1 else page.removesuffix("/index.html")
 
 
-def test_data_tables_have_captions(a11y_site: Path) -> None:
+def test_data_tables_have_captions(a11y_site: Path, results: Results) -> None:
+    with results.check("table-captions", ALL_PAGES):
+        _captions(a11y_site)
+
+
+def _captions(a11y_site: Path) -> None:
     missing: dict[tuple[str, str], list[str]] = defaultdict(list)
     for page, tables in site_tables(a11y_site).items():
         for table in tables:
@@ -632,11 +728,42 @@ _CHART_TEXT_OUTSIDE_JS = """
 """
 
 
-def test_chart_labels_are_never_cut_off(narrow: Reader, a11y_site: Path) -> None:
+def test_chart_labels_are_never_cut_off(narrow: Reader, a11y_site: Path, results: Results) -> None:
     """Every word in every chart lies inside the chart's drawing area, in the fonts this browser has
     (an SVG clips what lies outside it; text widths depend on the reader's font)."""
+    with results.check("chart-labels", ALL_PAGES, NARROW["width"]):
+        _chart_labels(narrow, a11y_site)
+
+
+def _chart_labels(narrow: Reader, a11y_site: Path) -> None:
     pages = sorted(p.parent.relative_to(a11y_site).as_posix() + "/" for p in a11y_site.rglob("index.html")
                    if "rs-svg" in p.read_text())
     assert pages, "no page with a chart"  # tests/test_phone.py also measures the tiny site's history chart
     cut = {path: found for path in pages if (found := narrow.open("" if path == "./" else path).evaluate(_CHART_TEXT_OUTSIDE_JS))}
     assert not cut, cut
+
+
+# --- last: the results file the accessibility statement is built from -------------------------------
+
+
+def test_the_committed_results_are_what_these_tests_found(results: Results) -> None:
+    """accessibility-results.json holds what the checks that ran in this module found; UPDATE_A11Y=1 rewrites
+    their entries (and the date they were recorded)."""
+    if not results.got:
+        pytest.skip("no check ran in this module (select them with the rest of the module)")
+    committed = json.loads(RESULTS_FILE.read_text(encoding="utf-8")) if RESULTS_FILE.is_file() else {"entries": []}
+    old = {entry_key(e): e for e in committed.get("entries", [])}
+    new = {key: {"check": key[0], "page": key[1], **({"width": key[2]} if key[2] else {}), "passed": not problems,
+                 "problems": problems} for key, problems in results.got.items()}
+    stale = [f"{k[0]} {k[1]}{f' at {k[2]}px' if k[2] else ''}: committed {old.get(k, {}).get('problems', 'nothing')}, found {v['problems']}"
+             for k, v in sorted(new.items(), key=lambda kv: str(kv[0])) if old.get(k) != v]
+    meta_stale = committed.get("checks") != CHECKS or (results.axe_version and committed.get("axe_core") != results.axe_version)
+    if UPDATE and (stale or meta_stale):
+        entries = sorted({**old, **new}.values(), key=lambda e: (list(CHECKS).index(e["check"]), e["page"], e.get("width") or 0))
+        record = {"standard": "WCAG 2.2 AA", "recorded": dt.date.today().isoformat(), "browser": "Chromium (Debian's), headless",
+                  "axe_core": results.axe_version or committed.get("axe_core", ""), "checks": CHECKS, "entries": entries}
+        RESULTS_FILE.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        return
+    assert not meta_stale, f"{RESULTS_FILE.name}: the checks' descriptions or the axe-core version changed: run again with UPDATE_A11Y=1"
+    assert not stale, (f"{RESULTS_FILE.name} does not hold what the accessibility tests found (the statement is built from it): "
+                       "run them with UPDATE_A11Y=1 and commit the file\n  " + "\n  ".join(stale[:20]))

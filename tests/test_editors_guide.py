@@ -272,6 +272,12 @@ def test_every_yaml_example_is_valid_for_a_record() -> None:
                 convert(value, specs[key.value].hint, found, key.value)
             if not found.errors:
                 fits.append(cls.__name__)
+        if not fits and set(keys) <= {"published", "redirects"}:  # site-data/addresses.yaml: its own reader
+            from generator.addresses import read_addresses
+
+            found = Problems()
+            assert read_addresses(block, "guide", found) is not None and not found.items, (block, found.sorted())
+            continue
         assert fits, f"no record has these fields with these values:\n{block}"
 
 
