@@ -208,47 +208,93 @@ GRID = "/programmes/care-and-protection-2018-2020/"
 
 _CHART_TEXT_SIZES_JS = """
 () => [...document.querySelectorAll('svg.rs-svg')].flatMap(svg => {
-  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-  return [...svg.querySelectorAll('text')].map(t => ({
-    text: t.textContent.trim().slice(0, 40),
-    px: parseFloat(getComputedStyle(t).fontSize) * scale,
-    height: t.getBoundingClientRect().height,
-  }));
+  const box = svg.getBoundingClientRect(), scale = box.width / svg.viewBox.baseVal.width;
+  return [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return {
+      text: t.textContent.trim().slice(0, 40),
+      px: parseFloat(getComputedStyle(t).fontSize) * scale,
+      cut: r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5,
+      inColumn: r.right <= document.documentElement.clientWidth + 0.5,
+    };
+  });
 })
 """
 
+# Written into the tiny site's copy (not the fixture, whose pages are golden): Perth and Kinross gets
+# a history chart with every kind of row the chart draws: a grade, a grade not held (the longest
+# words), grades known only as totals, a bold heading per inspection.
+_HISTORY_STATES = {
+    "perth-and-kinross-2013.yaml": """title: Services for children and young people in Perth and Kinross, 2013
+partnership: perth-and-kinross
+programme: old-2012
+published: 2013-09
+evaluations:
+  - {indicator: "1.1", missing: not-held}
+  - {indicator: "9.4", grade: 6}
+""",
+    "perth-and-kinross-2016.yaml": """title: Services for children and young people in Perth and Kinross
+partnership: perth-and-kinross
+programme: old-2012
+published: 2016-02
+grade_totals:
+  counts: {4: 1, 1: 1}
+  as_published: one good, one unsatisfactory
+""",
+}
 
-@pytest.fixture(scope="module")
-def tiny_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The tiny test site, whose Fife has two graded inspections (a history chart)."""
-    from .conftest import copy_tiny
 
-    project = copy_tiny(tmp_path_factory.mktemp("phone-tiny") / "project")
-    edit_css = project / "mkdocs.yml"
-    edit_css.write_text(edit_css.read_text() + "\nextra_css:\n  - assets/report-site.css\n")
+def _serve_fixture(dest: Path, fixture: str, extra: dict[str, str]) -> Iterator[str]:
+    """A copy of tests/fixtures/<fixture> with the site's stylesheet (and `extra` files), built and served."""
+    import shutil
+
+    project = dest / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / fixture, project)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("../../../overrides", (ROOT / "overrides").as_posix())
+                      + "\nextra_css:\n  - assets/report-site.css\n")
     (project / "content/assets").mkdir(exist_ok=True)
     (project / "content/assets/report-site.css").write_text((ROOT / "content/assets/report-site.css").read_text())
+    for name, text in extra.items():
+        (project / name).write_text(text)
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     with serve_site(project / "site") as url:
         yield url.rstrip("/")
 
 
-# The history chart (tiny:/partnerships/fife/) is left out: its narrow redesign did not survive the
-# merge with issue 10's totals-only bars, so it still scales its text below 12px at 320px.
-@pytest.mark.parametrize("where", ["real:" + GRID, "tiny:/programmes/risk-2021/"])
-def test_chart_text_is_at_least_12px_at_320px(browser, phone_url: str, tiny_url: str, where: str) -> None:
+@pytest.fixture(scope="module")
+def fixture_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """The tiny site (Fife: two graded inspections; Perth and Kinross: every kind of row, see above)
+    and issue 10's states site (history charts on two scales, grades known only as totals)."""
+    tiny = _serve_fixture(tmp_path_factory.mktemp("phone-tiny"), "tiny",
+                          {f"site-data/inspections/{name}": text for name, text in _HISTORY_STATES.items()})
+    states = _serve_fixture(tmp_path_factory.mktemp("phone-states"), "states", {})
+    yield {"tiny": next(tiny), "states": next(states)}
+    for served in (tiny, states):
+        served.close()
+
+
+# Every chart the generator draws: the spread of grades (programme pages) and the history of an area
+# (partnership pages; no real area has two graded inspections yet, so only the fixture sites draw one).
+@pytest.mark.parametrize("where", ["real:" + GRID, "tiny:/programmes/risk-2021/", "tiny:/programmes/old-2012/",
+                                   "tiny:/partnerships/fife/", "tiny:/partnerships/perth-and-kinross/",
+                                   "states:/partnerships/fife/", "states:/partnerships/angus/",
+                                   "states:/programmes/risk-2021/"])
+def test_chart_text_is_at_least_12px_at_320px(browser, phone_url: str, fixture_urls: dict[str, str], where: str) -> None:
     site, path = where.split(":", 1)
     context = browser.new_context(viewport=NARROW)
     try:
         page = context.new_page()
-        page.goto((phone_url if site == "real" else tiny_url) + path, wait_until="networkidle")
+        page.goto((phone_url if site == "real" else fixture_urls[site]) + path, wait_until="networkidle")
         sizes = page.evaluate(_CHART_TEXT_SIZES_JS)
     finally:
         context.close()
     assert sizes, f"no chart on {path}"
     small = [s for s in sizes if s["px"] < 12 - 0.01]
     assert not small, f"{path} at 320px: chart text under 12 CSS px: {small[:5]}"
+    cut = [s["text"] for s in sizes if s["cut"] or not s["inColumn"]]
+    assert not cut, f"{path} at 320px: chart text runs past the chart's edge or the screen's: {cut[:5]}"
 
 
 def test_no_distribution_chart_of_a_single_grade(phone) -> None:
