@@ -20,7 +20,7 @@ ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-describedby", "aria-hidden"},
     "a": {"href"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan", "data-label"},  # a stacked table's column name (table_captions.py)
     "th": {"style", "colspan", "rowspan", "scope"},
     "ol": {"start"},
     "details": {"open"},

@@ -1,7 +1,11 @@
-"""Table captions in Markdown: a paragraph `Table: …` just before a table becomes its <caption>.
+"""Tables in Markdown: captions, and column names on the cells of tables that stack on phones.
 
-Pipe tables have no caption syntax; a caption names the table for screen-reader users
-moving between tables.
+Pipe tables have no caption syntax: a paragraph `Table: …` just before a table becomes its
+<caption>, which names the table for screen-reader users moving between tables.
+
+A table inside `<div class="rs-stack" markdown>` gets each cell's column name in `data-label`, so
+that on a narrow screen the stylesheet can show it as a list of rows, each cell labelled with its
+column ("Date: 17 October 2023"), instead of a table cut at the screen's edge.
 """
 
 from __future__ import annotations
@@ -33,12 +37,29 @@ class TableCaptionProcessor(Treeprocessor):
                     following.tail = (following.tail or "") + tail
 
 
+STACK_CLASS = "rs-stack"
+
+
+class StackedTableProcessor(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for div in root.iter("div"):
+            if STACK_CLASS not in (div.get("class") or "").split():
+                continue
+            for table in div.iter("table"):
+                head = table.find("thead")
+                names = ["".join(th.itertext()).strip() for th in head.iter("th")] if head is not None else []
+                for row in table.iter("tr"):
+                    for name, cell in zip(names, row.findall("td"), strict=False):
+                        cell.set("data-label", name)
+
+
 class TableCaptionExtension(Extension):
     def cache_fingerprint(self) -> str:
         return ""  # no settings: its code is in the cache key already
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(TableCaptionProcessor(md), "report_site_table_captions", 6)
+        md.treeprocessors.register(StackedTableProcessor(md), "report_site_stacked_tables", 5)
 
 
 def makeExtension(**kwargs: object) -> TableCaptionExtension:  # noqa: N802 - Markdown's entry point

@@ -367,6 +367,55 @@ def test_the_grid_keeps_each_partnership_name_in_view_when_it_scrolls(browser, p
 # --- axe-core at 375px, and with the filter and sorting in use at 320, 375 and 1280px ---------------
 
 
+# --- lists of publications on a phone: stacked, each cell named ---------------------------------
+
+_STACKED_JS = """
+() => [...document.querySelectorAll('article .rs-stack table')].map(table => {
+  const names = [...table.querySelectorAll('thead th')].map(th => th.textContent.trim());
+  const wrap = table.closest('.md-typeset__scrollwrap') || table;
+  const cells = [...table.querySelectorAll('tbody td')].map(td => {
+    const r = td.getBoundingClientRect(), before = getComputedStyle(td, '::before').content;
+    return {text: td.textContent.trim().slice(0, 30), column: names[td.cellIndex], before,
+            inside: r.width > 0 && r.left >= -0.5 && r.right <= document.documentElement.clientWidth + 0.5};
+  });
+  return {caption: table.caption ? table.caption.textContent.trim() : '', names, cells,
+          scrolls: wrap.scrollWidth > wrap.clientWidth + 1 || table.scrollWidth > table.clientWidth + 1,
+          headVisible: table.tHead.getBoundingClientRect().height > 2,
+          tabStop: wrap.getAttribute('tabindex')};
+})
+"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+@pytest.mark.parametrize("path", ["/", "/publications/", "/partnerships/south-lanarkshire/"])
+def test_publication_lists_stack_on_a_phone_with_each_cell_named(browser, phone_url: str, path: str, width: int) -> None:
+    """No publication list is cut at the screen's edge or scrolls sideways on a phone: each row is a
+    block and each cell says which column it is ("Date: 17 October 2023"). The table stays a table
+    (caption, header cells) for screen readers."""
+    context = browser.new_context(viewport={"width": width, "height": 667}, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(phone_url + path, wait_until="networkidle")
+        tables = page.evaluate(_STACKED_JS)
+        assert tables, f"no publication list on {path}"
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways at {width}px"
+        for t in tables:
+            assert t["names"] == ["Date", "Publication", "Type", "Partnership"], t["names"]
+            assert not t["scrolls"] and t["tabStop"] is None, f"{path} at {width}px: {t['caption']!r} scrolls sideways in its box"
+            assert not t["headVisible"], f"{path} at {width}px: the header row is shown above stacked rows"
+            cut = [c for c in t["cells"] if not c["inside"]]
+            assert not cut, f"{path} at {width}px: cells of {t['caption']!r} are cut at the screen's edge: {cut[:3]}"
+            unnamed = [c for c in t["cells"] if c["before"] != f'"{c["column"]}: "']
+            assert not unnamed, f"{path} at {width}px: cells without their column's name: {unnamed[:3]}"
+            expect(page.get_by_role("table", name=t["caption"])).to_have_count(1)
+        # At 1280px the same list is an ordinary table: header row shown, no names in the cells.
+        page.set_viewport_size({"width": 1280, "height": 800})
+        wide = page.evaluate(_STACKED_JS)
+        assert all(t["headVisible"] and all(c["before"] in ("none", "normal") for c in t["cells"]) for t in wide), wide[0]
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", [pytest.param(p, id=name) for name, p in PAGE_TYPES.items()])
 def test_no_wcag_violation_at_375px(phone, path: str) -> None:
     """tests/test_accessibility.py runs axe-core on every page type at 320 and 1280px; this is 375px."""
