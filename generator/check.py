@@ -8,6 +8,7 @@ from .addresses import check_addresses, current_addresses, load_addresses
 from .content_files import check_content
 from .derive import Derived, derive
 from .errors import Problems
+from .limits import check_future_dates
 from .load import LoadCache, SiteData, load_site_data
 from .narrative_checks import check_text
 from .readability import check_summaries
@@ -26,6 +27,7 @@ def check_site(
     problems.extend(validate(data))
     problems.extend(check_text(data, pages, workers=workers))  # proportion words, placeholders, disclosures, unfinished text
     check_summaries(list(data.publications.values()), problems)  # summaries for families that are hard to read
+    problems.extend(check_future_dates(data))  # a published record dated after today
     if problems.errors:
         return data, None, problems
     derived = derive(data, include_drafts=include_drafts)

@@ -18,6 +18,7 @@ from . import models
 from .dates import PartialDate
 from .errors import Position, Problems
 from .grades import GradeWord
+from .limits import MAX_DIGITS
 from .yamlnodes import Mapping, Node, Scalar, Sequence
 
 _INT = re.compile(r"^[-+]?\d+$")
@@ -169,6 +170,9 @@ def convert(node: Node, hint: Any, problems: Problems, what: str) -> Any:
         return text
     if hint is int:
         if node.plain and _INT.match(text):
+            if len(text.lstrip("+-")) > MAX_DIGITS:  # Python reads at most 4,300 digits; no field needs 10
+                problems.add(node.at, f"{what} has {len(text.lstrip('+-'))} digits: whole numbers here have at most {MAX_DIGITS}")
+                return _BAD
             return int(text)
         problems.add(node.at, f"{what} must be a whole number, not {text!r}")
         return _BAD

@@ -7,6 +7,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+#: the years a date may have (the joint inspections began in 2005; Python's dates start at year 1)
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 _PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _APPROXIMATE = "about "
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
@@ -33,6 +35,8 @@ class PartialDate:
             raise ValueError(f"{text!r} is not a date: write YYYY-MM-DD, YYYY-MM or YYYY (with 'about ' in front if approximate)")
         year, month, day = (int(g) if g else None for g in match.groups())
         assert year is not None
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(f"{text!r}: the year must be from {FIRST_YEAR} to {LAST_YEAR}")
         if month is not None and not 1 <= month <= 12:
             raise ValueError(f"{text!r}: month {month} does not exist")
         if day is not None:

@@ -1,6 +1,7 @@
 """Personal details that must not be published, and the list of those that may.
 
-`find_disclosures` finds e-mail addresses, UK phone numbers, full UK postcodes,
+`find_disclosures` is given the text as a reader sees it (reader_text.py: markup, entities and
+invisible characters undone), and finds, in any case and with any separators, e-mail addresses, UK phone numbers, full UK postcodes,
 dates of birth, National Insurance numbers and CHI numbers in a piece of text.
 `site-data/allowed-disclosures.yaml` (optional) lists the few that are fine to
 publish, such as an inspectorate's own address and enquiry line.
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .models import Record
+from .reader_text import reader_form
 
 
 @dataclass(kw_only=True)
@@ -54,18 +56,18 @@ _DATE = (
 _PATTERNS: dict[str, re.Pattern[str]] = {
     "e-mail address": re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"),
     # before phone numbers: ten digits that start with a date are more likely a CHI number
-    "CHI number": re.compile(r"(?<![\w.,/-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2} ?\d{4}(?![\w.,/-])"),
+    "CHI number": re.compile(r"(?<![\w.,/-])(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])\d{2} ?\d{4}(?![\w,/-]|\.\d)"),
     "phone number": re.compile(
         r"(?<![\w+])(?:"
-        r"\+44[\s-]?(?:\(0\)[\s-]?)?\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}"
-        r"|\(0\d{2,4}\)[\s-]?\d{3,4}[\s-]?\d{3,4}"
-        r"|0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}"
+        r"\+44[\s.-]?(?:\(0\)[\s.-]?)?\d{2,4}[\s.-]?\d{3,4}[\s.-]?\d{3,4}"
+        r"|\(0\d{2,4}\)[\s.-]?\d{3,4}[\s.-]?\d{3,4}"
+        r"|0\d{2,4}[\s.-]?\d{3,4}[\s.-]?\d{3,4}"
         r")(?![\w])"
     ),
-    "postcode": re.compile(r"\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b"),
+    "postcode": re.compile(r"(?i)\b(?:[A-Z]{1,2}\d[A-Z\d]?|GIR) ?\d[ABD-HJLNP-UW-Z]{2}\b"),
     "date of birth": re.compile(rf"(?i)\b(?:born\s+on|date\s+of\s+birth|d\.?o\.?b\b\.?)\s*(?:[:\-–]|is|was)?\s*{_DATE}\b"),
     "National Insurance number": re.compile(
-        r"\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
+        r"(?i)\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
     ),
 }
 _ANY = re.compile(r"[\d@]")
@@ -79,6 +81,7 @@ def _phone_digits(text: str) -> str:
 
 def normalise(kind: str, text: str) -> str:
     """The form two spellings of the same detail share ('0131 123 4567' and '+44 131 123 4567')."""
+    text = reader_form(text).text  # an allowed entry written with markup or invisible characters
     if kind == "phone number":
         return _phone_digits(text)
     if kind in ("postcode", "National Insurance number", "CHI number"):

@@ -25,7 +25,7 @@ def read_grade(written: int | str, scale: m.EvaluationScale, others: Iterable[m.
     if isinstance(written, int) and not isinstance(written, str):
         return written, ""
     text = " ".join(str(written).split())
-    if text.lstrip("+-").isdigit():
+    if text.lstrip("+-").isdigit() and len(text) <= 9:  # longer: not a level of any scale (int() stops at 4,300)
         return int(text), ""
     by_word = {_key(lv.label): lv for lv in scale.levels}
     level = by_word.get(_key(text))

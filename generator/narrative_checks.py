@@ -14,11 +14,16 @@ after the data is loaded. Each problem names the file, line and column.
   site-data/allowed-disclosures.yaml.
 - Unfinished text: the word TODO left by `python -m generator new` in anything
   that is published (drafts may keep it).
+- Markup depth: emphasis nested too deep to be shown (limits.py).
+
+Each text (a narrative, a page, a field) is prepared once, in a TextPass (text_pass.py):
+its code spans and placeholders are found once, each placeholder is checked once, and every
+check above reads that one preparation. Personal details are looked for in the text as a
+reader sees it (reader_text.py: entities, markup, invisible characters, NFKC undone).
 """
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections.abc import Iterator, Sequence
@@ -29,9 +34,11 @@ from . import placeholders as ph
 from .content_files import ContentPage
 from .dates import PartialDate
 from .disclosures import AllowedDisclosure, find_disclosures, is_allowed
-from .errors import Position, Problems
+from .errors import Problems
+from .limits import markup_depth
 from .load import SiteData
 from .pool import can_fork, fork_map
+from .text_pass import TextPass
 
 PROXIMITY = """\
 A proportion word and a figure are checked against each other only when they are in the same
@@ -49,48 +56,52 @@ _TODO = re.compile(r"\bTODO\b")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _GAP = r"(?P<gap>(?:\s+[^\s(){}\[\],.;:!?%\d]+){0,6}?)"
 _PCT = re.compile(r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)", re.I)
-_FRAC = re.compile(r"(?<![\d.,])(\d+)\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(\d+)(?![\d.,])", re.I)
+_FRAC = re.compile(r"(?<![\d.,])(\d{1,9})\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?(\d{1,9})(?![\d.,])", re.I)
 _FIGURE = r"(?P<fig>(?<![\d.])\d{1,3}(?:\.\d+)?\s*(?:%|per\s*cent\b|percent\b)|(?<![\d.,])\d+\s+(?:out\s+)?of\s+(?:the\s+|all\s+)?\d+(?![\d.,]))"
 #: words before a band word that make it something else ('the most vulnerable', 'at most')
 _NOT_PROPORTION_BEFORE = {"most": ("the", "at"), "few": ("a",)}
 
 
-class LineIndex:
-    """Offset in a text -> Position (line and column from 1)."""
-
-    def __init__(self, path: str, text: str):
-        self.path = path
-        self.starts = [0] + [mt.end() for mt in re.finditer(r"\n", text)]
-
-    def at(self, offset: int) -> Position:
-        line = bisect.bisect_right(self.starts, offset) - 1
-        return Position(self.path, line + 1, offset - self.starts[line] + 1)
-
-
 def check_narrative(data: SiteData, pub_id: str) -> Problems:
-    """The checks of one publication's narrative (they read only it, its record and reference data)."""
+    """The checks of one publication's narrative (they read only it, its record and reference data).
+    Run in the pool's workers (pool.py): the text is prepared once there, and every check reads it."""
     problems = Problems()
     narrative = data.narratives[pub_id]
     pub = data.publications.get(pub_id)
-    index = LineIndex(narrative.path, narrative.text)
-    check_placeholders(narrative.text, index, data, problems)
+    text = TextPass.of_file(narrative.path, narrative.text, data)
+    check_placeholders(text, problems)
     words = proportion_words_for(data, pub) if pub else None
     if words is not None:
-        check_proportions(narrative.text, index, data, words, problems)
-    check_disclosures(narrative.text, index, data.allowed_disclosures, problems)
+        check_proportions(text, words, problems)
+    check_disclosures(text, data.allowed_disclosures, problems)
+    check_depth(text, problems)
     if pub is not None and pub.status != "draft":
-        for mt in _TODO.finditer(narrative.text):
-            problems.add(index.at(mt.start()), _todo_message("this paragraph", True), "warning")
+        check_todo(text, _todo_message("this paragraph", True), problems)
+    return problems
+
+
+def check_page(data: SiteData, page: ContentPage, site_words: m.ProportionWords | None) -> Problems:
+    """The checks of one hand-written page of content/ (it has no draft status: it is published as it is)."""
+    problems = Problems()
+    text = TextPass.of_file(page.path, page.text, data)
+    check_disclosures(text, data.allowed_disclosures, problems)
+    if site_words is not None:  # 'Most (60%) of staff' is as wrong on About as in a report
+        check_proportions(text, site_words, problems)
+    check_depth(text, problems)
+    check_todo(text, _todo_message("this page", False), problems)
+    for found in text.placeholders:
+        if found.kind == "count":
+            problems.add(text.at(found.start), "placeholders work only in the narratives of publications "
+                                               "(content/narrative/); on this page it would be shown as written", "warning")
     return problems
 
 
 def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int = 1) -> Problems:
-    """Every narrative check, over every narrative, hand-written page and YAML text field.
+    """Every text check, over every narrative, hand-written page and YAML text field.
 
     With `workers` > 1 the narratives are checked in forked processes; problems are collected in
     the same order as serially (a narrative a worker did not finish is checked here)."""
     problems = Problems()
-    allowed = data.allowed_disclosures
     ids = list(data.narratives)
     done: dict[int, Problems] = {}
     if workers > 1 and len(ids) >= 4 * workers and can_fork():
@@ -100,40 +111,43 @@ def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int =
     narrative_paths = {n.path for n in data.narratives.values()}
     site_words = site_proportion_words(data)
     for page in pages:  # every hand-written page of content/ (check_content has read them)
-        if page.path in narrative_paths:
-            continue
-        index = LineIndex(page.path, page.text)
-        check_disclosures(page.text, index, allowed, problems)
-        if site_words is not None:  # 'Most (60%) of staff' is as wrong on About as in a report
-            check_proportions(page.text, index, data, site_words, problems)
-        for mt in _TODO.finditer(page.text):  # hand-written pages have no draft status
-            problems.add(index.at(mt.start()), _todo_message("this page", False), "warning")
-        for found in ph.find_placeholders(page.text):
-            if found.kind == "count":
-                problems.add(index.at(found.start), "placeholders work only in the narratives of publications "
-                                                    "(content/narrative/); on this page it would be shown as written", "warning")
+        if page.path not in narrative_paths:
+            problems.extend(check_page(data, page, site_words))
     check_yaml_text(data, problems)
     return problems
+
+
+def check_todo(text: TextPass, message: str, problems: Problems, prefix: str = "") -> None:
+    for mt in _TODO.finditer(text.source):
+        problems.add(text.at(mt.start()), prefix + message, "warning")
+        if prefix:
+            return  # a field is one place: once is enough
+
+
+def check_depth(text: TextPass, problems: Problems, prefix: str = "") -> None:
+    for at, message in markup_depth(text.source, text.at):
+        problems.add(at, prefix + message)
 
 
 # --- placeholders -------------------------------------------------------------------------
 
 
-def check_placeholders(text: str, index: LineIndex, data: SiteData, problems: Problems) -> None:
-    heading_lines = {index.at(mt.start()).line for mt in re.finditer(r"(?m)^## ", text)}
-    for found in ph.find_placeholders(text):
-        at = index.at(found.start)
+def check_placeholders(text: TextPass, problems: Problems) -> None:
+    source = text.source
+    heading_lines = {text.at(mt.start()).line for mt in re.finditer(r"(?m)^## ", source)} if text.placeholders else set()
+    for found in text.placeholders:
+        at = text.at(found.start)
         if found.kind is None:
-            problems.add(at, f"'{found.raw}' is not a placeholder, so it will be shown exactly as written. Placeholders look like "
-                             "'{{ count: NAME key=value }}' (see the editors' guide); to show braces on purpose write \\{{ "
-                             "or put them in `backticks`", "warning")
+            problems.add(at, f"'{found.raw[:80]}' is not a placeholder, so it will be shown exactly as written. Placeholders "
+                             "look like '{{ count: NAME key=value }}' (see the editors' guide); to show braces on purpose "
+                             "write \\{{ or put them in `backticks`", "warning")
             continue
-        for offset, message in ph.check(found, data):
-            problems.add(index.at(found.start + offset), f"placeholder '{found.raw}': {message}")
+        for offset, message in text.placeholder_problems[found.start]:
+            problems.add(text.at(found.start + offset), f"placeholder '{found.raw[:80]}': {message}")
         if at.line in heading_lines:
             problems.add(at, "placeholders cannot be used in '## ' headings (they name the page's sections): move it into the text")
-    for start in ph.unclosed_braces(text):
-        problems.add(index.at(start), "'{{' is not closed by '}}' on the same line, so it will be shown as written", "warning")
+    for start in ph.unclosed_braces(source, skip=text.code):
+        problems.add(text.at(start), "'{{' is not closed by '}}' on the same line, so it will be shown as written", "warning")
 
 
 # --- proportion words ---------------------------------------------------------------------
@@ -201,12 +215,13 @@ def _mask(text: str) -> str:
     return "".join(chars)
 
 
-def find_proportion_claims(text: str, words: m.ProportionWords) -> list[ProportionClaim]:
-    """Every proportion word paired with a figure under the PROXIMITY rule, with offsets into `text`."""
+def find_proportion_claims(text: str, words: m.ProportionWords, *, masked: bool = False) -> list[ProportionClaim]:
+    """Every proportion word paired with a figure under the PROXIMITY rule, with offsets into `text`
+    (`masked`: `text` is already TextPass.prose, with code, addresses and braces blanked)."""
     bands = {" ".join(b.word.lower().split()): b for b in words.bands}
     alternation = _band_alternatives(words)
     word_re = re.compile(r"(?<![\w-])(?P<word>" + alternation + r")(?![\w-])", re.I)
-    masked = _mask(text)
+    masked = text if masked else _mask(text)
     claims: list[ProportionClaim] = []
 
     def usable(mt: re.Match[str]) -> bool:
@@ -243,11 +258,11 @@ def fits(band: m.ProportionBand, percent: float) -> bool:
     return band.min_percent <= percent <= top
 
 
-def check_proportions(text: str, index: LineIndex, data: SiteData, words: m.ProportionWords, problems: Problems) -> None:
-    expanded, anchors = ph.expand_with_map(text, data)
-    for claim in find_proportion_claims(expanded, words):
+def check_proportions(text: TextPass, words: m.ProportionWords, problems: Problems, prefix: str = "") -> None:
+    prose, anchors = text.prose  # valid placeholders are checked as the numbers they stand for
+    for claim in find_proportion_claims(prose, words, masked=True):
         if not fits(claim.band, claim.percent):
-            problems.add(index.at(ph.original_offset(anchors, claim.start)), _proportion_message(claim, words))
+            problems.add(text.at(ph.original_offset(anchors, claim.start)), prefix + _proportion_message(claim, words))
 
 
 def _proportion_message(claim: ProportionClaim, words: m.ProportionWords) -> str:
@@ -261,10 +276,11 @@ def _proportion_message(claim: ProportionClaim, words: m.ProportionWords) -> str
 # --- disclosures ----------------------------------------------------------------------------
 
 
-def check_disclosures(text: str, index: LineIndex, allowed: list[AllowedDisclosure], problems: Problems) -> None:
-    for item in find_disclosures(text):
+def check_disclosures(text: TextPass, allowed: list[AllowedDisclosure], problems: Problems, prefix: str = "") -> None:
+    reader = text.reader  # what a reader sees: entities, markup and invisible characters undone
+    for item in find_disclosures(reader.text):
         if not is_allowed(item, allowed):
-            problems.add(index.at(item.start), _disclosure_message(item.kind, item.text))
+            problems.add(text.at(reader.source_offset(item.start)), prefix + _disclosure_message(item.kind, item.text))
 
 
 def _disclosure_message(kind: str, text: str) -> str:
@@ -300,23 +316,21 @@ def _records(data: SiteData) -> Iterator[tuple[m.Record, bool]]:
 
 
 def check_yaml_text(data: SiteData, problems: Problems) -> None:
+    allowed = data.allowed_disclosures
     for top, published in _records(data):
         words = proportion_words_for(data, top) if isinstance(top, m.Publication) else None
-        for record, name, i, text in _strings(top):
-            where = f"'{name}'" + (f" (item {i + 1})" if i is not None else "")
-            at = record.pos(name)
-            if words is not None and "(" in text:
-                for claim in find_proportion_claims(text, words):
-                    if not fits(claim.band, claim.percent):
-                        problems.add(at, f"{where}: " + _proportion_message(claim, words))
-            for item in find_disclosures(text):
-                if not is_allowed(item, data.allowed_disclosures):
-                    problems.add(at, f"{where}: " + _disclosure_message(item.kind, item.text))
-            if published and _TODO.search(text):
-                problems.add(at, f"{where}: " + _todo_message("this field", isinstance(top, m.Publication)), "warning")
-            if "{{" in text and any(found.kind == "count" for found in ph.find_placeholders(text)):
-                problems.add(at, f"{where}: placeholders work only in narrative Markdown (content/); here it would be shown "
-                                 "as written: write the number, or move the sentence into the narrative", "warning")
+        for record, name, i, source in _strings(top):
+            where = f"'{name}'" + (f" (item {i + 1})" if i is not None else "") + ": "
+            text = TextPass.of_field(source, data, record.pos(name))
+            if words is not None and "(" in source:
+                check_proportions(text, words, problems, where)
+            check_disclosures(text, allowed, problems, where)
+            check_depth(text, problems, where)
+            if published:
+                check_todo(text, _todo_message("this field", isinstance(top, m.Publication)), problems, where)
+            if any(found.kind == "count" for found in text.placeholders):
+                problems.add(text.at(0), f"{where}placeholders work only in narrative Markdown (content/); here it would be "
+                                         "shown as written: write the number, or move the sentence into the narrative", "warning")
 
 
 def _todo_message(what: str, publication: bool) -> str:

@@ -116,8 +116,14 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 def csv_cell(value: Any) -> Any:
     """A text cell a spreadsheet would run as a formula gets a leading ' so it is shown as text (OWASP's
-    rule; the csv module then quotes it if needed). Numbers are written as numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    rule; the csv module then quotes it if needed). Numbers are written as numbers. A carriage return
+    becomes a line break: the writer ends rows with '\n' and would not quote a cell holding a lone '\r',
+    which a reader takes as the end of the row."""
+    if not isinstance(value, str):
+        return value
+    if "\r" in value:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    if value.startswith(_FORMULA_START):
         return "'" + value
     return value
 

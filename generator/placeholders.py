@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import models as m
+from .limits import MAX_DIGITS
 
 if TYPE_CHECKING:
     from .load import Narrative, NarrativeSection, SiteData
@@ -186,11 +187,12 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(a <= pos < b for a, b in spans)
 
 
-def find_placeholders(text: str) -> list[Placeholder]:
-    """Every `{{ ... }}` outside code, parsed (parsing never fails: problems are recorded on the result)."""
+def find_placeholders(text: str, skip: list[tuple[int, int]] | None = None) -> list[Placeholder]:
+    """Every `{{ ... }}` outside code, parsed (parsing never fails: problems are recorded on the result).
+    `skip`: the text's code spans, when the caller has them already (text_pass.py)."""
     if "{{" not in text:
         return []  # most texts: skip finding code spans, the costly part
-    skip = code_spans(text)
+    skip = code_spans(text) if skip is None else skip
     out = []
     for mt in BRACES.finditer(text):
         if not _inside(mt.start(), skip):
@@ -198,11 +200,11 @@ def find_placeholders(text: str) -> list[Placeholder]:
     return out
 
 
-def unclosed_braces(text: str) -> list[int]:
+def unclosed_braces(text: str, skip: list[tuple[int, int]] | None = None) -> list[int]:
     """Offsets of `{{` outside code that no `}}` closes on the same line."""
     if "{{" not in text:
         return []
-    skip = code_spans(text)
+    skip = code_spans(text) if skip is None else skip
     closed = [(mt.start(), mt.end()) for mt in BRACES.finditer(text)]
     return [mt.start() for mt in OPEN.finditer(text) if not _inside(mt.start(), closed) and not _inside(mt.start(), skip)]
 
@@ -272,7 +274,9 @@ def check(ph: Placeholder, data: SiteData) -> list[tuple[int, str]]:
             continue
         value = given[key]
         if not re.fullmatch(r"\d+", value):
-            problems.append((where_of[key], f"{key} must be a whole number, not '{value}'"))
+            problems.append((where_of[key], f"{key} must be a whole number, not '{value[:40]}'"))
+        elif len(value) > MAX_DIGITS:
+            problems.append((where_of[key], f"{key} has {len(value)} digits: a grade has at most {MAX_DIGITS}"))
         elif scale is not None and scale.level(int(value)) is None:
             levels = ", ".join(f"{lv.value} ({lv.label})" for lv in scale.levels)
             problems.append((where_of[key], f"{key}={value} is not on the scale '{scale.id}'; allowed: {levels}"))
@@ -283,6 +287,11 @@ def value(ph: Placeholder, data: SiteData) -> str | None:
     """The number a valid placeholder stands for; None if it is not a valid placeholder."""
     if ph.kind is None or check(ph, data):
         return None
+    return count_of(ph, data)
+
+
+def count_of(ph: Placeholder, data: SiteData) -> str:
+    """The number a placeholder that `check` passed stands for."""
     spec = COUNTS[ph.name or ""]
     return str(spec.count(data, {key: val for key, val, _where in ph.args}))
 

@@ -28,6 +28,7 @@ from .derive import GRADED, KIND_FOLDER, KIND_NAME, NOT_RECORDED, STATE_WORDS, D
 from .opendata import data_path
 from .pool import can_fork, fork_map
 from .publisher import Publisher
+from .sanitize import sanitize_html
 from .urls import relative_link
 
 #: a grid cell is narrow: the same states in fewer words (the table beside every chart has the full words)
@@ -45,6 +46,7 @@ _MD_INLINE = re.compile(r"([\\`*_{}\[\]()!])")
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
 _HTML_TABLE = str.maketrans(_HTML)
 _SPACES = re.compile(r"\s+")
+_RAW_HTML = re.compile(r"<[A-Za-z!/?]")
 _LINE_START = re.compile(r"^(#|[-+=]|\d+\.)")
 
 
@@ -85,7 +87,14 @@ def md_block(value: str | None) -> Markup:
     Only text from the repository's reviewed files reaches here; raw HTML in it is
     removed by the sanitiser in the front end before a reader sees it.
     """
-    return Markup(value.strip() if value else "")
+    if not value:
+        return Markup("")
+    text = value.strip()
+    if _RAW_HTML.search(text):
+        # Raw HTML in a data field is cleaned and balanced here, on its own: an unclosed <script>, <style>
+        # or <body> would otherwise swallow everything after it on the page when the page is sanitised.
+        text = sanitize_html(text)
+    return Markup(text)
 
 
 class TemplateRenderError(Exception):

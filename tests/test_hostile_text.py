@@ -21,6 +21,8 @@ from .conftest import copy_tiny, edit, mkdocs_build
 from .test_hostile import INSPECTION, NARRATIVE, Case, replace
 
 CASES: list[Case] = []
+#: the line of content/about.md where a case adds its text (after the front matter and "# About")
+PAGE_LINE = 7
 
 # --- 5. personal details, as a reader would see them -------------------------------------------------------------
 HIDDEN = {
@@ -47,7 +49,7 @@ for name, detail in HIDDEN.items():
     CASES.append(Case("personal", f"narrative-{name}", replace(NARRATIVE, "Fife is a large area.", f"Fife is\na large area. Call {detail} today."),
                       NARRATIVE, 2, "must not be published"))
     CASES.append(Case("personal", f"page-{name}", replace("content/about.md", "# About\n", f"# About\n\nWrite to {detail}.\n"),
-                      "content/about.md", 3, "must not be published"))
+                      "content/about.md", PAGE_LINE, "must not be published"))
     quoted = detail.replace("\\", "\\\\").replace('"', '\\"')
     quoted = "".join(c if c.isascii() else f"\\u{ord(c):04x}" for c in quoted)  # YAML's own escapes: the file stays ASCII
     CASES.append(Case("personal", f"yaml-{name}", replace(INSPECTION, "summary: We evaluated the impact as very good.",
@@ -94,7 +96,7 @@ CASES += [
          replace(NARRATIVE, "Fife is a large area.", " ".join(["*a"] * 1000) + " " + " ".join(["b*"] * 1000)), NARRATIVE, 1,
          "in one paragraph"),
     Case("limits", "nested-stars-page", replace("content/about.md", "# About\n", "# About\n\n" + "*" * 10000 + "x" + "*" * 10000 + "\n"),
-         "content/about.md", 3, "emphasis markers"),
+         "content/about.md", PAGE_LINE, "emphasis markers"),
     Case("limits", "nested-stars-field", replace(INSPECTION, "text: The virtual school *reduced* exclusions.",
                                                  "text: " + "'" + "*" * 5000 + "x" + "*" * 5000 + "'"), INSPECTION, None, "emphasis"),
     Case("limits", "horizontal-rule-is-fine", replace(NARRATIVE, "Fife is a large area.", "Fife is a large area.\n\n**********\n\nMore."), None),
@@ -133,8 +135,8 @@ def test_corpus_size() -> None:
 @pytest.mark.parametrize("cell", FORMULAS)
 def test_csv_cells_that_start_a_formula_are_text(cell: str) -> None:
     out = to_csv([{"a": cell, "b": 5}], ["a", "b"])
-    value = next(csv.DictReader(io.StringIO(out)))
-    assert value["a"] == "'" + cell and value["b"] == "5"
+    value = next(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"), newline="")))
+    assert value["a"] == "'" + cell.replace("\r", "\n") and value["b"] == "5"
     assert csv_cell(4) == 4 and csv_cell("Fife") == "Fife"
 
 
@@ -144,7 +146,7 @@ def test_built_open_data_has_no_formula(tmp_path: Path) -> None:
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     for path in (project / "site/data").rglob("*.csv"):
-        for row in csv.reader(io.StringIO(path.read_text())):
+        for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")):
             assert not any(cell.startswith(("=", "+", "@")) for cell in row), (path, row)
 
 
@@ -171,3 +173,16 @@ def test_raw_html_in_markdown_fields_is_balanced(tmp_path: Path) -> None:
     assert page.count("Before") >= len(openers)
     article = page[page.index("<article"):page.index("</article>")]
     assert not re.search(r"<(script|style|iframe|textarea|body|title|template|noscript|xmp|plaintext)\b", article)
+
+
+def test_a_narrative_link_to_no_page_is_reported_at_the_narrative_line(tmp_path: Path) -> None:
+    """MkDocs can only name the generated page a narrative is shown on; the check names the narrative's own line."""
+    project = copy_tiny(tmp_path / "project")
+    edit(project / NARRATIVE, "Fife is a large area.",
+         "Fife is a large area.\nSee [about](../about.md), [the missing page](../no-such-page.md) and [about, wrongly](about.md).")
+    _data, derived, problems = check_site(project)
+    assert derived is not None
+    links = [p for p in problems.sorted() if "leads to no page" in p.message]
+    assert [(p.at.path, p.at.line) for p in links] == [(NARRATIVE, 2), (NARRATIVE, 2)], [str(p) for p in links]
+    assert "'../no-such-page.md'" in links[0].message
+    assert "did you mean '../about.md'" in links[1].message

@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,8 @@ class TextPass:
     data: SiteData
     at: Callable[[int], Position]
     """Offset in `source` -> where to report it (a fixed place for a YAML field)."""
-    _cache: dict[str, object] = field(default_factory=dict, repr=False)
+    expand: bool = True
+    """Whether valid placeholders stand for numbers (narratives) or are shown as written (YAML fields)."""
 
     @classmethod
     def of_file(cls, path: str, text: str, data: SiteData) -> TextPass:
@@ -60,7 +61,7 @@ class TextPass:
 
     @classmethod
     def of_field(cls, text: str, data: SiteData, at: Position) -> TextPass:
-        return cls(text, data, lambda _offset: at)
+        return cls(text, data, lambda _offset: at, expand=False)
 
     @cached_property
     def code(self) -> list[tuple[int, int]]:
@@ -82,6 +83,8 @@ class TextPass:
     @cached_property
     def numbers(self) -> dict[int, str]:
         """Placeholder start -> the number a valid placeholder stands for."""
+        if not self.expand:
+            return {}
         return {found.start: ph.count_of(found, self.data) for found in self.placeholders
                 if found.kind is not None and not self.placeholder_problems[found.start]}
 
