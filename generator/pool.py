@@ -5,12 +5,18 @@ MkDocs file list) without pickling it; only each item's result travels back. Res
 keyed by item index, so the caller uses them in its own order and the output cannot depend on
 which worker finished first. A worker that fails reports the item; the caller then does that
 item (and any not reached) itself, serially, exactly as it would without a pool.
+
+Every process a build starts (these workers, the Pagefind indexer) dies with the build
+(`die_with_parent`): a build killed by SIGKILL must not leave children writing into its staging
+folder after the lock is gone, while the next build removes that folder.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 import threading
 import traceback
 from collections.abc import Callable, Sequence
@@ -34,6 +40,32 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent() -> Callable[[], None]:
+    """A function to call in a child process between fork and exec (or at the start of a forked worker):
+    from then on the kernel sends the child SIGKILL when the parent dies, and if the parent died already,
+    the child ends at once. Everything is looked up here, in the parent, so the child only makes one
+    system call (a child forked beside other threads must not take locks such as the loader's)."""
+    parent = os.getpid()
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux: children end when their pipe to the parent closes
+        prctl = None
+    if prctl is not None:
+        prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    kill = int(signal.SIGKILL)
+
+    def arm() -> None:
+        if prctl is not None:
+            prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the line above: nobody will wait for us
+            os._exit(1)
+
+    return arm
+
+
 def fork_map(func: Callable[[T], Any], items: Sequence[T], workers: int) -> tuple[dict[int, Any], list[str]]:
     """`{index: func(items[index])}` computed in `workers` forked processes, and the failures as text.
 
@@ -44,10 +76,12 @@ def fork_map(func: Callable[[T], Any], items: Sequence[T], workers: int) -> tupl
     failures: list[str] = []
     conns: list[Connection] = []
     procs = []
+    arm = die_with_parent()
     for worker in range(workers):
         receive, send = ctx.Pipe(duplex=False)
 
         def run(worker: int = worker, send: Connection = send) -> None:
+            arm()  # a build killed by SIGKILL takes its workers with it
             for index in range(worker, len(items), workers):
                 try:
                     value = func(items[index])

@@ -23,6 +23,7 @@ import fcntl
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 _RENAME_EXCHANGE = 2  # linux/fs.h
@@ -49,12 +50,30 @@ def leftovers(site_dir: Path) -> list[Path]:
     return sorted(p for p in parent.iterdir() if p.name.startswith(prefixes))
 
 
-def clean_leftovers(site_dir: Path) -> list[Path]:
-    """Remove what killed builds left. Call only while holding the lock: no other build is running."""
-    found = leftovers(site_dir)
-    for path in found:
-        discard(path)
-    return found
+def clean_leftovers(site_dir: Path, attempts: int = 30, pause: float = 0.1) -> list[Path]:
+    """Remove what killed builds left (the folders removed). Call only while holding the lock.
+
+    The lock dies with a killed build at once, but its children (Pagefind, pool workers) get their
+    SIGKILL from the kernel a moment later (pool.die_with_parent) and may finish one last write into
+    the folder: removing it then fails with 'Directory not empty', so it is tried again for up to
+    `attempts` x `pause` seconds. A folder still not removable is left for the next build: it is
+    garbage, not a reason to stop this one."""
+    removed = []
+    for path in leftovers(site_dir):
+        for attempt in range(attempts):
+            try:
+                discard(path)
+            except OSError as exc:
+                if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOENT):
+                    raise
+                if exc.errno == errno.ENOENT and not path.exists():
+                    break  # something else removed it
+                if attempt < attempts - 1:
+                    time.sleep(pause)
+            else:
+                removed.append(path)
+                break
+    return removed
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from . import models as m
 from .derive import KIND_NAME, Derived
+from .pool import can_fork, die_with_parent
 from .render import INDEX_PAGES, PageSpec, page_path
 
 #: the search page's docs path (its URL is search/)
@@ -160,7 +161,10 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
     start = time.perf_counter()
     try:
         # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd)
-        result = subprocess.run(args, cwd=site_dir, env=env, capture_output=True, text=True, timeout=600)
+        # preexec_fn: Pagefind is killed with the build (it would otherwise go on writing into a staging folder
+        # the next build is removing); only from a single-threaded process, where running Python in the child is safe.
+        result = subprocess.run(args, cwd=site_dir, env=env, capture_output=True, text=True, timeout=600,
+                                preexec_fn=die_with_parent() if can_fork() else None)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
     seconds = time.perf_counter() - start
