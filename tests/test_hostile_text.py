@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from generator.opendata import csv_cell, to_csv
 
 from .conftest import copy_tiny, edit, mkdocs_build
 from .test_hostile import INSPECTION, NARRATIVE, Case, replace
+from .test_robust import tree
 
 CASES: list[Case] = []
 #: the line of content/about.md where a case adds its text (after the front matter and "# About")
@@ -186,3 +188,30 @@ def test_a_narrative_link_to_no_page_is_reported_at_the_narrative_line(tmp_path:
     assert [(p.at.path, p.at.line) for p in links] == [(NARRATIVE, 2), (NARRATIVE, 2)], [str(p) for p in links]
     assert "'../no-such-page.md'" in links[0].message
     assert "did you mean '../about.md'" in links[1].message
+
+
+# --- a sample built for real: refused before the build writes anything; site/ byte for byte as it was --------------
+BUILT_SAMPLE = ["personal:narrative-phone-dots", "personal:page-email-entities", "personal:yaml-phone-zero-width",
+                "limits:grade-5000-digits", "limits:nested-stars-narrative"]
+
+
+@pytest.fixture(scope="module")
+def good_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    project = copy_tiny(tmp_path_factory.mktemp("hostile-text") / "project")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    return project, tree(project / "site")
+
+
+@pytest.mark.parametrize("case_id", BUILT_SAMPLE)
+def test_refused_text_leaves_site_untouched(good_build: tuple[Path, dict[str, str]], tmp_path: Path, case_id: str) -> None:
+    source, before = good_build
+    project = tmp_path / "project"
+    shutil.copytree(source, project, symlinks=True)
+    case = next(c for c in CASES if c.id == case_id)
+    case.apply(project)
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr
+    assert case.where is not None and case.where in result.stderr
+    assert tree(project / "site") == before
