@@ -29,7 +29,7 @@ CASES = [
      ["add up to 3 evaluations", "evaluates 2 indicators"]),
     ("totals-disagree-with-grades", INSP, "evidence:", "grade_totals:\n  counts: {4: 1}\nevidence:", f"{INSP}:",
      ["1 indicators are graded 5, but the totals give 0"]),
-    ("future-correction", INSP, "evidence:", "corrections:\n  - {date: 2999-01-01, text: Fixed.}\nevidence:", f"{INSP}:",
+    ("future-correction", INSP, "evidence:", "corrections:\n  - {date: 2099-01-01, text: Fixed.}\nevidence:", f"{INSP}:",
      ["is in the future"]),
     ("draft-linked-from-published", REVIEW, "programme: risk-2021", "programme: risk-2021\nstatus: draft", f"{PROG}:14:",
      ["programme 'risk-2021' names the draft review 'review-2021'", "in 'review'", "Publish it"]),
