@@ -325,6 +325,7 @@ class Renderer:
             "kind_name": kind_name, "publication": publication, "cite": cite, "item_anchor": item_anchor,
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
+            "undated_publications": undated_publications,
             "is_review": lambda x: isinstance(x, m.Review),
             "is_response": lambda x: isinstance(x, m.Response),
             "is_letter": lambda x: isinstance(x, m.Letter),
@@ -429,37 +430,50 @@ def partnership_feed(pid: str) -> str:
     return f"feeds/{pid}.xml"
 
 
+def in_feed(pub: m.Publication) -> bool:
+    """Whether a publication can be placed in a feed: an Atom entry needs a day it was updated, so one with no
+    date in the sources gets in only through a dated correction. The rest are listed on the site's pages, and
+    each feed and page says how many are left out and why (`undated_publications`)."""
+    return pub.date is not None or bool(pub.corrections)
+
+
+def undated_publications(pubs: Iterable[m.Publication]) -> list[m.Publication]:
+    """Publications a feed cannot place (see `in_feed`)."""
+    return [p for p in pubs if not in_feed(p)]
+
+
 def entry_updated(pub: m.Publication) -> dt.date:
     """An Atom entry's `updated`: its latest correction, else its date. Atom needs a day; for a date known
     only to the month or year (or approximately) that is the first day it can be, and the entry gives no
     `published` (see `feeds/atom.xml.j2`), so no invented day is presented as the publication date."""
-    assert pub.date is not None
-    return max([pub.date.earliest, *(c.date.earliest for c in pub.corrections)])
+    days = [c.date.earliest for c in pub.corrections] + ([pub.date.earliest] if pub.date else [])
+    assert days, "only publications `in_feed` have entries"
+    return max(days)
 
 
 def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publisher: Publisher | None = None) -> dict[str, str]:
     """Atom feeds: all publications, and one per partnership. Site path -> XML. Entries come in the one
-    order (`derive.publication_sort_key`, newest first); undated publications cannot be placed in a feed."""
+    order (`derive.publication_sort_key`, newest first); a publication with no date (and no correction) cannot
+    be placed in a feed, and the feed's subtitle says how many are left out and where they are listed."""
     from .opendata import page_url
 
     base = base_url.rstrip("/") + "/"
     template = env.get_template(f"{TEMPLATE_SUBDIR}/feeds/atom.xml.j2")
-    dated = [p for p in derived.publications if p.date]
 
     def feed(path: str, title: str, pubs: list[m.Publication], page: str) -> str:
+        entries = [p for p in pubs if in_feed(p)]
         return template.render(
-            feed_url=base + path, page_url=base + page, title=title, entries=pubs, base=base, page_url_of=page_url,
-            publisher=publisher,
-            updated=max((entry_updated(p) for p in pubs), default=None), entry_updated=entry_updated,
+            feed_url=base + path, page_url=base + page, title=title, entries=entries, base=base, page_url_of=page_url,
+            publisher=publisher, left_out=len(pubs) - len(entries),
+            updated=max((entry_updated(p) for p in entries), default=None), entry_updated=entry_updated,
             kind_name=lambda p: KIND_NAME[type(p)],
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )
 
-    feeds = {ALL_PUBLICATIONS_FEED: feed(ALL_PUBLICATIONS_FEED, "All publications", dated, "publications/")}
+    feeds = {ALL_PUBLICATIONS_FEED: feed(ALL_PUBLICATIONS_FEED, "All publications", derived.publications, "publications/")}
     for pid, pubs in derived.by_partnership.items():
         name = derived.data.partnerships[pid].name
-        feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", [p for p in pubs if p.date],
-                                            f"partnerships/{pid}/")
+        feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", pubs, f"partnerships/{pid}/")
     return feeds
 
 
