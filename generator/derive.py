@@ -41,10 +41,18 @@ def review_evaluations(
     return table
 
 
-def publication_sort_key(pub: m.Publication) -> tuple[tuple[dt.date, int, bool], str]:
+def publication_sort_key(pub: m.Publication, data: SiteData | None = None) -> tuple[tuple[dt.date, int, bool], str]:
     """The one order of publications everywhere (lists, sections, charts, themes, feeds): by date
     (`PartialDate.sort_key`: undated first, year-only before a day in that year), then id. Sort with
-    `reverse=True` for newest first (undated then come last)."""
+    `reverse=True` for newest first (undated then come last).
+
+    With `data`, an undated record of a programme that has ended is placed at the programme's end,
+    before anything dated that day: a 2018-2020 report with no date is not older than a 2010 one (and
+    not a partnership's 'latest inspection' ahead of a 2023 one). Its date still reads 'not stated'."""
+    if pub.date is None and data is not None:
+        programme = data.programmes.get(getattr(pub, "programme", None) or "")
+        if programme is not None and programme.end is not None:
+            return ((programme.end.latest, -2, False), pub.id)
     return (sort_key(pub.date), pub.id)
 
 
@@ -368,7 +376,7 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
         pid: pub for pid, pub in data.publications.items() if include_drafts or pub.status == "published"
     }
     out = Derived(data=data)
-    out.publications = sorted(visible.values(), key=publication_sort_key, reverse=True)
+    out.publications = sorted(visible.values(), key=lambda p: publication_sort_key(p, data), reverse=True)
 
     by_partnership: dict[str, list[m.Publication]] = defaultdict(list)
     for pub in out.publications:
@@ -487,7 +495,11 @@ def _theme_entries(data: SiteData, publications: list[m.Publication]) -> dict[st
     for items in entries.values():
         # Oldest first, so a reader follows the subject from one publication to the next; undated last.
         # Dates in the one order (`publication_sort_key`).
-        items.sort(key=lambda e: (e.publication.date is None, publication_sort_key(e.publication), e.order))
+        def order(e: ThemeEntry) -> tuple[bool, tuple[tuple[dt.date, int, bool], str], int]:
+            key = publication_sort_key(e.publication, data)
+            return (key[0][0] == dt.date.min, key, e.order)  # what cannot be placed in time goes last
+
+        items.sort(key=order)
     return entries
 
 

@@ -27,8 +27,30 @@ class Record:
     field_at: dict[str, Position] = field(default_factory=dict, repr=False, compare=False)
     """Where each field's value was written (set by the loader)."""
 
+    may_be_unstated: ClassVar[tuple[str, ...]] = ()
+    """Descriptive fields the sources may not give: leave one out and list it in `not_stated` (never invent it)."""
+    unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({})
+    """What readers see for a field listed in `not_stated`, where the pages need a text (titles)."""
+
     def pos(self, name: str) -> Position:
         return self.field_at.get(name, self.at)
+
+    def __post_init__(self) -> None:
+        if not self.may_be_unstated:
+            return
+        # what the editor wrote, before a title not stated is filled in with words that say so (a copy made with
+        # dataclasses.replace arrives with those words already in place: they are not the editor's)
+        listed = getattr(self, "not_stated", ())
+        self.given_fields = frozenset(
+            n for n in self.may_be_unstated
+            if getattr(self, n) is not None and not (n in listed and getattr(self, n) == self.unstated_values.get(n)))
+        for name, words in self.unstated_values.items():
+            if getattr(self, name) is None and name in getattr(self, "not_stated", ()):
+                setattr(self, name, words)
+
+    def stated(self, name: str) -> bool:
+        """False where the editor recorded that no source states this field."""
+        return name not in getattr(self, "not_stated", ())
 
 
 # --- Scales, proportion words, organisations, glossary, themes -------------------------
@@ -36,12 +58,17 @@ class Record:
 
 @dataclass(kw_only=True)
 class ScaleLevel(Record):
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("meaning",)
+
     value: int
     """The number on the scale, e.g. 5."""
     label: str
     """The word, e.g. 'Very good'."""
-    meaning: str
-    """The one-line meaning, e.g. 'Major strengths'."""
+    meaning: str | None = None
+    """The one-line meaning, e.g. 'Major strengths'. Where no source gives it, leave it out and write
+    `not_stated: [meaning]`."""
+    not_stated: list[str] = field(default_factory=list)
+    """Fields no source states, e.g. [meaning]: pages say 'not stated in the sources' instead."""
     description: str | None = None
     """The full description the publication gives for this level (Markdown)."""
 
@@ -225,10 +252,16 @@ class IndicatorCountClaim(Record):
 class Framework(Record):
     """A quality framework. File: site-data/frameworks/<id>.yaml"""
 
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("title", "publisher")
+    unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Quality framework (title not stated in the sources)"})
+
     id: str = ""
-    title: str
-    publisher: str
-    """Organisation id."""
+    title: str | None = None
+    """The framework's title as published; `not_stated: [title]` where no source gives it."""
+    publisher: str | None = None
+    """Organisation id; `not_stated: [publisher]` where no source says who published it."""
+    not_stated: list[str] = field(default_factory=list)
+    """Fields no source states, e.g. [title, publisher]: pages say 'not stated in the sources' instead."""
     published: PartialDate | None = None
     revised: list[PartialDate] = field(default_factory=list)
     url: str | None = None
@@ -245,11 +278,15 @@ class Framework(Record):
 
 @dataclass(kw_only=True)
 class Question(Record):
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("text",)
+
     ref: str
     """Its number within the programme, e.g. '1'."""
     kind: Literal["question", "statement"]
-    text: str
-    """The question or statement in full."""
+    text: str | None = None
+    """The question or statement in full; `not_stated: [text]` where a source numbers it without its words."""
+    not_stated: list[str] = field(default_factory=list)
+    """Fields no source states, e.g. [text]: pages say 'not stated in the sources' instead."""
     short_title: str | None = None
     """A short name for navigation, e.g. 'Recognising and responding to risk'."""
 
@@ -270,6 +307,8 @@ class LineOfEnquiry(Record):
 class Programme(Record):
     """An inspection (or improvement) programme. File: site-data/programmes/<id>.yaml"""
 
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("lead",)
+
     id: str = ""
     title: str
     """e.g. 'Joint inspections of services for children and young people at risk of harm'."""
@@ -279,8 +318,10 @@ class Programme(Record):
     start: PartialDate
     end: PartialDate | None = None
     """Leave out while the programme is running."""
-    lead: str
-    """Organisation id of the lead body."""
+    lead: str | None = None
+    """Organisation id of the lead body; `not_stated: [lead]` where no source says which body led it."""
+    not_stated: list[str] = field(default_factory=list)
+    """Fields no source states, e.g. [lead]: pages say 'not stated in the sources' instead."""
     partners: list[str] = field(default_factory=list)
     """Organisation ids of the scrutiny partners."""
     framework: str | None = None
@@ -490,8 +531,14 @@ class Publication(Record):
     narrative_sections: ClassVar[tuple[str, ...]] = ()
     """`##` headings allowed in the narrative besides question labels; empty allows any, rendered in order."""
 
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("title",)
+    unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Publication (title not stated in the sources)"})
+
     id: str = ""
-    title: str
+    title: str | None = None
+    """The title as published; `not_stated: [title]` where no source gives it (the page then says so)."""
+    not_stated: list[str] = field(default_factory=list)
+    """Fields no source states, e.g. [title]: pages say 'not stated in the sources' instead."""
     status: Literal["published", "draft"] = "published"
     """Drafts appear in `mkdocs serve` only."""
     publisher: str | None = None
@@ -529,6 +576,8 @@ class Publication(Record):
 @dataclass(kw_only=True)
 class Inspection(Publication):
     """A joint inspection of one partnership. File: site-data/inspections/<id>.yaml"""
+
+    unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Inspection report (title not stated in the sources)"})
 
     narrative_sections: ClassVar[tuple[str, ...]] = ("Introduction", "How we conducted this inspection")
 
@@ -617,6 +666,8 @@ class Foreword(Record):
 class Review(Publication):
     """A review of one programme's findings. File: site-data/reviews/<id>.yaml"""
 
+    unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Review of findings (title not stated in the sources)"})
+
     narrative_sections: ClassVar[tuple[str, ...]] = ("Introduction", "Conclusion")
 
     programme: str
@@ -661,6 +712,8 @@ class ActionPlanItem(Record):
 @dataclass(kw_only=True)
 class Response(Publication):
     """A partnership's response to an inspection (e.g. a committee report). File: site-data/responses/<id>.yaml"""
+
+    unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Response to an inspection (title not stated in the sources)"})
 
 
     partnership: str
@@ -721,6 +774,8 @@ class NextStep(Record):
 @dataclass(kw_only=True)
 class Letter(Publication):
     """A supported self-evaluation letter (no grades). File: site-data/letters/<id>.yaml"""
+
+    unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Supported self-evaluation letter (title not stated in the sources)"})
 
 
     partnership: str

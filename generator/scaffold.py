@@ -117,7 +117,7 @@ def levels_text(data: SiteData, programme: m.Programme) -> str:
 
 
 def question_sections(programme: m.Programme) -> str:
-    return "".join(template("question-section.md", label=q.label, text=one_line(q.text)) for q in programme.questions)
+    return "".join(template("question-section.md", label=q.label, text=one_line(q.text or "")) for q in programme.questions)
 
 
 def free_publication_id(data: SiteData, pub_id: str) -> str:
@@ -206,7 +206,7 @@ def new_inspection(args: argparse.Namespace, data: SiteData) -> list[Output]:
     narrative = f"narrative/inspections/{pid}.md"
     text = template(
         "inspection.yaml", id=pid, partnership=partnership.id, partnership_name=one_line(partnership.name),
-        programme=programme.id, programme_title=one_line(programme.short_title), publisher=programme.lead,
+        programme=programme.id, programme_title=one_line(programme.short_title), publisher=programme.lead or "null",
         narrative=narrative, evaluations=evaluations.rstrip("\n"), today=today().isoformat(),
     )
     prose = template("inspection.md", question_sections=question_sections(programme))
@@ -219,7 +219,7 @@ def new_review(args: argparse.Namespace, data: SiteData) -> list[Output]:
     narrative = f"narrative/reviews/{pid}.md"
     text = template(
         "review.yaml", id=pid, programme=programme.id, programme_title=one_line(programme.short_title),
-        publisher=programme.lead, narrative=narrative, evaluates=yaml_list(programme.evaluates), today=today().isoformat(),
+        publisher=programme.lead or "null", narrative=narrative, evaluates=yaml_list(programme.evaluates), today=today().isoformat(),
     )
     prose = template("review.md", question_sections=question_sections(programme))
     return [Output(f"{DATA}/reviews/{pid}.yaml", text, m.Review, pid), Output(f"{CONTENT}/{narrative}", prose)]
@@ -298,7 +298,9 @@ def new_framework(args: argparse.Namespace, data: SiteData) -> list[Output]:
         raise ScaffoldError("--indicators: each code once")
     indicators = "".join(template("framework-indicator.yaml", code=c.strip(), title=yaml_text(t)) for c, t in pairs) or template(
         "framework-indicator.yaml", code="TODO", title="TODO the indicator's title")
-    text = template("framework.yaml", id=fid, title=yaml_text(args.title), publisher=args.publisher, today=today().isoformat(),
+    # no title invented: without --title the file records that no source gives it
+    title_line = f"title: {yaml_text(args.title)}" if args.title else "not_stated: [title]"
+    text = template("framework.yaml", id=fid, title_line=title_line, publisher=args.publisher, today=today().isoformat(),
                     indicators=indicators.rstrip("\n"))
     return [Output(f"{DATA}/frameworks/{fid}.yaml", text, m.Framework, fid)]
 
@@ -470,7 +472,7 @@ KINDS: dict[str, Kind] = {
         "Frameworks have no draft status: replace every TODO before you build.",
         new_framework,
         (_opt("--id", required=True, help="the framework's id, e.g. care-and-protection-2025"),
-         _opt("--title", required=True, help="its title as published"),
+         _opt("--title", help="its title as published; leave out when no source gives it (the file then says not_stated: [title])"),
          _opt("--publisher", default="care-inspectorate", help="organisation id of the publisher (default: care-inspectorate)"),
          _opt("--indicators", help="the indicators as CODE=Title, separated by ';', e.g. \"2.1=Impact on children and young people;2.2=Impact on families\"")),
     ),

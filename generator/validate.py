@@ -522,8 +522,10 @@ class _Checker:
 def validate(data: SiteData) -> Problems:
     """Check every cross-record rule. Returns all problems found."""
     from .drafts import check_draft_links
+    from .unstated import check_not_stated
 
     problems = Problems()
+    check_not_stated(data, problems)  # first: a field left out without saying why is the root cause
     _Checker(data, problems).run()
     check_draft_links(data, problems)
     return problems
