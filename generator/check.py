@@ -7,6 +7,7 @@ from pathlib import Path
 from .addresses import check_addresses, current_addresses, load_addresses
 from .content_files import check_content
 from .derive import Derived, derive
+from .drafts import check_content_draft_links
 from .errors import Problems
 from .limits import check_future_dates
 from .load import LoadCache, SiteData, load_site_data
@@ -25,6 +26,7 @@ def check_site(
     data, problems = load_site_data(project, cache=cache)
     pages = check_content(project.resolve(), "content", "narrative", problems)  # what content/ may hold; its pages
     problems.extend(validate(data))
+    check_content_draft_links(data, pages, problems)  # hand-written pages may not link to a draft either
     problems.extend(check_text(data, pages, workers=workers))  # proportion words, placeholders, disclosures, unfinished text
     check_summaries(list(data.publications.values()), problems)  # summaries for families that are hard to read
     problems.extend(check_future_dates(data))  # a published record dated after today

@@ -9,9 +9,10 @@ names the published record and the field instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from . import models as m
+from .content_files import ContentPage
 from .derive import KIND_FOLDER
 from .errors import Position, Problems
 from .load import SiteData
@@ -71,13 +72,25 @@ def check_draft_links(data: SiteData, problems: Problems) -> None:
         pub = data.publications.get(pid)
         if pub is None or pub.status != "published":
             continue
-        for number, line in enumerate(narrative.text.splitlines(), start=1):
-            for match in _PAGE_LINK.finditer(line):
-                folder, target = match.groups()
-                draft = drafts.get(target)
-                if draft is not None and KIND_FOLDER[type(draft)] == folder:
-                    problems.add(
-                        Position(narrative.path, number, match.start() + 1),
-                        f"the narrative of published '{pid}' links to the draft '{target}' ({draft.at.path}): "
-                        "drafts are built only in preview. Publish it or remove the link until it is",
-                    )
+        _text_links(narrative.path, narrative.text, f"the narrative of published '{pid}'", drafts, problems)
+
+
+def check_content_draft_links(data: SiteData, pages: Iterable[ContentPage], problems: Problems) -> None:
+    """Report every hand-written page of content/ (home, about, ...) that links to a draft's page."""
+    drafts = {pid: pub for pid, pub in data.publications.items() if pub.status == "draft"}
+    if drafts:
+        for page in pages:
+            _text_links(page.path, page.text, f"the page {page.path}", drafts, problems)
+
+
+def _text_links(path: str, text: str, owner: str, drafts: dict[str, m.Publication], problems: Problems) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _PAGE_LINK.finditer(line):
+            folder, target = match.groups()
+            draft = drafts.get(target)
+            if draft is not None and KIND_FOLDER[type(draft)] == folder:
+                problems.add(
+                    Position(path, number, match.start() + 1),
+                    f"{owner} links to the draft '{target}' ({draft.at.path}): "
+                    "drafts are built only in preview. Publish it or remove the link until it is",
+                )

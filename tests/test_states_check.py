@@ -122,3 +122,16 @@ def test_a_grade_totals_word_on_the_scale_is_read_as_its_number(tiny: Path) -> N
     data, _derived, _problems = check_site(tiny)
     totals = data.inspections["fife-2023"].grade_totals
     assert totals is not None and totals.counts == {3: 1}
+
+
+def test_a_hand_written_page_linking_to_a_draft_is_reported_with_its_line(tiny: Path) -> None:
+    """content/*.md pages are checked like narratives: the build would otherwise fail on a page the editor never wrote."""
+    edit(tiny / "site-data/inspections/perth-and-kinross-2022.yaml", "published: 2022-06-01", "published: 2022-06-01\nstatus: draft")
+    about = tiny / "content/about.md"
+    lines = about.read_text().splitlines()
+    about.write_text("\n".join([*lines, "", "See [the Perth report](inspections/perth-and-kinross-2022.md)."]) + "\n")
+    _data, derived, problems = check_site(tiny)
+    assert derived is None
+    expected = f"content/about.md:{len(lines) + 2}:"
+    assert any(str(p).startswith(expected) and "links to the draft 'perth-and-kinross-2022'" in str(p) for p in problems.sorted()), \
+        [str(p) for p in problems.sorted()]
