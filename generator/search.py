@@ -15,7 +15,6 @@ data, never from the page text.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from . import models as m
 from .derive import KIND_NAME, Derived
+from .pagefind_stable import BundleFormatError, stabilise
 from .pool import can_fork, die_with_parent
 from .render import INDEX_PAGES, PageSpec, page_path
 
@@ -38,10 +38,6 @@ EXCLUDE_SELECTORS = (
     ".headerlink",      # the permalink sign after every heading
     "svg",              # chart labels: the same figures are in the table beside each chart
 )
-#: files of the bundle whose bytes and names change from run to run of the same site: Pagefind 1.5
-#: writes filter and metadata chunks in hash-map order (its issue #638); the word index and the
-#: page fragments do not change. For tests and tools that compare two builds.
-UNSTABLE_FILES = re.compile(rf"^{BUNDLE_DIR}/(filter/[^/]+\.pf_filter|pagefind\.[^/]+\.pf_meta|pagefind-entry\.json)$")
 #: filter names as readers see them, in the order the search page offers them
 FILTERS = ("Partnership", "Programme", "Type", "Year", "Grade")
 
@@ -171,5 +167,9 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
     output = (result.stdout + result.stderr).strip()
     if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
         raise SearchIndexError(f"search: Pagefind failed (exit {result.returncode}) indexing {site_dir}:\n{output}")
+    try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
+        stabilise(bundle)
+    except (BundleFormatError, OSError, ValueError, KeyError) as exc:
+        raise SearchIndexError(f"search: could not put Pagefind's index of {site_dir} in a reproducible order: {exc}") from None
     pages = sum(1 for _ in (bundle / "fragment").iterdir()) if (bundle / "fragment").is_dir() else 0
     return IndexReport(pages, seconds)

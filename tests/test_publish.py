@@ -26,14 +26,8 @@ from .test_robust import tree as exact_tree
 
 
 def tree(site: Path) -> dict[str, str]:
-    """The built tree, to tell the old site from the new: every file byte for byte, except the few search
-    files Pagefind writes in a different order each build (generator.search.UNSTABLE_FILES), counted."""
-    from generator.search import UNSTABLE_FILES
-
-    files = exact_tree(site)
-    stable = {k: v for k, v in files.items() if not UNSTABLE_FILES.match(k)}
-    stable["(search files in build order)"] = str(len(files) - len(stable))
-    return stable
+    """The built tree, to tell the old site from the new: every file byte for byte (the search index too)."""
+    return exact_tree(site)
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": "0"}
 

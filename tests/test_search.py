@@ -170,6 +170,55 @@ def test_notes_and_breadcrumbs_are_not_indexed(tiny: Path) -> None:
     assert "›" not in indexed  # the breadcrumb's separators
 
 
+@pytest.mark.parametrize(("data", "page"), [
+    ("frameworks/qf-2019.yaml", "frameworks/qf-2019/index.html"),
+    ("scales/six-point.yaml", "evaluation-scale/index.html"),
+    ("proportion-words/standard-terms.yaml", "evaluation-scale/index.html"),
+])
+def test_notes_on_reference_data_are_shown_but_not_indexed(tiny: Path, data: str, page: str) -> None:
+    """Frameworks, scales and proportion words print their notes as text, not in the notes box: still not indexed."""
+    record = tiny / "site-data" / data
+    record.write_text(record.read_text() + "notes: The source prints a quincunx heading here, kept as published.\n")
+    result = mkdocs_build(tiny, tiny / "site")
+    assert result.returncode == 0, result.stderr
+    built = tiny / "site" / page
+    assert "quincunx heading" in built.read_text(), "the note is not shown on the page"
+    indexed = IndexedText.of(built)
+    assert indexed and "quincunx" not in indexed
+
+
+def test_index_files_do_not_depend_on_pagefind_s_order(built: Path, tmp_path: Path) -> None:
+    """Pagefind writes filter values and the filter list in hash-map order, different each run; after
+    `stabilise` the same index is the same bytes whatever order it came in (the real runs: test_robust)."""
+    import json
+    import shutil
+
+    from generator.pagefind_stable import chunk_bytes, read_chunk, stabilise
+
+    bundle = tmp_path / "pagefind"
+    shutil.copytree(built / "pagefind", bundle)
+    entry = bundle / "pagefind-entry.json"
+    language, info = next(iter(json.loads(entry.read_text())["languages"].items()))
+    meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+    meta = read_chunk(meta_path)
+    assert len(meta[3]) >= 3, "the tiny site should have several filters"
+    shuffled = []
+    for number, (name, chunk_hash) in enumerate(reversed(meta[3])):  # another order, other names
+        path = bundle / "filter" / f"{chunk_hash}.pf_filter"
+        filter_name, values = read_chunk(path)
+        path.unlink()
+        other = f"{language}_{number:07d}"
+        (bundle / "filter" / f"{other}.pf_filter").write_bytes(chunk_bytes([filter_name, list(reversed(values))]))
+        shuffled.append([name, other])
+    meta[3] = shuffled
+    meta_path.unlink()
+    (bundle / f"pagefind.{language}_0000000000.pf_meta").write_bytes(chunk_bytes(meta))
+    entry.write_text(entry.read_text().replace(info["hash"], f"{language}_0000000000"))
+    assert tree(bundle) != tree(built / "pagefind")
+    stabilise(bundle)
+    assert tree(bundle) == tree(built / "pagefind")
+
+
 def fake_pagefind(folder: Path, body: str) -> dict[str, str]:
     """An environment in which `import pagefind_bin` finds a stand-in whose get_executable() runs `body`."""
     package = folder / "fake" / "pagefind_bin"
