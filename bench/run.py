@@ -72,6 +72,9 @@ TARGETS = {
     "edit_one_s_at_3000": 10.0,
     "peak_rss_mb_at_3000": 1024.0,
     "serve_edit_s": 1.0,
+    # issue 15: Pagefind's index build against the rest of the build, and a first query's bytes (Chromium)
+    "search_index_share_at_3000": 0.20,
+    "search_first_query_kb_at_3000": 300.0,
 }
 
 
@@ -522,20 +525,63 @@ def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float,
     site = base / ("floor-site" if name == "floor" else "site")
     label = {"build": "mkdocs build", "floor": "floor build", "add_one": "rebuild, one report added",
              "edit_one": "rebuild, one narrative edited"}[name]
-    run = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config), "-d", str(site)],
-                       deadline, base / f"{name}.log", f"{label} at {n}")
+    log = base / f"{name}.log"
+    # Ours logs at INFO (Pagefind's time, what the caches gave); the floor stays -q, as it was measured before
+    # (its links to feeds it does not write are warnings that -q keeps from --strict's count).
+    quiet = ["-q"] if name == "floor" else []
+    run = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", *quiet, "-f", str(config), "-d", str(site)],
+                       deadline, log, f"{label} at {n}")
     pages = count_pages(site)
     print(f"  [{n}] {label} {run.wall_s:.1f}s (CPU {run.cpu_s:.1f}s, load {run.load:.1f}), "
           f"peak RSS {run.peak_rss_mb:.0f} MiB, {pages} pages", flush=True)
+    extra: dict[str, Any] = {}
+    if name != "floor":
+        extra = build_log_figures(log.read_text(errors="replace"), name, run.wall_s)
+    if name == "build":
+        extra["search_first_query"] = first_query(site)
+        print(f"  [{n}] search: index {extra.get('search_index_s')}s ({extra.get('search_index_share')} of the rest of the build); "
+              f"first query {extra['search_first_query'].get('search_kb', '?')} KB of search files "
+              f"({extra['search_first_query'].get('total_kb', '?')} KB with the page)", flush=True)
     if not keep:
         shutil.rmtree(site, ignore_errors=True)
     if name in ("add_one", "edit_one"):
         return {f"{name}_s": round(run.wall_s, 2), f"{name}_cpu_s": round(run.cpu_s, 2), f"{name}_peak_rss_mb": round(run.peak_rss_mb, 1),
-                f"load_after_{name}": round(run.load, 2)}
+                f"load_after_{name}": round(run.load, 2), **extra}
     ours = name == "build"
     return {f"{name}_s": round(run.wall_s, 2), "peak_rss_mb" if ours else "floor_peak_rss_mb": round(run.peak_rss_mb, 1),
             "pages" if ours else "floor_pages": pages, f"{name}_cpu_s": round(run.cpu_s, 2),
-            f"load_after_{name}": round(run.load, 2)}
+            f"load_after_{name}": round(run.load, 2), **extra}
+
+
+def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
+    """From our build's log: Pagefind's time (and its share of the rest of the build), and what the caches gave."""
+    out: dict[str, Any] = {}
+    index = re.search(r"search: (\d+) pages indexed in ([\d.]+) s", text)
+    prefix = "" if name == "build" else f"{name}_"
+    if index:
+        seconds = float(index.group(2))
+        out[f"{prefix}search_index_s"] = seconds
+        out[f"{prefix}search_index_share"] = round(seconds / (wall_s - seconds), 3) if wall_s > seconds else None
+    pages = re.search(r"generated pages' Markdown: (\d+) from the cache, (\d+) converted by \d+ worker processes, (\d+) by MkDocs", text)
+    if pages:
+        out[f"{prefix}markdown_cached"], out[f"{prefix}markdown_by_workers"], out[f"{prefix}markdown_by_mkdocs"] = map(int, pages.groups())
+    copies = re.search(r"compressed copies \(\.gz, \.br\): (\d+) from the cache, (\d+) compressed", text)
+    if copies:
+        out[f"{prefix}compressed_cached"], out[f"{prefix}compressed_new"] = map(int, copies.groups())
+    return out
+
+
+def first_query(site: Path) -> dict[str, Any]:
+    """bench/search_transfer.py on the built site, or why it was not measured."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import search_transfer
+
+    if not search_transfer.CHROMIUM.exists():
+        return {"error": f"not measured: {search_transfer.CHROMIUM} is missing (sh .ci/setup --browser)"}
+    try:
+        return search_transfer.measure(site)
+    except Exception as exc:  # noqa: BLE001 - the rest of the benchmark stands; the reason is recorded
+        return {"error": f"not measured: {type(exc).__name__}: {str(exc)[:300]}"}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -708,6 +754,10 @@ def verdicts(results: list[dict[str, Any]], rat: dict[str, Any], serve: dict[str
     row("rebuild, 1 narrative edited, 3,000 (s)", by_n.get(3000, {}).get("edit_one_s"), TARGETS["edit_one_s_at_3000"], ".1f")
     row("peak RSS at 3,000 (MiB)", by_n.get(3000, {}).get("peak_rss_mb"), TARGETS["peak_rss_mb_at_3000"], ".0f")
     row("serve: YAML edit to page (s)", serve.get("serve_edit_s"), TARGETS["serve_edit_s"], ".2f")
+    at_3000 = by_n.get(3000, {})
+    row("search index / rest of build, 3,000", at_3000.get("search_index_share"), TARGETS["search_index_share_at_3000"], ".2f")
+    row("search: first query's search files, 3,000 (KB)", at_3000.get("search_first_query", {}).get("search_kb"),
+        TARGETS["search_first_query_kb_at_3000"], ".0f")
     return rows
 
 
@@ -747,6 +797,7 @@ def print_report(results: list[dict[str, Any]], rat: dict[str, Any], serve: dict
 
 
 def main(argv: list[str] | None = None) -> int:
+    global SIZE_LIMIT_S
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,3000", help="comma-separated numbers of inspection reports")
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
@@ -755,8 +806,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurement")
     parser.add_argument("--at-commit", metavar="REV", help="benchmark a snapshot of commit REV (git archive) instead of the "
                         "working tree, e.g. HEAD: other people's half-made edits cannot break or skew the run")
+    parser.add_argument("--limit-min", type=float, default=SIZE_LIMIT_S / 60, help="minutes one size may take before it is stopped "
+                        f"(default {SIZE_LIMIT_S // 60}; a shared machine may need more)")
     parser.add_argument("--stage", nargs=3, metavar=("PROJECT", "FLOOR_DIR", "OUT_JSON"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    SIZE_LIMIT_S = int(args.limit_min * 60)
 
     if args.stage:
         project, floor, out = (Path(a) for a in args.stage)

@@ -25,7 +25,7 @@ from typing import Any
 #: packages whose behaviour shapes cached output; their versions are part of every key
 PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "nh3", "ruamel.yaml")
 #: bump when the layout of entries changes
-FORMAT = "1"
+FORMAT = "2"
 
 
 @cache
@@ -76,12 +76,34 @@ class DiskCache:
         return self._path(entry_key).is_file()
 
     def put(self, entry_key: str, value: Any) -> None:
+        self._write(entry_key, zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(), 1))
+
+    def _write(self, entry_key: str, data: bytes) -> None:
         path = self._path(entry_key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{entry_key}.{os.getpid()}.tmp")
-        tmp.write_bytes(zlib.compress(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode(), 1))
+        tmp.write_bytes(data)
         os.replace(tmp, path)
         self.used.add(entry_key)
+
+    def get_blobs(self, entry_key: str, count: int) -> list[bytes] | None:
+        """Raw byte strings stored by `put_blobs` (length-prefixed, not JSON); None if missing or damaged."""
+        try:
+            data = self._path(entry_key).read_bytes()
+        except OSError:
+            return None
+        blobs, i = [], 0
+        while i + 8 <= len(data):
+            size = int.from_bytes(data[i:i + 8], "little")
+            blobs.append(data[i + 8:i + 8 + size])
+            i += 8 + size
+        if i != len(data) or len(blobs) != count:
+            return None
+        self.used.add(entry_key)
+        return blobs
+
+    def put_blobs(self, entry_key: str, blobs: list[bytes]) -> None:
+        self._write(entry_key, b"".join(len(b).to_bytes(8, "little") + b for b in blobs))
 
     def prune(self, keep: set[str]) -> int:
         """Delete entries not in `keep` (after a complete build, which asked for every entry it needs)."""

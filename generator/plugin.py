@@ -24,6 +24,7 @@ from mkdocs.utils.meta import get_data
 
 from .accessibility import ResultsError, TestResults, load_results
 from .addresses import redirect_outputs
+from .cache import DiskCache
 from .check import check_site
 from .compress import precompress
 from .content_files import FRAGMENTS, escape_meta
@@ -32,7 +33,7 @@ from .load import LoadCache
 from .metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
 from .opendata import site_files
 from .pool import default_workers
-from .prerender import Prerenderer, open_prerenderer
+from .prerender import Prerenderer, cache_root, open_prerenderer
 from .publish import BuildLock, PublishError, WarningCounter, clean_leftovers, commit, describe_os_error, discard, staging_dir
 from .publisher import CARE_INSPECTORATE, OGL_3, Licence, Publisher, example_address_message, is_example_address
 from .render import (
@@ -232,7 +233,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             log.info(f"removed {path.name}, left by a build that was stopped")
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        clean = sanitize_html(html)
+        # nh3, done by the workers and kept with the cached conversion when there is one
+        clean = self.prerender.cleaned_html(page, html) if self.prerender is not None else sanitize_html(html)
         charts = self.charts.get(page.file.src_uri, {})
         for chart_id, svg in charts.items():
             # Our own SVG, from escaped data, goes in after sanitising (SVG is outside the HTML allowlist).
@@ -251,7 +253,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
                 raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
             log.info(f"search: {report.pages} pages indexed in {report.seconds:.2f} s")
         if self.config.precompress and self.command != "serve":
-            precompress(Path(config.site_dir))
+            self._precompress(config)
         if self.staging is None or self.site_dir is None:
             return
         self._stop_counting()
@@ -268,6 +270,15 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             raise PluginError(describe_os_error(exc, self.site_dir)) from None
         finally:
             self._release()
+
+    def _precompress(self, config: MkDocsConfig) -> None:
+        """Compressed copies, in worker processes; with the build cache, unchanged files' copies come from it."""
+        root = cache_root(config, self.config.cache_dir)
+        store = DiskCache(root, "compressed") if root is not None else None
+        reused, compressed = precompress(Path(config.site_dir), store, self.config.workers or default_workers())
+        log.info(f"compressed copies (.gz, .br): {reused} from the cache, {compressed} compressed")
+        if store is not None:
+            store.prune(store.used)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.prerender is not None:
@@ -328,7 +339,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # The file list is final: convert generated pages' Markdown in parallel, or take it from the cache.
-        self.prerender = open_prerenderer(config, self.config.cache_dir, self.config.workers)
+        self.prerender = open_prerenderer(config, self.config.cache_dir, self.config.workers, sanitize_html)
         self.prerender.prepare(config, files, self.generated)
         return nav
 

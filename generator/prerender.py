@@ -23,7 +23,7 @@ import logging
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -124,21 +124,22 @@ def config_fingerprint(config: MkDocsConfig) -> str | None:
     return disk.key(disk.environment_fingerprint(), *map(str, parts))
 
 
-def render_entry(page: Page, config: MkDocsConfig, files: Files) -> dict[str, Any] | None:
+def render_entry(page: Page, config: MkDocsConfig, files: Files, clean: Callable[[str], str]) -> dict[str, Any] | None:
     """MkDocs' own `Page.render` of `page` (Markdown already set), as a cache entry; None if not cacheable."""
     recorder = RecordingFiles(files)
     with capture_logs(silence=False) as records:
         Page.render(page, config, recorder)  # type: ignore[arg-type] - only get_file_from_path is used
-    return _entry(page, recorder, records)
+    return _entry(page, recorder, records, clean)
 
 
-def _entry(page: Page, recorder: RecordingFiles, records: list[list[Any]]) -> dict[str, Any] | None:
+def _entry(page: Page, recorder: RecordingFiles, records: list[list[Any]], clean: Callable[[str], str]) -> dict[str, Any] | None:
     if recorder.untracked:
         return None
     links = page.links_to_anchors
     return {
         "md": _md_hash(page.markdown or ""),
         "html": page.content,
+        "clean": clean(page.content or ""),
         "toc": _toc_tokens(page.toc),
         "title": page._title_from_render,
         "anchors": sorted(page.present_anchor_ids or ()),
@@ -148,34 +149,45 @@ def _entry(page: Page, recorder: RecordingFiles, records: list[list[Any]]) -> di
     }
 
 
-def open_prerenderer(config: MkDocsConfig, cache_dir: str, workers: int) -> Prerenderer:
+def cache_root(config: MkDocsConfig, cache_dir: str) -> Path | None:
+    """The build cache's folder (`cache_dir` relative to mkdocs.yml), None without one; never inside docs or site."""
+    if not cache_dir:
+        return None
+    root = (Path(config.config_file_path).parent.resolve() / cache_dir).resolve()
+    for name, folder in (("docs_dir", config.docs_dir), ("site_dir", config.site_dir)):
+        inside = Path(folder).resolve()
+        if root == inside or root.is_relative_to(inside) or inside.is_relative_to(root):
+            raise PluginError(f"report-site: cache_dir '{cache_dir}' overlaps {name} '{folder}': "
+                              "the cache must be outside both (the default is .cache/report-site)")
+    return root
+
+
+def open_prerenderer(config: MkDocsConfig, cache_dir: str, workers: int, clean: Callable[[str], str]) -> Prerenderer:
     """The build's prerenderer, its entries in `cache_dir` (relative to mkdocs.yml) or, with no cache, a temporary folder."""
-    project = Path(config.config_file_path).parent.resolve()
     temporary = None
-    if cache_dir:
-        root = (project / cache_dir).resolve()
-        for name, folder in (("docs_dir", config.docs_dir), ("site_dir", config.site_dir)):
-            inside = Path(folder).resolve()
-            if root == inside or root.is_relative_to(inside) or inside.is_relative_to(root):
-                raise PluginError(f"report-site: cache_dir '{cache_dir}' overlaps {name} '{folder}': "
-                                  "the cache must be outside both (the default is .cache/report-site)")
-    else:
+    root = cache_root(config, cache_dir)
+    if root is None:
         temporary = Path(tempfile.mkdtemp(prefix="report-site-pages-"))
         root = temporary
     # One folder per environment: builds with MkDocs and with ProperDocs do not prune each other's entries.
     store = disk.DiskCache(root, f"pages-{disk.environment_fingerprint()[:16]}")
-    return Prerenderer(store, config_fingerprint(config), workers or default_workers(), temporary)
+    return Prerenderer(store, config_fingerprint(config), workers or default_workers(), clean, temporary)
 
 
 class Prerenderer:
     """One build's prerendered pages: keys by src_uri, and the cache the entries are in."""
 
-    def __init__(self, store: disk.DiskCache, fingerprint: str | None, workers: int, temporary: Path | None = None) -> None:
+    def __init__(self, store: disk.DiskCache, fingerprint: str | None, workers: int, clean: Callable[[str], str],
+                 temporary: Path | None = None) -> None:
         self.store = store
         self.fingerprint = fingerprint
         self.workers = workers
+        self.clean = clean
+        """What the plugin's `on_page_content` does to a page's HTML (nh3): done in the workers, kept in the entry."""
         self.temporary = temporary
         self.keys: dict[str, str] = {}
+        self.cleaned: dict[str, tuple[str, str]] = {}
+        """src_uri -> (HTML, cleaned HTML) of pages this build took from an entry or converted here."""
         self.hits = self.converted = self.fallbacks = 0
 
     def close(self, *, complete: bool) -> None:
@@ -214,7 +226,7 @@ class Prerenderer:
             recorder = RecordingFiles(files)
             with capture_logs(silence=True) as records:
                 Page.render(page, config, recorder)  # type: ignore[arg-type]
-            entry = _entry(page, recorder, records)
+            entry = _entry(page, recorder, records, self.clean)
             if entry is not None:
                 self.store.put(self.keys[file.src_uri], entry)
             return entry is not None
@@ -236,11 +248,19 @@ class Prerenderer:
                 self.hits += 1
                 return
             self.fallbacks += 1
-            fresh = render_entry(page, config, files)
+            fresh = render_entry(page, config, files, self.clean)
             if fresh is not None:
                 self.store.put(entry_key, fresh)
+                self.cleaned[page.file.src_uri] = (fresh["html"], fresh["clean"])
 
         page.render = render  # type: ignore[method-assign]
+
+    def cleaned_html(self, page: Page, html: str) -> str:
+        """`clean(html)`, from the entry when `html` is still the HTML the entry was made from."""
+        done = self.cleaned.pop(page.file.src_uri, None)
+        if done is not None and done[0] == html:
+            return done[1]
+        return self.clean(html)  # another plugin changed the HTML since, or the page was not prerendered
 
     def _apply(self, page: Page, entry: dict[str, Any], files: Files) -> bool:
         if entry["md"] != _md_hash(page.markdown or ""):
@@ -255,6 +275,7 @@ class Prerenderer:
                 return False
             links[target] = anchors
         page.content = entry["html"]
+        self.cleaned[page.file.src_uri] = (entry["html"], entry["clean"])
         page.toc = get_toc(entry["toc"])
         page._title_from_render = entry["title"]
         page.present_anchor_ids = set(entry["anchors"])

@@ -25,3 +25,8 @@ def test_benchmark_runs_and_writes_the_agreed_json(tmp_path: Path) -> None:
     for key in ("build_s", "floor_s", "generator_s", "peak_rss_mb", "add_one_s", "edit_one_s"):
         assert row[key] > 0, key
     assert "build / floor" in result.stdout
+    assert 0 < row["search_index_s"] < row["build_s"] and row["search_index_share"] > 0  # issue 15
+    assert row["markdown_by_workers"] + row["markdown_by_mkdocs"] > 0 and row["edit_one_markdown_cached"] > 0
+    assert row["compressed_new"] > 0 and row["edit_one_compressed_cached"] > 0
+    first = row["search_first_query"]
+    assert "error" in first or (first["search_kb"] > 0 and first["requests"] > 0 and "query" in first), first

@@ -32,6 +32,12 @@ def counts(stderr: str) -> tuple[int, int, int]:
     return cached, workers, mkdocs
 
 
+def compressed(stderr: str) -> tuple[int, int]:
+    found = re.search(r"compressed copies \(\.gz, \.br\): (\d+) from the cache, (\d+) compressed", stderr)
+    assert found, stderr
+    return int(found.group(1)), int(found.group(2))
+
+
 def build(project: Path, site: Path) -> tuple[dict[str, str], tuple[int, int, int]]:
     if site.exists():
         shutil.rmtree(site)
@@ -54,6 +60,27 @@ def test_workers_and_cache_build_what_mkdocs_builds(tmp_path: Path) -> None:
     assert (by_workers, by_mkdocs) == (0, 0) and cached > 10
     assert cold == reference, [k for k in reference if reference[k] != cold.get(k)]
     assert warm == reference, [k for k in reference if reference[k] != warm.get(k)]
+
+
+def test_compressed_copies_come_from_the_cache_when_the_file_is_unchanged(tmp_path: Path) -> None:
+    project = copy_tiny(tmp_path / "project")
+    runs = []
+    for step in ("cold", "warm", "edited"):
+        if step == "edited":
+            edit(project / "content/narrative/inspections/fife-2023.md", "Fife is a large area.", "Fife is a large and varied area.")
+        site = tmp_path / f"site-{step}"
+        result = mkdocs_build(project, site)
+        assert result.returncode == 0, result.stderr
+        runs.append((compressed(result.stderr), tree(site)))
+    (cold_reused, cold_done), cold_tree = runs[0]
+    assert cold_reused == 0 and cold_done > 50
+    assert runs[1][0] == (cold_done, 0) and runs[1][1] == cold_tree
+    (reused, done), edited_tree = runs[2]
+    assert 0 < done < 10 and reused + done == cold_done, runs[2][0]  # the page that changed (and what lists it)
+    shutil.rmtree(project / ".cache")
+    result = mkdocs_build(project, tmp_path / "site-fresh")
+    assert result.returncode == 0 and compressed(result.stderr)[0] == 0
+    assert tree(tmp_path / "site-fresh") == edited_tree
 
 
 def test_cache_is_outside_the_site_and_ignored_by_git(tmp_path: Path) -> None:
