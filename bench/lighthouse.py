@@ -19,22 +19,18 @@ the numbers depend on the machine and what else runs on it.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import functools
-import http.server
 import json
-import mimetypes
 import os
 import platform
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from precompressed_server import serve  # bench/ is on the path when this runs as a script
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
@@ -54,67 +50,6 @@ PAGES = {
     "data": "open-data/",
 }
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "speed-index", "total-blocking-time", "cumulative-layout-shift")
-
-
-class PrecompressedHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site under `prefix`, choosing file.br or file.gz when the client accepts it."""
-
-    prefix = "/"
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - the base class's name
-        path = urlsplit(self.path).path
-        if self.prefix != "/" and (path + "/").startswith(self.prefix):
-            path = "/" + path[len(self.prefix):]
-        elif self.prefix != "/":
-            self.send_error(404)
-            return
-        file = Path(self.directory) / path.lstrip("/")
-        if file.is_dir():
-            if not path.endswith("/"):
-                self.send_response(301)
-                self.send_header("Location", self.prefix.rstrip("/") + path + "/")
-                self.end_headers()
-                return
-            file = file / "index.html"
-        status = 200
-        if not file.is_file() or not file.resolve().is_relative_to(Path(self.directory).resolve()):
-            status, file = 404, Path(self.directory) / "404.html"
-        accepted = {part.split(";")[0].strip() for part in self.headers.get("Accept-Encoding", "").split(",")}
-        body_file, encoding = file, None
-        for enc, suffix in (("br", ".br"), ("gzip", ".gz")):
-            if enc in accepted and (copy := file.with_name(file.name + suffix)).is_file():
-                body_file, encoding = copy, enc
-                break
-        body = body_file.read_bytes()
-        kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-        self.send_response(status)
-        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") or kind.endswith(("javascript", "json", "xml")) else ""))
-        self.send_header("Content-Length", str(len(body)))
-        if encoding:
-            self.send_header("Content-Encoding", encoding)
-        self.send_header("Vary", "Accept-Encoding")
-        # Content-hashed names (the theme's bundles, our assets/*.HASH.css) never change: cache for a year.
-        hashed = "/assets/" in path and len(file.stem.rsplit(".", 1)[-1]) >= 8 and file.stem.count(".") >= 1
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if hashed else "no-cache")
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve(site: Path, prefix: str) -> Iterator[str]:
-    handler = functools.partial(type("Handler", (PrecompressedHandler,), {"prefix": prefix}), directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def site_prefix() -> str:

@@ -20,82 +20,20 @@ site (the page group is what any page of the site costs and is reported beside i
 from __future__ import annotations
 
 import argparse
-import contextlib
-import http.server
 import json
-import mimetypes
 import sys
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
+
+from precompressed_server import HOST, serve  # bench/ is on the path: run as a script or from bench/run.py
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
-HOST = "127.0.0.1"
 TARGET_KB = 300
 SEARCH_PARTS = ("/pagefind/", "/assets/report-site-search")
-
-
-class PrecompressedHandler(http.server.BaseHTTPRequestHandler):
-    """GET/HEAD of a built site under `prefix`, answering with the .br or .gz copy when accepted."""
-
-    root = Path(".")
-    prefix = "/"
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-    def do_HEAD(self) -> None:  # noqa: N802 - the base class's name
-        self._answer(body=False)
-
-    def do_GET(self) -> None:  # noqa: N802
-        self._answer(body=True)
-
-    def _answer(self, *, body: bool) -> None:
-        path = unquote(urlsplit(self.path).path)
-        if not path.startswith(self.prefix):
-            return self._send(404, b"not found", "text/plain", None, body)
-        file = (self.root / path[len(self.prefix):]).resolve()
-        if file.is_dir():
-            file = file / "index.html"
-        if not file.is_relative_to(self.root.resolve()) or not file.is_file():
-            return self._send(404, b"not found", "text/plain", None, body)
-        kind = mimetypes.guess_type(file.name)[0] or ("application/wasm" if file.suffix == ".pagefind" else "application/octet-stream")
-        accepted = {e.split(";")[0].strip() for e in self.headers.get("Accept-Encoding", "").split(",")}
-        for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
-            copy = file.with_name(file.name + suffix)
-            if encoding in accepted and copy.is_file():
-                return self._send(200, copy.read_bytes(), kind, encoding, body)
-        return self._send(200, file.read_bytes(), kind, None, body)
-
-    def _send(self, code: int, data: bytes, kind: str, encoding: str | None, body: bool) -> None:
-        self.send_response(code)
-        self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
-        self.send_header("Content-Length", str(len(data)))
-        if encoding:
-            self.send_header("Content-Encoding", encoding)
-        self.end_headers()
-        if body:
-            self.wfile.write(data)
-
-
-@contextlib.contextmanager
-def serve(site: Path, prefix: str) -> Iterator[str]:
-    handler = type("Handler", (PrecompressedHandler,), {"root": site, "prefix": prefix})
-    server = http.server.ThreadingHTTPServer((HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def site_prefix(site: Path) -> str:
