@@ -1,7 +1,7 @@
 """Lighthouse (mobile preset) on one page of every page kind, served from the precompressed files.
 
     sh .ci/setup --bench                       # once: Lighthouse from bench/lighthouse/package-lock.json
-    .venv/bin/python bench/lighthouse.py [--site DIR] [--runs N] [--out FILE] [--kinds home,report]
+    .venv/bin/python bench/lighthouse.py [--site DIR] [--runs N] [--out FILE] [--kinds home,report] [--keep DIR]
 
 Builds the real site with `mkdocs build --strict` into a temporary folder (or takes a built `--site`),
 serves it under the path of `site_url` from a small local server that, like a static host configured
@@ -97,17 +97,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per page; the median score is kept (default 3)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument("--kinds", help="comma-separated page kinds (default: all): " + ", ".join(PAGES))
+    parser.add_argument("--keep", type=Path, help="a folder to keep every run's Lighthouse report in (KIND-N.json)")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
         print(f"{LIGHTHOUSE} is missing: run `sh .ci/setup --bench`", file=sys.stderr)
         return 2
     kinds = args.kinds.split(",") if args.kinds else list(PAGES)
+    load_at_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as tmp:
         site = args.site or build(Path(tmp))
         results = {}
         with serve(site, site_prefix()) as base:
             for kind in kinds:
-                runs = [run_lighthouse(base + PAGES[kind], Path(tmp) / f"{kind}-{i}.json") for i in range(args.runs)]
+                folder = args.keep or Path(tmp)
+                folder.mkdir(parents=True, exist_ok=True)
+                runs = [run_lighthouse(base + PAGES[kind], folder / f"{kind.replace(' ', '-')}-{i}.json") for i in range(args.runs)]
                 best = sorted(runs, key=lambda r: r["performance"])[len(runs) // 2]  # the median run
                 best = {"page": PAGES[kind] or "(home)", **best, "scores": [r["performance"] for r in runs]}
                 results[kind] = best
@@ -117,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     record = {
         "date": dt.date.today().isoformat(),
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, load average {load_at_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end",
         "lighthouse": first["lighthouse"], "chromium": first["user_agent"],
         "preset": "mobile (default: simulated slow 4G, 4x CPU slowdown)", "served": "precompressed .br/.gz by Accept-Encoding",
         "median_of_runs": args.runs,

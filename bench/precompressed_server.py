@@ -2,7 +2,8 @@
 
 Used by bench/lighthouse.py and bench/search_transfer.py (both measure what a reader's browser is sent): under
 `prefix` it answers GET and HEAD with file.br or file.gz when the client accepts it, redirects a folder without
-its slash, answers 404 with the site's 404 page, and gives content-hashed assets a year's cache.
+its slash, answers 404 with the site's 404 page, and gives content-hashed assets a year's cache
+(`Cache-Control: public, max-age=31536000, immutable`; every other file `no-cache`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from generator.asset_names import HASHED_NAME
 
 HOST = "127.0.0.1"
 
@@ -69,8 +72,9 @@ class PrecompressedHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", encoding)
         if file is not None:
             self.send_header("Vary", "Accept-Encoding")
-            # Content-hashed names (the theme's bundles, our assets/*.HASH.css) never change: cache for a year.
-            hashed = "assets" in file.parts and file.stem.count(".") >= 1 and len(file.stem.rsplit(".", 1)[-1]) >= 8
+            # Content-hashed names (the theme's bundles, our assets/*.HASH.css: generator/asset_names.py) never
+            # change: cache for a year.
+            hashed = "assets" in file.parts and HASHED_NAME.search(file.name) is not None
             self.send_header("Cache-Control", "public, max-age=31536000, immutable" if hashed else "no-cache")
         self.end_headers()
         if body:

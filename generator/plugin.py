@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from mkdocs.utils.meta import get_data
 
 from .accessibility import ResultsError, TestResults, load_results
 from .addresses import redirect_outputs
+from .asset_names import asset_names, published_name, wants_hashed_name
 from .cache import DiskCache
 from .check import check_site
 from .compress import precompress
@@ -151,6 +153,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """Docs path -> filters and metadata for the index; pages not listed are not indexed."""
         self.search_url: str | None = None
         self.test_results: TestResults | None = None
+        self.asset_names: dict[str, str] = {}
+        """Our own CSS/JS: path in docs -> content-hashed name in the built site (generator/asset_names.py)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -333,6 +337,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
                     extra = {"results": self.test_results} if fragment == "accessibility" else {}
                     self.home_fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri, **extra)
         self.generated = list(self.pages)
+        self.asset_names = rename_assets(files, config)
         # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
         self.renderer, self.pages, self.extra_files = None, {}, {}
         return files
@@ -379,6 +384,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.bytecode_cache = self.compiled_templates
         env.globals["report_site_publisher"] = self.publisher  # footer and <head> of every page, 404 included
+        env.filters["rs_asset"] = partial(published_name, dict(self.asset_names))  # templates' own assets
         return env
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -409,6 +415,24 @@ def check_site_url(site_url: str | None, mode: str, command: str) -> None:
         log.warning(message)
     else:
         log.info(message + " (example_site_url: note)")
+
+
+def rename_assets(files: Files, config: MkDocsConfig) -> dict[str, str]:
+    """Our own CSS/JS (docs_dir, custom_dir) under content-hashed names; extra_css and extra_javascript follow."""
+    own = {Path(config.docs_dir).resolve()} | ({Path(config.theme.custom_dir).resolve()} if config.theme.custom_dir else set())
+    ours = {f.src_uri: f for f in files.media_files() if not f.generated_by and f.abs_src_path
+            and Path(f.src_dir).resolve() in own and wants_hashed_name(f.src_uri)}
+    names = asset_names({uri: file.content_bytes for uri, file in ours.items()})
+    for uri, name in names.items():
+        ours[uri].dest_uri = name
+        ours[uri].__dict__.pop("url", None)  # a cached_property, maybe computed from the old name
+    config.extra_css = [names.get(path, path) for path in config.extra_css]
+    for i, script in enumerate(config.extra_javascript):
+        if isinstance(script, str):
+            config.extra_javascript[i] = names.get(script, script)
+        elif script.path in names:
+            script.path = names[script.path]
+    return names
 
 
 def is_template(path: Path, template_dirs: list[Path]) -> bool:

@@ -209,13 +209,14 @@ def test_feed_links_are_not_taken_for_translations(site: Path) -> None:
 ALLOWED = [
     r"404\.html", r"index\.html", r"(.+/)?index\.html",
     r"sitemap\.xml(\.gz)?",
-    r"assets/report-site\.(css|js)", r"assets/images/favicon\.png",
+    # our own CSS/JS under content-hashed names (generator/asset_names.py), as the theme's bundles
+    r"assets/report-site\.[0-9a-f]{8}\.(css|js)", r"assets/images/favicon\.png",
     r"assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css(\.map)?",
     r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js(\.map)?",
     r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js(\.map)?",
     r"assets/javascripts/lunr/(min/)?[a-z.]+\.js",
     # site search (generator/search.py): its page's script and style, and Pagefind's bundle; no theme search index
-    r"assets/report-site-search\.(css|js)",
+    r"assets/report-site-search\.[0-9a-f]{8}\.(css|js)",
     r"pagefind/(pagefind[a-z-]*\.(js|css)|pagefind-entry\.json|pagefind\.en_[0-9a-f]+\.pf_meta|wasm\.[a-z]+\.pagefind)",
     r"pagefind/(filter|fragment|index)/en_[0-9a-f]+\.pf_(filter|fragment|index)",
     r"data/evaluations\.(csv|json|schema\.json)", r"data/datapackage\.json",
