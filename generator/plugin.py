@@ -55,7 +55,7 @@ from .render import (
     render_pages,
 )
 from .sanitize import sanitize_html
-from .search import SEARCH_PAGE, PageSearch, SearchIndexError, build_index, page_entry, search_entries, search_page_spec
+from .search import SEARCH_PAGE, BackgroundIndex, IndexReport, PageSearch, SearchIndexError, build_index, page_entry, search_entries, search_page_spec
 from .table_captions import TableCaptionExtension
 
 log = get_plugin_logger(__name__)
@@ -155,12 +155,15 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.test_results: TestResults | None = None
         self.asset_names: dict[str, str] = {}
         """Our own CSS/JS: path in docs -> content-hashed name in the built site (generator/asset_names.py)."""
+        self.background_index: BackgroundIndex | None = None
+        """`mkdocs serve` only: the last rebuild's search index, still being built."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self._stop_background_index()  # the rebuild empties the folder it writes into
         project = Path(config.config_file_path).parent
         atomic = self.config.atomic and self.command in ("build", "gh-deploy") and not self.dirty
         if atomic:
@@ -250,7 +253,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=True)
             self.prerender = None
-        if self.config.search:  # over the staged site: a failed index is never published
+        if self.config.search and self.command == "serve":
+            # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
+            self.background_index = BackgroundIndex(Path(config.site_dir), _report_index).start()
+        elif self.config.search:  # over the staged site: a failed index is never published
             try:
                 report = build_index(Path(config.site_dir))
             except SearchIndexError as exc:
@@ -301,7 +307,13 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             raise PluginError(f"the build stopped: {type(error).__name__}: {str(error)[:300]}; {site} was left as it was") from None
 
     def on_shutdown(self) -> None:
+        self._stop_background_index()
         self._release()
+
+    def _stop_background_index(self) -> None:
+        if self.background_index is not None:
+            self.background_index.stop()
+            self.background_index = None
 
     def _release(self) -> None:
         if self.lock is not None:
@@ -395,6 +407,14 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         return server
 
 
+
+
+def _report_index(result: IndexReport | SearchIndexError) -> None:
+    """What a background index (serve) ended with, in the serve log."""
+    if isinstance(result, SearchIndexError):
+        log.error(f"{result}\nthe pages are served; search is unavailable until the next rebuild")
+    else:
+        log.info(f"search: {result.pages} pages indexed in {result.seconds:.2f} s (after the pages, in the background)")
 
 
 def make_publisher(cfg: PublisherConfig) -> Publisher:

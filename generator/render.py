@@ -326,6 +326,7 @@ class Renderer:
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
             "undated_publications": undated_publications,
+            "has_feed": has_feed,
             "is_review": lambda x: isinstance(x, m.Review),
             "is_response": lambda x: isinstance(x, m.Response),
             "is_letter": lambda x: isinstance(x, m.Letter),
@@ -437,6 +438,12 @@ def in_feed(pub: m.Publication) -> bool:
     return pub.date is not None or bool(pub.corrections)
 
 
+def has_feed(pubs: Iterable[m.Publication]) -> bool:
+    """Whether a list of publications gets a feed. Atom requires a feed's `updated` day; a feed with no
+    entry has none that is known, so it is not written (and not announced) rather than given an invented one."""
+    return any(in_feed(p) for p in pubs)
+
+
 def undated_publications(pubs: Iterable[m.Publication]) -> list[m.Publication]:
     """Publications a feed cannot place (see `in_feed`)."""
     return [p for p in pubs if not in_feed(p)]
@@ -465,23 +472,26 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
         return template.render(
             feed_url=base + path, page_url=base + page, title=title, entries=entries, base=base, page_url_of=page_url,
             publisher=publisher, left_out=len(pubs) - len(entries),
-            updated=max((entry_updated(p) for p in entries), default=None), entry_updated=entry_updated,
+            updated=max(entry_updated(p) for p in entries), entry_updated=entry_updated,
             kind_name=lambda p: KIND_NAME[type(p)],
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )
 
-    feeds = {ALL_PUBLICATIONS_FEED: feed(ALL_PUBLICATIONS_FEED, "All publications", derived.publications, "publications/")}
+    feeds = {}
+    if has_feed(derived.publications):
+        feeds[ALL_PUBLICATIONS_FEED] = feed(ALL_PUBLICATIONS_FEED, "All publications", derived.publications, "publications/")
     for pid, pubs in derived.by_partnership.items():
-        name = derived.data.partnerships[pid].name
-        feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", pubs, f"partnerships/{pid}/")
+        if has_feed(pubs):
+            name = derived.data.partnerships[pid].name
+            feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", pubs, f"partnerships/{pid}/")
     return feeds
 
 
 def page_feeds(derived: Derived, path: str) -> list[tuple[str, str]]:
     """The Atom feeds a page announces to browsers and feed readers (`<link rel="alternate">`):
     all publications everywhere, and on a partnership's page that partnership's own feed."""
-    feeds = [("All publications", ALL_PUBLICATIONS_FEED)]
+    feeds = [("All publications", ALL_PUBLICATIONS_FEED)] if has_feed(derived.publications) else []
     folder, _, name = path.removesuffix(".md").partition("/")
-    if folder == "partnerships" and name in derived.by_partnership:
+    if folder == "partnerships" and name in derived.by_partnership and has_feed(derived.by_partnership[name]):
         feeds.append((f"Publications about {derived.data.partnerships[name].name}", partnership_feed(name)))
     return feeds

@@ -17,7 +17,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -141,11 +143,12 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"search: the pagefind[bin] package has no binary for this platform ({exc}); run `sh .ci/setup`") from None
 
 
-def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
+def build_index(site_dir: Path, executable: Path | None = None, started: Callable[[subprocess.Popen[str]], None] | None = None) -> IndexReport:
     """Index the built site in `site_dir` into `site_dir/pagefind/` (replacing an older bundle).
 
     Runs offline, with every option given on the command line: no pagefind.yml and no
-    PAGEFIND_* variable from the surroundings can change what is indexed."""
+    PAGEFIND_* variable from the surroundings can change what is indexed. `started` is given the
+    Pagefind process as soon as it runs (so a background index can be stopped)."""
     exe = executable or pagefind_executable()
     bundle = site_dir / BUNDLE_DIR
     if bundle.exists():
@@ -159,17 +162,60 @@ def build_index(site_dir: Path, executable: Path | None = None) -> IndexReport:
         # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd)
         # preexec_fn: Pagefind is killed with the build (it would otherwise go on writing into a staging folder
         # the next build is removing); only from a single-threaded process, where running Python in the child is safe.
-        result = subprocess.run(args, cwd=site_dir, env=env, capture_output=True, text=True, timeout=600,
-                                preexec_fn=die_with_parent() if can_fork() else None)
+        with subprocess.Popen(args, cwd=site_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              preexec_fn=die_with_parent() if can_fork() else None) as proc:
+            if started is not None:
+                started(proc)
+            try:
+                output, _ = proc.communicate(timeout=600)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                raise
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
     seconds = time.perf_counter() - start
-    output = (result.stdout + result.stderr).strip()
-    if result.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise SearchIndexError(f"search: Pagefind failed (exit {result.returncode}) indexing {site_dir}:\n{output}")
+    output = (output or "").strip()
+    if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
+        raise SearchIndexError(f"search: Pagefind failed (exit {proc.returncode}) indexing {site_dir}:\n{output}")
     try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
         stabilise(bundle)
     except (BundleFormatError, OSError, ValueError, KeyError) as exc:
         raise SearchIndexError(f"search: could not put Pagefind's index of {site_dir} in a reproducible order: {exc}") from None
     pages = sum(1 for _ in (bundle / "fragment").iterdir()) if (bundle / "fragment").is_dir() else 0
     return IndexReport(pages, seconds)
+
+
+class BackgroundIndex:
+    """The index of a `mkdocs serve` rebuild, built in a thread after the build: the edited page is served at
+    once and search catches up a moment later (Pagefind is most of a small site's rebuild). `stop()` ends a
+    run that is still going before the next rebuild empties the folder it writes into."""
+
+    def __init__(self, site_dir: Path, done: Callable[[IndexReport | SearchIndexError], None]) -> None:
+        self.site_dir = site_dir
+        self._done = done
+        self._proc: subprocess.Popen[str] | None = None
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="report-site-search-index", daemon=True)
+
+    def start(self) -> BackgroundIndex:
+        self._thread.start()
+        return self
+
+    def _started(self, proc: subprocess.Popen[str]) -> None:
+        self._proc = proc
+        if self._stopped.is_set():
+            proc.kill()
+
+    def _run(self) -> None:
+        try:
+            result: IndexReport | SearchIndexError = build_index(self.site_dir, started=self._started)
+        except SearchIndexError as exc:
+            result = exc
+        if not self._stopped.is_set():
+            self._done(result)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+        self._thread.join(timeout=30)

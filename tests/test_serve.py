@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -97,3 +97,33 @@ def test_templates_are_compiled_once_and_again_when_edited(tmp_path: Path) -> No
     (tmp_path / "page.md.j2").write_text("two {{ x }}")
     assert make_environment([tmp_path], cache).get_template("page.md.j2").render(x="c") == "two c"
     assert Counting.compiles == 2
+
+
+def test_search_index_follows_each_rebuild(served: tuple[Path, str]) -> None:
+    """Serve builds the index after the pages, in the background; edits in quick succession (each may stop
+    the index of the one before) leave the index of the last. The index is reproducible, so an edit undone
+    gives back the first index byte for byte."""
+    project, base = served
+    entry_url = f"{base}/pagefind/pagefind-entry.json"
+    first = wait_for(entry_url, '"languages"')
+    data = project / "site-data/partnerships/fife.yaml"
+    edit(data, "Total population: 370,000 people", "Total population: 373,456 people")
+    wait_for(f"{base}/partnerships/fife/", "373,456")
+    changed = wait_until(lambda: (e := fetch(entry_url)) and '"languages"' in e and e != first and e)
+    assert changed, "the index was not rebuilt after the edit"
+    for population in ("372,001", "372,002"):
+        edit(data, "Total population: 373,456 people" if population == "372,001" else "Total population: 372,001 people",
+             f"Total population: {population} people")
+        time.sleep(0.2)
+    edit(data, "Total population: 372,002 people", "Total population: 370,000 people")
+    wait_for(f"{base}/partnerships/fife/", "370,000")
+    assert wait_until(lambda: fetch(entry_url) == first), "after the edits were undone the index is not the first one"
+
+
+def wait_until(check: Callable[[], object], timeout: float = 60) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if value := check():
+            return value
+        time.sleep(0.3)
+    return None

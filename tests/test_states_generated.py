@@ -325,6 +325,26 @@ def check_feed(inspections: list[Insp], feed: str) -> None:
         assert ("Corrected 3 February 2026" in entry) == bool(insp.corrected), entry
 
 
+def check_partnership_feeds(inspections: list[Insp], feeds: dict[str, str], pages: dict[str, str]) -> None:
+    """A partnership has a feed exactly when one of its publications can be placed in one (a dated or corrected
+    one); a feed's `updated` is its newest entry's day, never a made-up one; the page says which it is."""
+    for pid in {insp.partnership for insp in inspections}:
+        mine = [i for i in inspections if i.partnership == pid and not i.draft]
+        feed, page = feeds.get(f"feeds/{pid}.xml"), pages[f"partnerships/{pid}.md"]
+        # the programme's review (dated, 'about 2025') is about every partnership with a published inspection
+        if mine or any(i.date is not None or i.corrected for i in mine):
+            assert feed is not None, f"{pid} has a dated publication but no feed"
+            updated = re.search(r"<feed.*?<updated>(.*?)</updated>", feed, re.S)
+            entries = re.findall(r"<entry>.*?<updated>(.*?)</updated>", feed, re.S)
+            assert updated and entries and updated.group(1) == max(entries), feed[:600]
+            assert f"[its Atom feed](../feeds/{pid}.xml)" in page
+        else:
+            assert feed is None, f"{pid} has no dated publication, yet a feed with no known updated day was written"
+            assert f"feeds/{pid}.xml" not in page and "no Atom feed" in page
+    for feed in feeds.values():
+        assert "1970" not in feed
+
+
 def check_open_data(inspections: list[Insp], files: dict[str, str]) -> None:
     rows = list(csv.DictReader(io.StringIO(files["data/evaluations.csv"].lstrip("\ufeff"))))
     for insp in inspections:
@@ -359,6 +379,7 @@ def test_no_generated_sentence_contradicts_the_data(tmp_path: Path, seed: int) -
     check_programme_grid(inspections, pages["programmes/prog.md"])
     check_review(inspections, pages["reviews/review.md"])
     check_feed(inspections, feeds["feeds/publications.xml"])
+    check_partnership_feeds(inspections, feeds, pages)
     check_open_data(inspections, files)
 
 

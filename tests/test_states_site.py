@@ -76,3 +76,24 @@ def test_the_states_site_builds_strict_and_no_page_shows_the_draft(tmp_path: Pat
     assert not (tmp_path / "site" / "inspections" / "orkney-islands-2025").exists()
     pages = [p.read_text() for p in (tmp_path / "site").rglob("*.html")]
     assert not any("orkney-islands-2025" in page for page in pages)
+
+
+def test_a_feed_is_written_only_when_it_has_a_dated_entry() -> None:
+    """Atom needs a feed's `updated` day. A partnership with nothing published, or only publications with no date
+    in the sources, gets no feed (none with an invented day), is not announced by its page, and the page says why."""
+    from generator.render import page_feeds
+
+    _data, derived, _problems = check_site(STATES)
+    assert derived is not None
+    env, markup_env = make_environment([ROOT / "overrides"]), make_markup_environment([ROOT / "overrides"])
+    undated = next(p for p in derived.publications if p.date is None and not p.corrections)
+    for pubs, says in (([], "it begins with the first publication about it that has a date"),
+                       ([undated], "none of the publications about it has one in the sources this site holds")):
+        derived.by_partnership["orkney-islands"] = pubs
+        feeds = render_feeds(derived, markup_env, "https://example.org/", default_publisher())
+        assert "feeds/orkney-islands.xml" not in feeds and "feeds/fife.xml" in feeds
+        assert [href for _t, href in page_feeds(derived, "partnerships/orkney-islands.md")] == ["feeds/publications.xml"]
+        page = Renderer(derived, env, markup_env, publisher=default_publisher()).render(
+            next(s for s in Renderer(derived, env, markup_env).pages() if s.path == "partnerships/orkney-islands.md"))
+        assert "no Atom feed" in page and says in page and "feeds/orkney-islands.xml" not in page
+    assert all("1970" not in feed for feed in feeds.values())
