@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 class ResultsError(Exception):
@@ -88,9 +89,9 @@ def load_results(path: Path) -> TestResults | None:
                            "run `UPDATE_A11Y=1 .venv/bin/python -m pytest tests/test_accessibility.py` to write it again") from None
 
 
-def _parse(raw: dict) -> TestResults:
+def _parse(raw: dict[str, Any]) -> TestResults:
     descriptions: dict[str, str] = raw["checks"]
-    by_check: dict[str, list[dict]] = {cid: [] for cid in descriptions}
+    by_check: dict[str, list[dict[str, Any]]] = {cid: [] for cid in descriptions}
     for entry in raw["entries"]:
         by_check[entry["check"]].append(entry)  # a check not described: KeyError, reported
     checks = []

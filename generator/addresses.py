@@ -126,7 +126,7 @@ def read_addresses(text: str, rel: str, problems: Problems) -> Addresses | None:
 
 def _valid(node: object, problems: Problems, what: str) -> bool:
     if not isinstance(node, Scalar) or node.is_null:
-        problems.add(node.at if hasattr(node, "at") else Position.unknown(), f"a {what} is one address, like /inspections/fife-2023/")  # type: ignore[attr-defined]
+        problems.add(node.at if hasattr(node, "at") else Position.unknown(), f"a {what} is one address, like /inspections/fife-2023/")
         return False
     if not ADDRESS.match(node.value):
         hint = " (an address on this site, not a web address: no https:// or host)" if "//" in node.value or ":" in node.value else ""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,7 +204,7 @@ def check_front_matter(text: str, rel: str, problems: Problems) -> None:
             problems.add(at, f"front matter '{key}' must be {rule[0]}, not {value!r}"[:300])
 
 
-def escape_meta(meta: dict[str, Any]) -> None:
+def escape_meta(meta: MutableMapping[str, Any]) -> None:
     """Escape, in place, the front-matter text the theme prints as HTML (titles, descriptions)."""
     import html
 

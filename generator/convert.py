@@ -66,7 +66,7 @@ def _class_docs(module_file: str) -> dict[str, dict[str, str]]:
         fields = docs.setdefault(node.name, {})
         for stmt, nxt in zip(node.body, node.body[1:], strict=False):
             if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                if isinstance(nxt, ast.Expr) and isinstance(getattr(nxt, "value", None), ast.Constant):
+                if isinstance(nxt, ast.Expr) and isinstance(nxt.value, ast.Constant):
                     fields[stmt.target.id] = " ".join(str(nxt.value.value).split())
     return docs
 
@@ -109,7 +109,7 @@ def describe(hint: Any) -> str:
         return f"a mapping of {describe(key)} to {describe(value)}"
     if origin in (Union, types.UnionType):
         return " or ".join(describe(a) for a in get_args(hint) if a is not type(None))
-    if dataclasses.is_dataclass(hint) and hint is not PartialDate:
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint is not PartialDate:
         return f"a mapping ({hint.__name__})"
     return str(hint)
 
@@ -122,7 +122,7 @@ def convert(node: Node, hint: Any, problems: Problems, what: str) -> Any:
         if isinstance(node, Scalar) and node.is_null and type(None) in get_args(hint):
             return None
         return convert(node, options[0], problems, what)
-    if dataclasses.is_dataclass(hint) and hint is not PartialDate:
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint is not PartialDate:
         return convert_record(node, hint, problems, what)
     if origin is list:
         if isinstance(node, Scalar) and node.is_null:

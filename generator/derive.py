@@ -10,13 +10,13 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from . import models as m
-from .dates import sort_key
+from .dates import PartialDate, sort_key
 
 if TYPE_CHECKING:
     from .load import SiteData
 
-KIND_FOLDER = {m.Inspection: "inspections", m.Review: "reviews", m.Response: "responses", m.Letter: "letters"}
-KIND_NAME = {
+KIND_FOLDER: dict[type[m.Publication], str] = {m.Inspection: "inspections", m.Review: "reviews", m.Response: "responses", m.Letter: "letters"}
+KIND_NAME: dict[type[m.Publication], str] = {
     m.Inspection: "Inspection report",
     m.Review: "Review of findings",
     m.Response: "Partnership response",
@@ -109,7 +109,7 @@ class LatestEvaluations:
     """True when the sources give only totals, not which indicator got which grade."""
 
     @property
-    def corrected(self) -> m.PartialDate | None:
+    def corrected(self) -> PartialDate | None:
         return self.inspection.last_corrected
 
 

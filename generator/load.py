@@ -241,7 +241,7 @@ def _read_grade_words(data: SiteData, problems: Problems) -> None:
                     ev = dataclasses.replace(ev, grade=number)
             evaluations.append(ev)
         if totals is not None and words_in_totals:
-            counts: dict[int, int] = {}
+            counts: dict[m.GradeKey, int] = {}
             unreadable = False
             for grade, count in totals.counts.items():
                 number, message = read_grade(grade, scale, data.scales.values()) if isinstance(grade, GradeWord) else (grade, "")
@@ -249,7 +249,7 @@ def _read_grade_words(data: SiteData, problems: Problems) -> None:
                     problems.add(totals.pos("counts"), message)
                     unreadable = True
                 else:
-                    counts[number] = counts.get(number, 0) + count
+                    counts[m.GradeKey(number)] = counts.get(m.GradeKey(number), 0) + count
             # Totals with a word off the scale are not used at all: comparing what is left with the indicator
             # grades would report a consequence ("the totals give 0") after the root cause.
             totals = None if unreadable else dataclasses.replace(totals, counts=counts)

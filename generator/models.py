@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NewType
 
 from .dates import PartialDate
 from .errors import Position
@@ -471,8 +471,9 @@ class Evaluation(Record):
     """The points the evaluation is based on."""
 
 
-class GradeKey(int):
-    """A grade used as a mapping key (grade totals): written as the scale's number or its word, like `grade`."""
+# A grade used as a mapping key (grade totals): written as the scale's number or its word, like `grade`. A NewType:
+# the keys are plain ints (or GradeWords until load reads them against the scale); convert.py reads the name.
+GradeKey = NewType("GradeKey", int)
 
 
 @dataclass(kw_only=True)

@@ -221,12 +221,12 @@ def find_proportion_claims(text: str, words: m.ProportionWords, *, masked: bool 
     bands = {" ".join(b.word.lower().split()): b for b in words.bands}
     alternation = _band_alternatives(words)
     word_re = re.compile(r"(?<![\w-])(?P<word>" + alternation + r")(?![\w-])", re.I)
-    masked = text if masked else _mask(text)
+    prose = text if masked else _mask(text)
     claims: list[ProportionClaim] = []
 
     def usable(mt: re.Match[str]) -> bool:
         word = " ".join(mt.group("word").lower().split())
-        before = re.findall(r"[a-z]+", masked[max(0, mt.start() - 20):mt.start()].lower())
+        before = re.findall(r"[a-z]+", prose[max(0, mt.start() - 20):mt.start()].lower())
         return not (before and before[-1] in _NOT_PROPORTION_BEFORE.get(word, ()))
 
     def clean_gap(gap: str, between: str) -> bool:
@@ -234,17 +234,17 @@ def find_proportion_claims(text: str, words: m.ProportionWords, *, masked: bool 
         return word_re.search(gap) is None and _BLANK_LINE.search(between) is None
 
     after_word = re.compile(r"[*_]*" + _GAP + r"\s*\((?P<inner>[^()]{0,200})\)")
-    for mt in word_re.finditer(masked):
+    for mt in word_re.finditer(prose):
         if not usable(mt):
             continue
-        follow = after_word.match(masked, mt.end())
-        if follow is None or not clean_gap(follow.group("gap"), masked[mt.end():follow.end()]):
+        follow = after_word.match(prose, mt.end())
+        if follow is None or not clean_gap(follow.group("gap"), prose[mt.end():follow.end()]):
             continue
         band = bands[" ".join(mt.group("word").lower().split())]
         for percent, figure in _percents(follow.group("inner")):
             claims.append(ProportionClaim(mt.group("word"), band, percent, figure, mt.start()))
     figure_first = re.compile(_FIGURE + r"[*_]*" + _GAP + r"\s*\(\s*[*_]*(?P<word>" + alternation + r")[*_]*\s*\)", re.I)
-    for mt in figure_first.finditer(masked):
+    for mt in figure_first.finditer(prose):
         if not clean_gap(mt.group("gap"), mt.group(0)):
             continue
         band = bands[" ".join(mt.group("word").lower().split())]

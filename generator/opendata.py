@@ -158,7 +158,7 @@ def record_dict(record: Any) -> Any:
 
 
 def publication_data(derived: Derived, pub: m.Publication, base_url: str = "") -> dict[str, Any]:
-    body = record_dict(pub)
+    body: dict[str, Any] = record_dict(pub)
     body["kind"] = KIND_FOLDER[type(pub)][:-1]
     body["page_url"] = base_url + page_url(pub)
     if isinstance(pub, m.Inspection):
@@ -230,7 +230,7 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
 }
 
 
-def licence_block(publisher: Publisher | None) -> dict[str, str]:
+def licence_block(publisher: Publisher | None) -> dict[str, str | dict[str, str]]:
     """What every JSON data file says about who publishes it and how it may be reused."""
     if publisher is None:
         return {}

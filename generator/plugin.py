@@ -11,7 +11,7 @@ import html
 import logging
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -19,9 +19,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
+from mkdocs.utils.templates import TemplateContext
 
 from .accessibility import ResultsError, TestResults, load_results
 from .addresses import redirect_outputs
@@ -213,7 +215,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         # Most pages announce only the site-wide feed; partnership pages add their own.
         self.default_feeds = page_feeds(derived, "")
         self.feeds = {path: feeds for path in self.pages if (feeds := page_feeds(derived, path)) != self.default_feeds}
-        config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type] - templates rely on it
+        config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type]  # templates rely on it; MkDocs types the list as names, Markdown takes instances too
         if self.config.glossary_links:
             self.glossary_ext = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])
             config.markdown_extensions.append(self.glossary_ext)  # type: ignore[arg-type]
@@ -376,7 +378,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             return markdown + "\n\n" + self.home_fragments[page.file.src_uri]
         return markdown
 
-    def on_page_context(self, context: dict[str, Any], *, page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    def on_page_context(self, template_context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
+        # MkDocs' TemplateContext lists only its own keys; a plugin adds its own (MkDocs' docs for this event)
+        context = cast("dict[str, Any]", template_context)
         context["report_site_draft"] = page.file.src_uri in self.draft_pages
         context["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.default_feeds)
         meta = self.meta.get(page.file.src_uri)
@@ -391,7 +395,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if entry is None and self.search_url and not page.file.generated_by and not page.is_homepage:
             entry = page_entry(page.title or "")  # hand-written pages: About, Accessibility statement
         context["report_site_search"] = entry
-        return context
+        return template_context
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         env.bytecode_cache = self.compiled_templates

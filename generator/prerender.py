@@ -128,7 +128,7 @@ def render_entry(page: Page, config: MkDocsConfig, files: Files, clean: Callable
     """MkDocs' own `Page.render` of `page` (Markdown already set), as a cache entry; None if not cacheable."""
     recorder = RecordingFiles(files)
     with capture_logs(silence=False) as records:
-        Page.render(page, config, recorder)  # type: ignore[arg-type] - only get_file_from_path is used
+        Page.render(page, config, recorder)  # type: ignore[arg-type]  # a stand-in for Files: get_file_from_path recorded, the rest forwarded
     return _entry(page, recorder, records, clean)
 
 
@@ -222,6 +222,7 @@ class Prerenderer:
             page = file.page or Page(None, file, config)
             config._current_page = page
             page.read_source(config)
+            assert page.markdown is not None  # read_source sets it (MkDocs' own build asserts the same)
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
             recorder = RecordingFiles(files)
             with capture_logs(silence=True) as records:

@@ -369,7 +369,7 @@ def page_specs(d: Derived) -> list[PageSpec]:
         template = f"{KIND_FOLDER[type(pub)][:-1]}.md.j2"
         # One review per programme: few enough for the nav. The rest grow with partnerships x programmes.
         in_nav = isinstance(pub, m.Review)
-        specs.append(PageSpec(page_path(pub), pub.title, template, {"pub": pub}, "Publications",
+        specs.append(PageSpec(page_path(pub), pub.title or "", template, {"pub": pub}, "Publications",
                               "Reviews of findings" if in_nav else None, in_nav=in_nav))
     specs.append(PageSpec(INDEX_PAGES["programmes"], "Programmes", "programmes-index.md.j2", {}, "Programmes"))
     for prog in sorted(data.programmes.values(), key=lambda p: p.start):
@@ -381,8 +381,8 @@ def page_specs(d: Derived) -> list[PageSpec]:
     specs.append(PageSpec(INDEX_PAGES["scale"], "Evaluation scale and proportion words", "scale.md.j2", {}, "Reference"))
     specs.append(PageSpec(INDEX_PAGES["frameworks"], "Quality frameworks", "frameworks-index.md.j2", {}, "Reference"))
     specs.append(PageSpec(INDEX_PAGES["data"], "Open data and feeds", "data.md.j2", {}, "Reference"))
-    for fw in sorted(data.frameworks.values(), key=lambda f: f.title):
-        specs.append(PageSpec(page_path(fw), fw.title, "framework.md.j2", {"framework": fw}, "Reference"))
+    for fw in sorted(data.frameworks.values(), key=lambda f: f.title or ""):  # None only where the check failed
+        specs.append(PageSpec(page_path(fw), fw.title or "", "framework.md.j2", {"framework": fw}, "Reference"))
     return specs
 
 

@@ -174,6 +174,7 @@ def new_programme(args: argparse.Namespace, data: SiteData) -> list[Output]:
     if evaluates and not args.scale:
         raise ScaffoldError("--evaluates needs --scale: a programme that grades indicators grades them on a scale")
     for code in evaluates:
+        assert framework is not None  # refused above: --evaluates without --framework
         if framework.indicator(code) is None:
             raise ScaffoldError(f"--evaluates {code}: framework '{framework.id}' has no indicator '{code}'; "
                                 f"it has: {', '.join(i.code for i in framework.indicators)}")

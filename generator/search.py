@@ -100,7 +100,7 @@ def page_entry(title: str) -> PageSearch:
 
 def publication_entry(derived: Derived, pub: m.Publication) -> PageSearch:
     kind = KIND_NAME[type(pub)]
-    entry = PageSearch(pub.title, kind, [("Type", kind)])
+    entry = PageSearch(pub.title or "", kind, [("Type", kind)])
     partnership = derived.partnership_of(pub)
     if partnership is not None:
         entry.filters.append(("Partnership", partnership.name))

@@ -26,7 +26,7 @@ class TableCaptionProcessor(Treeprocessor):
                 if paragraph.tag != "p" or following.tag != "table" or not (paragraph.text or "").startswith(PREFIX):
                     continue
                 caption = etree.Element("caption")
-                caption.text = paragraph.text[len(PREFIX):]
+                caption.text = (paragraph.text or "")[len(PREFIX):]
                 for child in list(paragraph):  # keep inline markup (links, emphasis) in the caption
                     caption.append(child)
                 caption.tail = None

@@ -31,7 +31,7 @@ def check_not_stated(data: SiteData, problems: Problems) -> None:
     for record in records_with_unstated_fields(data):
         allowed = type(record).may_be_unstated
         listed: list[str] = getattr(record, "not_stated", [])
-        given = getattr(record, "given_fields", frozenset())
+        given: frozenset[str] = getattr(record, "given_fields", frozenset())
         what = type(record).__name__
         for name in listed:
             if name not in allowed:

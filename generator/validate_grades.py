@@ -96,7 +96,7 @@ class GradeRules(CheckerBase):
         if programme.evaluates and totals.total > len(programme.evaluates):
             self.p.add(totals.pos("counts"), f"the totals add up to {totals.total} evaluations, but programme '{programme.id}' "
                        f"evaluates {len(programme.evaluates)} indicators")
-        for grade in {ev.grade for ev in insp.evaluations if ev.grade is not None}:
+        for grade in {m.GradeKey(ev.grade) for ev in insp.evaluations if ev.grade is not None}:
             given = sum(1 for ev in insp.evaluations if ev.grade == grade)
             if given > totals.counts.get(grade, 0):
                 self.p.add(totals.pos("counts"), f"{given} indicators are graded {grade}, but the totals give {totals.counts.get(grade, 0)}")
@@ -115,8 +115,8 @@ class GradeRules(CheckerBase):
         for claim in review.grade_claims:
             if framework:
                 self.refs(claim, "indicators", claim.indicators, [i.code for i in framework.indicators], "an indicator")
-            unread = [ev for row in review_evaluations(self.d, review, claim.indicators).values() for ev in row.values()
-                      if ev is not None and isinstance(ev.grade, GradeWord)]
+            unread: list[m.Evaluation] = [ev for row in review_evaluations(self.d, review, claim.indicators).values() for ev in row.values()
+                      if ev is not None if isinstance(ev.grade, GradeWord)]
             if unread:
                 # A grade that is not a word of the scale is the root cause: the counts cannot be checked yet.
                 self.p.not_checked(unread[0].pos("grade").path, claim.pos("text"), f"claim \"{claim.text}\" (it counts every inspection)")

@@ -73,7 +73,7 @@ def _reports_elsewhere(derived: Derived) -> list[m.Organisation]:
     data = derived.data
     out: list[m.Organisation] = []
     for programme in sorted(data.programmes.values(), key=lambda p: p.start, reverse=True):
-        org = data.organisations.get(programme.lead)
+        org = data.organisations.get(programme.lead or "")
         if org is not None and org.reports_url and org not in out:
             out.append(org)
     return out

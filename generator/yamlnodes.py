@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .errors import Position, Problems
 
 try:  # the C extension: ~10x faster than the pure-Python parser
-    from _ruamel_yaml import CParser as _Parser  # type: ignore[import-not-found]
+    from _ruamel_yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - only without ruamel.yaml.clib
     _Parser = None
 
@@ -142,8 +142,8 @@ def _build(parser: object, path: str, problems: Problems) -> Node | None:
             attach(Scalar(_pos(path, event), "", True))
         elif kind == "ScalarEvent":
             refuse_extras(event)
-            plain = bool(event.implicit[0]) and not event.style  # type: ignore[attr-defined]
-            attach(Scalar(_pos(path, event), event.value, plain))  # type: ignore[attr-defined]
+            plain = bool(event.implicit[0]) and not event.style
+            attach(Scalar(_pos(path, event), event.value, plain))
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             refuse_extras(event)
             node: Node = Mapping(_pos(path, event)) if kind == "MappingStartEvent" else Sequence(_pos(path, event))
