@@ -444,7 +444,7 @@ def check_site_url(site_url: str | None, mode: str, command: str) -> None:
 def rename_assets(files: Files, config: MkDocsConfig) -> dict[str, str]:
     """Our own CSS/JS (docs_dir, custom_dir) under content-hashed names; extra_css and extra_javascript follow."""
     own = {Path(config.docs_dir).resolve()} | ({Path(config.theme.custom_dir).resolve()} if config.theme.custom_dir else set())
-    ours = {f.src_uri: f for f in files.media_files() if not f.generated_by and f.abs_src_path
+    ours = {f.src_uri: f for f in files.media_files() if not f.generated_by and f.abs_src_path and f.src_dir
             and Path(f.src_dir).resolve() in own and wants_hashed_name(f.src_uri)}
     names = asset_names({uri: file.content_bytes for uri, file in ours.items()})
     for uri, name in names.items():
