@@ -11,6 +11,7 @@ measures, one after the other on the same machine:
                (same theme, config and an equivalent nav): what any MkDocs site of this size costs
   generator_s  load + validate + derive + render, in one Python process, without MkDocs
   peak_rss_mb  peak resident memory of the `mkdocs build` process (getrusage via wait4)
+  *_peak_by_process_mb  the same split by process (main, workers, pagefind), sampled from /proc
 
 then times `mkdocs serve` on a copy of the real site: from writing one YAML edit to the rebuilt
 page being served with the change. Prints a table and the issue's ratios; writes JSON.
@@ -444,6 +445,34 @@ class Measured(NamedTuple):
     """user + system CPU time of the process: unlike wall time, barely moved by other work on the machine."""
     load: float
     """1-minute load average when the process ended (more than the core count: the wall time is inflated)."""
+    peak_by_process_mb: dict[str, float]
+    """Largest resident set seen, sampled every 0.25 s, per kind of process: the build itself ("main"), its forked
+    workers ("workers", the largest one) and Pagefind ("pagefind"). wait4's peak is the largest of these."""
+
+
+def _process_tree(pid: int) -> list[int]:
+    out = [pid]
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                for child in f.read().split():
+                    out += _process_tree(int(child))
+    except OSError:
+        pass  # gone meanwhile, or not Linux
+    return out
+
+
+def _sample_rss(root: int, peaks: dict[str, float]) -> None:
+    for pid in _process_tree(root):
+        try:
+            with open(f"/proc/{pid}/comm") as f:
+                name = f.read().strip()
+            with open(f"/proc/{pid}/status") as f:
+                rss = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0) / 1024
+        except (OSError, ValueError):
+            continue
+        kind = "main" if pid == root else "pagefind" if name == "pagefind" else "workers"
+        peaks[kind] = round(max(peaks.get(kind, 0.0), rss), 1)
 
 
 def run_measured(cmd: list[str], deadline: float, log: Path, what: str, cwd: Path | None = None) -> Measured:
@@ -451,10 +480,15 @@ def run_measured(cmd: list[str], deadline: float, log: Path, what: str, cwd: Pat
     with log.open("w") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=child_env(), cwd=cwd or SOURCE, start_new_session=True)
+        peaks: dict[str, float] = {}
+        next_sample = 0.0
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
+            if time.monotonic() >= next_sample:
+                _sample_rss(proc.pid, peaks)
+                next_sample = time.monotonic() + 0.25
             if time.monotonic() > deadline:
                 os.killpg(proc.pid, signal.SIGKILL)
                 os.wait4(proc.pid, 0)
@@ -466,7 +500,7 @@ def run_measured(cmd: list[str], deadline: float, log: Path, what: str, cwd: Pat
     if proc.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-25:])
         raise RuntimeError(f"{what} failed (exit {proc.returncode}); last lines of {log}:\n{tail}")
-    return Measured(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, os.getloadavg()[0])
+    return Measured(elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, os.getloadavg()[0], peaks)
 
 
 def count_pages(site: Path) -> int:
@@ -532,9 +566,10 @@ def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float,
     run = run_measured([sys.executable, "-m", "mkdocs", "build", "--strict", *quiet, "-f", str(config), "-d", str(site)],
                        deadline, log, f"{label} at {n}")
     pages = count_pages(site)
+    by_process = ", ".join(f"{kind} {mb:.0f}" for kind, mb in sorted(run.peak_by_process_mb.items()))
     print(f"  [{n}] {label} {run.wall_s:.1f}s (CPU {run.cpu_s:.1f}s, load {run.load:.1f}), "
-          f"peak RSS {run.peak_rss_mb:.0f} MiB, {pages} pages", flush=True)
-    extra: dict[str, Any] = {}
+          f"peak RSS {run.peak_rss_mb:.0f} MiB ({by_process}), {pages} pages", flush=True)
+    extra: dict[str, Any] = {f"{name}_peak_by_process_mb": run.peak_by_process_mb}
     if name != "floor":
         extra = build_log_figures(log.read_text(errors="replace"), name, run.wall_s)
     if name == "build":
