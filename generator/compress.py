@@ -23,13 +23,21 @@ from .pool import can_fork, fork_map
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt", ".map")
 #: below this a compressed copy saves less than the request headers weigh
 MIN_SIZE = 256
-#: brotli 11 is several times slower than 9 for a few per cent; thousands of pages are built
-BROTLI_QUALITY = 9
+#: Brotli quality for pages and data (thousands of files): on this site's pages 6 is 7 times faster than 9 and
+#: 1% larger, 11 is 6 times slower than 9 and 13% smaller (bench/README.md, "Compression").
+BROTLI_QUALITY = 6
+#: ... and for style sheets and scripts: a few files, fetched on every first visit, so the smallest copy.
+BROTLI_QUALITY_ASSETS = 11
+ASSET_SUFFIXES = (".css", ".js")
 GZIP_LEVEL = 9
 
 
-def _compressed(data: bytes) -> tuple[bytes, bytes]:
-    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0), brotli.compress(data, quality=BROTLI_QUALITY)
+def brotli_quality(path: Path) -> int:
+    return BROTLI_QUALITY_ASSETS if path.name.endswith(ASSET_SUFFIXES) else BROTLI_QUALITY
+
+
+def _compressed(data: bytes, quality: int) -> tuple[bytes, bytes]:
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0), brotli.compress(data, quality=quality)
 
 
 def text_files(site_dir: Path) -> list[Path]:
@@ -47,24 +55,24 @@ def precompress(site_dir: Path, store: disk.DiskCache | None = None, workers: in
     With a `store` (the build cache), copies are kept by a hash of the file's bytes: an unchanged
     page of a rebuild is not compressed again. Files not in the store are compressed in `workers`
     forked processes. The copies are the same bytes either way (compression is deterministic)."""
-    settings = f"gzip {GZIP_LEVEL} zlib {zlib.ZLIB_RUNTIME_VERSION} brotli {BROTLI_QUALITY} {brotli.__version__}"
-    todo: list[tuple[Path, bytes, str | None]] = []
+    settings = f"gzip {GZIP_LEVEL} zlib {zlib.ZLIB_RUNTIME_VERSION} brotli {brotli.__version__} quality"
+    todo: list[tuple[Path, str | None]] = []  # not the bytes: at thousands of pages they would all be held at once
     reused = 0
     for path in text_files(site_dir):
         data = path.read_bytes()
         if len(data) < MIN_SIZE:
             continue
-        entry_key = disk.key(settings, hashlib.sha256(data).digest()) if store is not None else None
+        entry_key = disk.key(f"{settings} {brotli_quality(path)}", hashlib.sha256(data).digest()) if store is not None else None
         cached = store.get_blobs(entry_key, 2) if store is not None and entry_key else None
         if cached is not None:
             _write(path, *cached)
             reused += 1
         else:
-            todo.append((path, data, entry_key))
+            todo.append((path, entry_key))
 
-    def work(item: tuple[Path, bytes, str | None]) -> bool:
-        path, data, entry_key = item
-        gz, br = _compressed(data)
+    def work(item: tuple[Path, str | None]) -> bool:
+        path, entry_key = item
+        gz, br = _compressed(path.read_bytes(), brotli_quality(path))
         _write(path, gz, br)
         if store is not None and entry_key:
             store.put_blobs(entry_key, [gz, br])
@@ -74,7 +82,7 @@ def precompress(site_dir: Path, store: disk.DiskCache | None = None, workers: in
     if workers > 1 and len(todo) >= 2 * workers and can_fork():
         done, _failures = fork_map(work, todo, workers)
         if store is not None:
-            store.used.update(k for _p, _d, k in todo if k)  # written by the workers
+            store.used.update(k for _p, k in todo if k)  # written by the workers
     for index, item in enumerate(todo):
         if index not in done:  # serial, or what a worker did not finish
             work(item)
