@@ -6,6 +6,11 @@ Pipe tables have no caption syntax: a paragraph `Table: …` just before a table
 A table inside `<div class="rs-stack" markdown>` gets each cell's column name in `data-label`, so
 that on a narrow screen the stylesheet can show it as a list of rows, each cell labelled with its
 column ("Date: 17 October 2023"), instead of a table cut at the screen's edge.
+
+Every table that shares its parent with other content is put in a `<div class="rs-table">` of its own.
+The theme's script wraps each table in the browser (its sideways-scrolling box); where the table sits
+among the page's paragraphs, that insertion makes the browser restyle everything after it, which on a
+long page is most of the page (tests/test_table_boxes.py). Inside its own box it restyles only the table.
 """
 
 from __future__ import annotations
@@ -53,6 +58,26 @@ class StackedTableProcessor(Treeprocessor):
                         cell.set("data-label", name)
 
 
+BOX_CLASS = "rs-table"
+
+
+class TableBoxProcessor(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table" and not is_alone_in(parent, child):
+                    box = etree.Element("div", {"class": BOX_CLASS})
+                    box.tail, child.tail = child.tail, None
+                    parent.remove(child)
+                    box.append(child)
+                    parent.insert(index, box)
+
+
+def is_alone_in(parent: etree.Element, child: etree.Element) -> bool:
+    """The only element and text of a <div> (the table boxes of generated grids and stacks are such divs)."""
+    return parent.tag == "div" and len(parent) == 1 and not (parent.text or "").strip() and not (child.tail or "").strip()
+
+
 class TableCaptionExtension(Extension):
     def cache_fingerprint(self) -> str:
         return ""  # no settings: its code is in the cache key already
@@ -60,6 +85,7 @@ class TableCaptionExtension(Extension):
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Markdown's API
         md.treeprocessors.register(TableCaptionProcessor(md), "report_site_table_captions", 6)
         md.treeprocessors.register(StackedTableProcessor(md), "report_site_stacked_tables", 5)
+        md.treeprocessors.register(TableBoxProcessor(md), "report_site_table_boxes", 4)
 
 
 def makeExtension(**kwargs: object) -> TableCaptionExtension:  # noqa: N802 - Markdown's entry point
