@@ -7,8 +7,10 @@ rendering) and the folder of the built site (after rendering, before it is publi
 
 Only the main content of the pages in `search_entries()` is indexed (the theme template marks it
 with `data-pagefind-body`); inside it, `EXCLUDE_SELECTORS` leaves out what readers do not search
-for: editors' notes on the record, breadcrumbs, permalink signs and the charts' SVG text (each
-chart's numbers are in the table beside it). Filters, sort keys and result metadata come from the
+for: editors' notes on the record, breadcrumbs, permalink signs, the charts' SVG text (each
+chart's numbers are in the table beside it) and text repeated from other pages (a theme's quotes,
+lists of publications and their grades), which would make one page's record grow with the site and
+a first query fetch it whole. Filters, sort keys and result metadata come from the
 data, never from the page text.
 """
 
@@ -36,6 +38,7 @@ BUNDLE_DIR = "pagefind"
 #: inside the indexed content, what is left out of the index (CSS selectors, Pagefind's `exclude_selectors`)
 EXCLUDE_SELECTORS = (
     ".rs-notes",        # editors' notes on the record (_macros.md.j2 notes_box)
+    ".rs-repeated",     # text repeated from other pages, growing with the site: lists of publications, a theme's quotes
     ".rs-breadcrumb",   # the same three links on every publication
     ".headerlink",      # the permalink sign after every heading
     "svg",              # chart labels: the same figures are in the table beside each chart

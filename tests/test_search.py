@@ -219,6 +219,58 @@ def test_index_files_do_not_depend_on_pagefind_s_order(built: Path, tmp_path: Pa
     assert tree(bundle) == tree(built / "pagefind")
 
 
+def indexed_pages(site: Path) -> dict[str, dict]:
+    """URL -> Pagefind's record of the page (its fragment: url, content, meta, filters), read from the built bundle."""
+    import gzip
+    import json
+
+    out = {}
+    for fragment in (site / "pagefind/fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data.removeprefix(b"pagefind_dcd"))
+        out[record["url"]] = record
+    return out
+
+
+#: result types of pages made of other pages: a theme, a partnership, a programme, a framework
+AGGREGATE_TYPES = {"Theme", "Partnership", "Programme", "Quality framework"}
+
+
+def test_pages_that_list_other_pages_do_not_grow_with_them(built: Path, tmp_path: Path) -> None:
+    """A theme quotes every publication on it, a partnership lists its inspections and their grades, a programme
+    grades every inspection in it: that text is shown (rs-repeated) but not indexed, so what such a page adds to
+    a first query stays the same however many publications the site holds (issue 15: one theme page's record
+    was 137.5 KB of the 407 KB a first query fetched at 3,000 reports). The page is still found by its own words."""
+    project = copy_tiny(tmp_path / "project")
+    source = (project / "site-data/inspections/fife-2023.yaml").read_text()
+    for n in range(1, 6):  # five more Fife inspections in the same programme, on the same themes, published earlier
+        copy = source.replace("published: 2023-09-12", f"published: 2023-09-0{n}").replace("narrative: narrative/inspections/fife-2023.md\n", "")
+        assert copy != source
+        (project / f"site-data/inspections/fife-2023-copy{n}.yaml").write_text(copy)
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    before, after = indexed_pages(built), indexed_pages(site)
+    assert len(after) == len(before) + 5, "the copies were not indexed"
+    aggregates = {url: r for url, r in before.items() if r["meta"].get("type") in AGGREGATE_TYPES}
+    assert {r["meta"]["type"] for r in aggregates.values()} == AGGREGATE_TYPES, "the tiny site should have one of each"
+
+    def words(text: str) -> str:  # counts ("Publications on this site: 4") may change, words may not
+        return re.sub(r"\d+", "#", text)
+
+    for url, record in aggregates.items():
+        assert words(after[url]["content"]) == words(record["content"]), f"{url}: its indexed text grows with the publications"
+    # ...and the text really is on the pages: each copy is listed on Fife's page and quoted on the theme's
+    fife = (site / "partnerships/fife/index.html").read_text()
+    theme = (site / "themes/chronologies/index.html").read_text()
+    for n in range(1, 6):
+        assert f"inspections/fife-2023-copy{n}/" in fife and f"inspections/fife-2023-copy{n}/" in theme
+    # Found by their own words: title, description, facts of their own
+    assert after["/themes/chronologies/"]["content"].startswith("Chronologies. Records of significant events in a child")
+    assert "Council: Fife Council" in after["/partnerships/fife/"]["content"]
+    assert "Chronologies were in place" not in after["/themes/chronologies/"]["content"]  # a finding quoted from a report
+
+
 def fake_pagefind(folder: Path, body: str) -> dict[str, str]:
     """An environment in which `import pagefind_bin` finds a stand-in whose get_executable() runs `body`."""
     package = folder / "fake" / "pagefind_bin"
