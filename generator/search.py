@@ -16,6 +16,7 @@ data, never from the page text.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from . import models as m
 from .derive import KIND_NAME, Derived
-from .pagefind_stable import BundleFormatError, stabilise
+from .pagefind_stable import META_FILTERS, BundleFormatError, read_chunk, stabilise
 from .pool import can_fork, die_with_parent
 from .render import INDEX_PAGES, PageSpec, page_path
 
@@ -43,6 +44,11 @@ EXCLUDE_SELECTORS = (
     ".headerlink",      # the permalink sign after every heading
     "svg",              # chart labels: the same figures are in the table beside each chart
 )
+#: in the bundle: every filter's values, {name: [value, ...]}, read from the index itself. The search page builds
+#: its selects from this small file instead of Pagefind's `filters()`, which fetches every filter chunk (each lists
+#: the pages of each value, so they grow with the site) before the first query; Pagefind then fetches a filter's
+#: chunk only when a reader filters by it.
+FILTER_VALUES = "rs-filter-values.json"
 #: filter names as readers see them, in the order the search page offers them
 FILTERS = ("Partnership", "Programme", "Type", "Year", "Grade")
 
@@ -182,8 +188,9 @@ def build_index(site_dir: Path, executable: Path | None = None, started: Callabl
         raise SearchIndexError(f"search: Pagefind failed (exit {proc.returncode}) indexing {site_dir}:\n{output}")
     try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
         stabilise(bundle)
-    except (BundleFormatError, OSError, ValueError, KeyError) as exc:
-        raise SearchIndexError(f"search: could not put Pagefind's index of {site_dir} in a reproducible order: {exc}") from None
+        write_filter_values(bundle)
+    except (BundleFormatError, OSError, ValueError, KeyError, TypeError) as exc:
+        raise SearchIndexError(f"search: could not read back or reorder Pagefind's index of {site_dir}: {exc}") from None
     pages = sum(1 for _ in (bundle / "fragment").iterdir()) if (bundle / "fragment").is_dir() else 0
     return IndexReport(pages, seconds)
 
@@ -222,3 +229,19 @@ class BackgroundIndex:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
         self._thread.join(timeout=30)
+
+
+def write_filter_values(bundle: Path) -> dict[str, list[str]]:
+    """Write FILTER_VALUES into the (stabilised) bundle: each filter's values as the index holds them, sorted."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    values: dict[str, set[str]] = {}
+    for info in entry.get("languages", {}).values():
+        meta = read_chunk(bundle / f"pagefind.{info['hash']}.pf_meta")
+        if not isinstance(meta, list) or len(meta) <= META_FILTERS:
+            raise BundleFormatError(f"pagefind.{info['hash']}.pf_meta: not the metadata layout of Pagefind 1.5")
+        for name, chunk_hash in meta[META_FILTERS]:
+            _name, pairs = read_chunk(bundle / "filter" / f"{chunk_hash}.pf_filter")
+            values.setdefault(name, set()).update(value for value, _pages in pairs)
+    out = {name: sorted(values[name]) for name in sorted(values)}
+    (bundle / FILTER_VALUES).write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return out

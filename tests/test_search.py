@@ -142,6 +142,23 @@ def test_pages_carry_filters_and_metadata_from_the_data(built: Path) -> None:
     assert IndexedText.of(built / "about/index.html")
 
 
+def test_filter_values_are_written_beside_the_index(built: Path) -> None:
+    """The search page's selects come from FILTER_VALUES (not from Pagefind's filter chunks, which grow with
+    the site): it holds exactly the values the pages give the index, each once."""
+    import json
+
+    from generator.search import FILTER_VALUES
+
+    given: dict[str, set[str]] = {}
+    for page in built.rglob("*.html"):
+        for name, value in re.findall(r'<span data-pagefind-filter="([^"]+)">([^<]*)</span>', page.read_text()):
+            given.setdefault(html.unescape(name), set()).add(html.unescape(value))
+    written = json.loads((built / "pagefind" / FILTER_VALUES).read_text())
+    assert {name: set(values) for name, values in written.items()} == given
+    assert all(values == sorted(set(values)) for values in written.values())
+    assert {"Partnership", "Type", "Year", "Grade"} <= set(written)
+
+
 def test_titles_reach_the_index_escaped_once(tiny: Path) -> None:
     """A title with markup characters is text in the index's metadata, never markup."""
     from .conftest import edit
@@ -448,6 +465,33 @@ def test_a_partnership_filter_leaves_only_its_publications(searcher: Searcher) -
     with_words = set(searcher.all_results())
     assert with_words and with_words <= own, sorted(with_words - own)
     assert "partnership=North+Lanarkshire" in page.url or "partnership=North%20Lanarkshire" in page.url
+
+
+@_mark
+def test_a_first_query_fetches_only_what_it_shows(searcher: Searcher, real_site: Path) -> None:
+    """Opening the search and running a query fetches no filter chunk (they list every page of every value) and
+    one fragment per result shown; a filter's chunk comes only when a reader filters by it."""
+    import json
+
+    page = searcher.open_search()
+    values = json.loads((real_site / "pagefind/rs-filter-values.json").read_text())
+    page.fill("#rs-search-q", "chronology")
+    page.press("#rs-search-q", "Enter")
+    page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.includes('“chronology”')")
+    page.wait_for_timeout(300)
+    fetched = [u for u in searcher.requests if "/pagefind/" in u]
+    assert not [u for u in fetched if "/pagefind/filter/" in u], "filter chunks were fetched before any filter was chosen"
+    shown = page.locator(".rs-result").count()
+    assert 0 < shown <= 10
+    assert len([u for u in fetched if "/pagefind/fragment/" in u]) == shown
+    # Every filter is still offered, its values from the index
+    options = page.eval_on_selector_all("#rs-filter-partnership option", "os => os.map(o => o.textContent)")
+    assert options[0] == "Any" and "North Lanarkshire" in options and "Fife" in options
+    assert sorted(options[1:]) == sorted(values["Partnership"])
+    page.select_option("#rs-filter-partnership", label="Fife")
+    page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.includes('Partnership: Fife')")
+    assert len([u for u in searcher.requests if "/pagefind/filter/" in u]) == 1, "choosing one filter should fetch its chunk only"
+    assert searcher.errors == []
 
 
 @_mark

@@ -39,6 +39,19 @@ function plural(n, one, many) {
   return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 }
 
+// Each filter's values, from the small file the build writes beside the index (generator/search.py
+// FILTER_VALUES). Pagefind's own filters() would fetch every filter chunk (each lists the pages of
+// each value, so they grow with the site) before the first query; this way a filter's chunk is
+// fetched only when a reader filters by it. Without the file the search works, with no filters.
+async function filterValues(bundle) {
+  try {
+    const response = await fetch(new URL("rs-filter-values.json", bundle));
+    return response.ok ? await response.json() : {};
+  } catch (error) {
+    return {};
+  }
+}
+
 async function start(root) {
   const form = root.querySelector(".rs-search__form");
   const input = root.querySelector("#rs-search-q");
@@ -73,9 +86,9 @@ async function start(root) {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   const selects = {};
-  const available = await pagefind.filters();
+  const available = await filterValues(bundle);
   for (const name of FILTERS) {
-    const values = Object.keys(available[name] || {}).sort(ORDER[name] || ((a, b) => a.localeCompare(b, "en-GB")));
+    const values = [...(available[name] || [])].sort(ORDER[name] || ((a, b) => a.localeCompare(b, "en-GB")));
     if (!values.length) continue;
     const id = `rs-filter-${name.toLowerCase()}`;
     const select = el("select", { id, name: name.toLowerCase() }, el("option", { value: "" }, "Any"));
