@@ -48,6 +48,25 @@ def site_prefix(site: Path) -> str:
     return "/"
 
 
+def part_of(url: str) -> str | None:
+    """Which kind of search file an address is (for the breakdown), None for the page's own files."""
+    path = urlsplit(url).path
+    if "/assets/report-site-search" in path:
+        return "our search js/css"
+    if "/pagefind/" not in path:
+        return None
+    for folder in ("fragment", "index", "filter"):
+        if f"/pagefind/{folder}/" in path:
+            return f"{folder} chunks"
+    if path.endswith("/rs-filter-values.json"):
+        return "filter values"
+    if path.endswith(".pf_meta"):
+        return "metadata chunk"
+    if path.endswith(".pagefind"):
+        return "wasm"
+    return "library js and entry"
+
+
 def measure(site: Path, query: str = "chronology", prefix: str | None = None, timeout_s: float = 60.0) -> dict[str, Any]:
     """Open the search page in a fresh context, run one query; bytes per group and phase (see the module's docstring)."""
     from playwright.sync_api import sync_playwright
@@ -98,10 +117,19 @@ def measure(site: Path, query: str = "chronology", prefix: str | None = None, ti
 
     kb = lambda n: round(n / 1000, 1)  # noqa: E731 - KB as the issue counts them (1,000 bytes)
     search = total("search")
+    parts: dict[str, dict[str, float]] = {}  # search files by kind: KB and how many
+    for r in rows:
+        kind = part_of(r["url"])
+        if kind is not None:
+            row = parts.setdefault(kind, {"kb": 0.0, "files": 0})
+            row["kb"] += r["bytes"] / 1000
+            row["files"] += 1
+    parts = {k: {"kb": round(v["kb"], 1), "files": v["files"]} for k, v in sorted(parts.items())}
     return {
         "query": query, "status": status, "results_shown": shown, "requests": len(rows),
         "search_kb": kb(search), "search_kb_open": kb(total("search", "open")), "search_kb_query": kb(total("search", "query")),
         "page_kb": kb(total("page")), "total_kb": kb(total()),
+        "parts": parts,
         "encodings": sorted({r["encoding"] or "identity" for r in rows}),
         "open_s": round(opened_s, 2), "query_s": round(query_s, 2),
         "target_kb": TARGET_KB, "met": search <= TARGET_KB * 1000,
