@@ -77,14 +77,14 @@ def record_meta(derived: Derived, spec_context: dict[str, Any]) -> PageMeta | No
     if "partnership" in spec_context:
         p: m.Partnership = spec_context["partnership"]
         pubs = derived.by_partnership.get(p.id, [])
-        dated = [x for x in pubs if x.date]
+        dates = [x.date for x in pubs if x.date]
         if not pubs:
             text = f"{p.name}: no joint inspection publication about this partnership is on this site yet."
         else:
-            latest = max(dated, key=lambda x: x.date.latest) if dated else None  # type: ignore[union-attr]
+            latest = max(dates, key=lambda d: d.latest) if dates else None
             count = f"{len(pubs)} publication{'s' if len(pubs) != 1 else ''}"
             text = f"{p.name}: {count} from joint inspections of services for children and young people"
-            text += f", the latest {latest.date.human()}." if latest and latest.date else "."
+            text += f", the latest {latest.human()}." if latest else "."
         return PageMeta(shorten(text))
     if "programme" in spec_context:
         prog: m.Programme = spec_context["programme"]

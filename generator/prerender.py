@@ -226,7 +226,7 @@ class Prerenderer:
             page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
             recorder = RecordingFiles(files)
             with capture_logs(silence=True) as records:
-                Page.render(page, config, recorder)  # type: ignore[arg-type]
+                Page.render(page, config, recorder)  # type: ignore[arg-type]  # the same stand-in for Files
             entry = _entry(page, recorder, records, self.clean)
             if entry is not None:
                 self.store.put(self.keys[file.src_uri], entry)

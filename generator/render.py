@@ -104,7 +104,8 @@ class TemplateRenderError(Exception):
 def describe_template_error(exc: Exception, page: str) -> str:
     import traceback
 
-    where = getattr(exc, "filename", None) and f"{exc.filename}:{exc.lineno}"  # type: ignore[attr-defined]
+    filename, lineno = getattr(exc, "filename", None), getattr(exc, "lineno", None)  # Jinja's syntax errors
+    where = filename and lineno and f"{filename}:{lineno}"
     if not where:  # runtime errors: find the template frame in the traceback
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
         where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a template"

@@ -81,12 +81,12 @@ def parse_yaml(text: str, path: str) -> tuple[Node | None, Problems]:
 
 
 def _pos(path: str, event: object) -> Position:
-    mark = event.start_mark  # type: ignore[attr-defined]
+    mark = event.start_mark  # type: ignore[attr-defined]  # the C parser's events have no types
     return Position(path, mark.line + 1, mark.column + 1)
 
 
 def _build(parser: object, path: str, problems: Problems) -> Node | None:
-    get = parser.get_event  # type: ignore[attr-defined]
+    get = parser.get_event  # type: ignore[attr-defined]  # nor has the parser
     root: Node | None = None
     documents = 0
     stack: list[Node] = []
