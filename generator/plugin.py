@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -59,6 +60,12 @@ from .render import (
 from .sanitize import sanitize_html
 from .search import SEARCH_PAGE, BackgroundIndex, IndexReport, PageSearch, SearchIndexError, build_index, page_entry, search_entries, search_page_spec
 from .table_captions import TableCaptionExtension
+
+if TYPE_CHECKING:  # for annotations only: `mkdocs build` need not import the live-reload server
+    import jinja2
+    from mkdocs.livereload import LiveReloadServer
+
+    from .derive import Derived
 
 log = get_plugin_logger(__name__)
 
@@ -356,7 +363,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.renderer, self.pages, self.extra_files = None, {}, {}
         return files
 
-    def on_nav(self, nav: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # The file list is final: convert generated pages' Markdown in parallel, or take it from the cache.
         self.prerender = open_prerenderer(config, self.config.cache_dir, self.config.workers, sanitize_html)
         self.prerender.prepare(config, files, self.generated)
@@ -397,13 +404,13 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         context["report_site_search"] = entry
         return template_context
 
-    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+    def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         env.bytecode_cache = self.compiled_templates
         env.globals["report_site_publisher"] = self.publisher  # footer and <head> of every page, 404 included
         env.filters["rs_asset"] = partial(published_name, dict(self.asset_names))  # templates' own assets
         return env
 
-    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         project = Path(config.config_file_path).parent
         server.watch(str(project / self.config.data_dir))
         for folder in self.config.templates_dirs:
@@ -465,7 +472,7 @@ def is_template(path: Path, template_dirs: list[Path]) -> bool:
     return any(resolved.is_relative_to((d / TEMPLATE_SUBDIR).resolve()) for d in template_dirs)
 
 
-def page_meta(derived: Any, specs: list[PageSpec]) -> dict[str, PageMeta]:
+def page_meta(derived: Derived, specs: list[PageSpec]) -> dict[str, PageMeta]:
     out = {}
     for spec in specs:
         meta = record_meta(derived, spec.context)
