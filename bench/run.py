@@ -571,7 +571,7 @@ def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float,
           f"peak RSS {run.peak_rss_mb:.0f} MiB ({by_process}), {pages} pages", flush=True)
     extra: dict[str, Any] = {f"{name}_peak_by_process_mb": run.peak_by_process_mb}
     if name != "floor":
-        extra = build_log_figures(log.read_text(errors="replace"), name, run.wall_s)
+        extra.update(build_log_figures(log.read_text(errors="replace"), name, run.wall_s))
     if name == "build":
         extra["search_first_query"] = first_query(site)
         print(f"  [{n}] search: index {extra.get('search_index_s')}s ({extra.get('search_index_share')} of the rest of the build); "

@@ -28,5 +28,8 @@ def test_benchmark_runs_and_writes_the_agreed_json(tmp_path: Path) -> None:
     assert 0 < row["search_index_s"] < row["build_s"] and row["search_index_share"] > 0  # issue 15
     assert row["markdown_by_workers"] + row["markdown_by_mkdocs"] > 0 and row["edit_one_markdown_cached"] > 0
     assert row["compressed_new"] > 0 and row["edit_one_compressed_cached"] > 0
+    # the peak split by process (the build itself, its workers, Pagefind)
+    peaks = row["build_peak_by_process_mb"]
+    assert peaks["main"] > 0 and max(peaks.values()) <= row["peak_rss_mb"] * 1.1, peaks  # Pagefind may end between samples
     first = row["search_first_query"]
     assert "error" in first or (first["search_kb"] > 0 and first["requests"] > 0 and "query" in first), first
