@@ -543,3 +543,15 @@ def test_results_are_announced_and_focus_moves_to_them(searcher: Searcher) -> No
     page.press("#rs-search-q", "Enter")
     page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.startsWith('No pages match')")
     assert searcher.errors == []
+
+
+def test_a_reports_boilerplate_is_shown_but_not_indexed(built: Path) -> None:
+    """The sentences every report repeats (what the grades mean, the links to its data, the related-publications
+    links) are on the page but not in its record: a search for "JSON" or "What the grades mean" would otherwise
+    list every report, and each report's record would carry them to every first query (issue 15)."""
+    page = (built / "inspections/fife-2023/index.html").read_text()
+    record = indexed_pages(built)["/inspections/fife-2023/"]["content"]
+    for text in ("What the grades mean", "This report's data", "All publications about"):
+        assert text in page, text
+        assert text not in record, f"{text!r} is indexed"
+    assert "Fife" in record and "Quality indicator 2.2" in record  # the report's own words stay
