@@ -133,7 +133,7 @@ def launch_chromium() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """One Chromium for the browser tests that share it (test_browser.py, test_phone.py, test_search.py). Playwright's
-    sync API allows one at a time: test_accessibility.py starts and closes its own first."""
+    """One Chromium for every browser test of the session (Playwright's sync API allows one at a time, so no module
+    starts its own)."""
     with launch_chromium() as chromium:
         yield chromium

@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, is_local, launch_chromium, mkdocs_build, serve_site
+from .conftest import CHROMIUM, ROOT, is_local, mkdocs_build, serve_site
 
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10: 1280px at 400% zoom
@@ -168,10 +168,10 @@ def a11y_base_url(a11y_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def a11y_browser() -> Iterator[object]:
-    """One Chromium for this module; closed at its end (tests/test_browser.py starts its own)."""
-    with launch_chromium() as chromium:
-        yield chromium
+def a11y_browser(browser: object) -> object:
+    """The session's one Chromium (conftest.py): Playwright's sync API allows one at a time, so a module starting
+    its own would fail whenever it ran after another browser module ("Sync API inside the asyncio loop")."""
+    return browser
 
 
 class Reader:
