@@ -299,26 +299,29 @@ def count_of(ph: Placeholder, data: SiteData) -> str:
 # --- expansion (pure) -------------------------------------------------------------------
 
 
-def expand_with_map(text: str, data: SiteData) -> tuple[str, list[tuple[int, int]]]:
-    """Text with every valid placeholder replaced by its number, and anchors (new offset, old offset)
-    from which `original_offset` maps a position in the new text back to the original."""
+def splice(text: str, replacements: list[tuple[int, int, str]]) -> tuple[str, list[tuple[int, int]]]:
+    """`text` with each (start, end, new) span replaced (in order, not overlapping), and anchors (new offset, old
+    offset) from which `original_offset` maps a position in the new text back to the original."""
     parts: list[str] = []
     anchors: list[tuple[int, int]] = [(0, 0)]
-    last = 0
-    length = 0
-    for ph in find_placeholders(text):
-        number = value(ph, data)
-        if number is None:
-            continue  # not a placeholder (or an invalid one): left exactly as written
-        parts.append(text[last:ph.start])
-        length += ph.start - last
-        anchors.append((length, ph.start))
-        parts.append(number)
-        length += len(number)
-        anchors.append((length, ph.end))
-        last = ph.end
+    last = length = 0
+    for start, end, new in replacements:
+        parts.append(text[last:start])
+        length += start - last
+        anchors.append((length, start))
+        parts.append(new)
+        length += len(new)
+        anchors.append((length, end))
+        last = end
     parts.append(text[last:])
     return "".join(parts), anchors
+
+
+def expand_with_map(text: str, data: SiteData) -> tuple[str, list[tuple[int, int]]]:
+    """Text with every valid placeholder replaced by its number (an invalid one is left exactly as written),
+    with the anchors of `splice`."""
+    numbers = ((ph, value(ph, data)) for ph in find_placeholders(text))
+    return splice(text, [(ph.start, ph.end, number) for ph, number in numbers if number is not None])
 
 
 def original_offset(anchors: list[tuple[int, int]], offset: int) -> int:

@@ -112,20 +112,7 @@ class TextPass:
         masked = "".join(chars)
         if not valid:
             return masked, [(0, 0)]
-        parts: list[str] = []
-        anchors = [(0, 0)]
-        last = length = 0
-        for start, found in sorted(valid.items()):
-            parts.append(masked[last:start])
-            length += start - last
-            anchors.append((length, start))
-            number = self.numbers[start]
-            parts.append(number)
-            length += len(number)
-            anchors.append((length, found.end))
-            last = found.end
-        parts.append(masked[last:])
-        return "".join(parts), anchors
+        return ph.splice(masked, [(start, found.end, self.numbers[start]) for start, found in sorted(valid.items())])
 
     @cached_property
     def reader(self) -> ReaderText:
