@@ -213,18 +213,23 @@ SAMPLE = ["front-matter:key-template", "content-files:file.html", "content-files
           "clashes:content-glossary", "smaller:narrative-nul"]
 
 
-@pytest.mark.parametrize("case_id", SAMPLE)
-def test_refused_cases_leave_site_untouched(built: tuple[Path, dict[str, str]], tmp_path: Path, case_id: str) -> None:
-    source, before = built
+def refused_build(case: Case, source: Path, before: dict[str, str], tmp_path: Path) -> str:
+    """Build a copy of a good project with `case` applied: it must fail, name the place, never show a traceback
+    and leave the site as it was. Returns the build's messages."""
     project = tmp_path / "project"
     shutil.copytree(source, project, symlinks=True)
-    case = next(c for c in CASES if c.id == case_id)
     case.apply(project)
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert case.where is not None and case.where in result.stderr
     assert tree(project / "site") == before
+    return result.stderr
+
+
+@pytest.mark.parametrize("case_id", SAMPLE)
+def test_refused_cases_leave_site_untouched(built: tuple[Path, dict[str, str]], tmp_path: Path, case_id: str) -> None:
+    refused_build(next(c for c in CASES if c.id == case_id), *built, tmp_path)
 
 
 def test_front_matter_text_is_shown_not_run(tmp_path: Path) -> None:
