@@ -8,11 +8,12 @@ three cannot drift apart.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from . import models as m
 from .derive import Derived
-from .opendata import EVALUATION_COLUMNS, EVALUATIONS_SCHEMA, data_path
+from .opendata import EVALUATION_COLUMNS, EVALUATIONS_SCHEMA, data_path, grade_bounds
 from .publisher import Publisher
 
 PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -31,11 +32,14 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
 }
 
 
-def table_schema(absolute_urls: bool) -> dict[str, Any]:
+def table_schema(absolute_urls: bool, bounds: tuple[int, int] = (1, 6)) -> dict[str, Any]:
+    """The Table Schema of every evaluations CSV; `bounds`: the lowest and highest grade on the site's scales."""
     props = EVALUATIONS_SCHEMA["properties"]["evaluations"]["items"]["properties"]
     fields = []
     for name in EVALUATION_COLUMNS:
-        spec = {"type": "string", **FIELD_TYPES.get(name, {})}
+        spec = {"type": "string", **copy.deepcopy(FIELD_TYPES.get(name, {}))}  # FIELD_TYPES is shared
+        if name == "grade_value":
+            spec["constraints"].update(minimum=bounds[0], maximum=bounds[1])
         if name == "report_url" and not absolute_urls:
             spec.pop("format")  # a site without site_url has only relative addresses
         described = props.get(name, {}).get("description")
@@ -44,7 +48,7 @@ def table_schema(absolute_urls: bool) -> dict[str, Any]:
 
 
 def datapackage(derived: Derived, publisher: Publisher | None, absolute_urls: bool, site_name: str = "") -> dict[str, Any]:
-    schema = table_schema(absolute_urls)
+    schema = table_schema(absolute_urls, grade_bounds(derived))
 
     def resource(name: str, path: str, title: str) -> dict[str, Any]:
         return {"name": name, "path": path, "title": title, "profile": "tabular-data-resource", "format": "csv",

@@ -5,6 +5,7 @@ Output is deterministic (sorted keys, stable row order) so builds stay reproduci
 
 from __future__ import annotations
 
+import copy
 import csv
 import dataclasses
 import io
@@ -21,7 +22,7 @@ EVALUATION_COLUMNS = [
     "grade_value", "grade_word", "not_published", "inspection", "inspection_title", "published", "published_missing",
     "fieldwork_start", "fieldwork_end", "fieldwork_missing", "stated_in", "report_url", "original_url",
     "missing", "missing_words", "known_as", "evaluations", "published_precision", "published_approximate", "corrected",
-    "rebuilt_from",
+    "rebuilt_from", "scale", "scale_name",
 ]
 
 #: why a date column is empty: the model leaves a date out only when no source states it
@@ -67,6 +68,9 @@ def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = N
             "original_url": insp.url,
             "corrected": insp.last_corrected.iso() if insp.last_corrected else None,
             "rebuilt_from": insp.rebuilt_from,
+            # a grade's number means nothing without its scale: analysts join grades of one scale only
+            "scale": programme.scale if programme else None,
+            "scale_name": scale.name if (scale := derived.scale_for(programme)) else None,
         }
         for state in derived.evaluation_states(insp):
             ev = state.evaluation
@@ -166,6 +170,21 @@ def publication_data(derived: Derived, pub: m.Publication, base_url: str = "") -
     return body
 
 
+def grade_bounds(derived: Derived) -> tuple[int, int]:
+    """The lowest and highest value on any of the site's scales (1 and 6 for the six-point scale alone), so the
+    schemas allow every grade the data can hold and no other."""
+    values = [lv.value for scale in derived.data.scales.values() for lv in scale.levels]
+    return (min(values), max(values)) if values else (1, 6)
+
+
+def evaluations_schema(derived: Derived) -> dict[str, Any]:
+    """EVALUATIONS_SCHEMA with grade_value bounded by the site's scales."""
+    low, high = grade_bounds(derived)
+    schema = copy.deepcopy(EVALUATIONS_SCHEMA)  # the constant is shared
+    schema["properties"]["evaluations"]["items"]["properties"]["grade_value"].update(minimum=low, maximum=high)
+    return schema
+
+
 EVALUATIONS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "evaluations.schema.json",
@@ -196,7 +215,8 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                     "framework": {"type": "string", "description": "Quality framework id"},
                     "indicator": {"type": "string", "description": "Quality indicator code, e.g. '2.1' (a string: '2.10' is not '2.1')"},
                     "indicator_title": {"type": "string"},
-                    "grade_value": {"type": ["integer", "null"], "minimum": 1, "maximum": 6},
+                    "grade_value": {"type": ["integer", "null"], "minimum": 1, "maximum": 6,
+                                    "description": "The grade's number on the scale named in scale"},
                     "grade_word": {"type": ["string", "null"]},
                     "not_published": {"type": ["string", "null"], "description": "The editor's note on why there is no grade"},
                     "missing": {"type": ["string", "null"], "enum": [None, "not-evaluated", "not-published", "not-held"],
@@ -223,6 +243,9 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                     "stated_in": {"type": ["string", "null"], "description": "Id of the publication that states the grade (null where no grade is held)"},
                     "report_url": {"type": "string", "description": "The report's page on this site (absolute when the site's address is set)"},
                     "original_url": {"type": ["string", "null"], "description": "The original publication, where known"},
+                    "scale": {"type": ["string", "null"], "description": "The evaluation scale grade_value is on (its id; the "
+                              "site's scale page lists its levels); empty where the programme gives no grades"},
+                    "scale_name": {"type": ["string", "null"], "description": "The same scale's name"},
                 },
             },
         }
@@ -263,7 +286,7 @@ def site_files(derived: Derived, site_url: str | None = None, publisher: Publish
     files = {
         "data/evaluations.csv": to_csv(rows, EVALUATION_COLUMNS),
         "data/evaluations.json": to_json({**about, "evaluations": rows}),
-        "data/evaluations.schema.json": to_json(EVALUATIONS_SCHEMA, pretty=True),
+        "data/evaluations.schema.json": to_json(evaluations_schema(derived), pretty=True),
         "data/datapackage.json": to_json(datapackage(derived, publisher, bool(base)), pretty=True),
     }
     for pub in derived.publications:

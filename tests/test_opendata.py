@@ -187,3 +187,36 @@ def test_data_package_catches_a_bad_row(site: Path, tmp_path: Path) -> None:
     report = validate(str(copy / "datapackage.json"))
     assert not report.valid
     assert any(getattr(err, "field_name", None) == "grade_value" for task in report.tasks for err in task.errors)
+
+
+def test_every_grade_names_the_scale_it_is_on(site: Path) -> None:
+    """A grade's number means nothing without its scale: each row says which one, in the CSV and the JSON."""
+    rows = list(csv.DictReader(io.StringIO((site / "data/evaluations.csv").read_text(encoding="utf-8-sig"))))
+    graded = [r for r in rows if r["grade_value"]]
+    assert graded and all(r["scale"] == "six-point" and r["scale_name"] == "Six-point evaluation scale" for r in graded)
+    document = json.loads((site / "data/evaluations.json").read_text())
+    assert {(r["scale"], r["scale_name"]) for r in document["evaluations"]} == {("six-point", "Six-point evaluation scale")}
+
+
+def test_the_data_page_describes_every_column(site: Path) -> None:
+    """The page's table of columns names each column of the files, so none is left for analysts to guess."""
+    from generator.opendata import EVALUATION_COLUMNS
+
+    page = (site / "open-data/index.html").read_text()
+    table = page.split("Columns of evaluations.csv and evaluations.json")[1].split("</table>")[0]
+    described = {name.strip() for cell in re.findall(r"<tr>\s*<td>([^<]*)</td>", table) for name in cell.split(",")}
+    assert set(EVALUATION_COLUMNS) <= described, set(EVALUATION_COLUMNS) - described
+
+
+def test_grade_bounds_follow_the_sites_scales(tmp_path: Path) -> None:
+    """A site with a ten-point scale publishes schemas that accept its grades: the bounds are the scales', not 1-6."""
+    project = copy_tiny(tmp_path / "project")
+    scale = project / "site-data/scales/six-point.yaml"
+    edit(scale, "levels:\n", "levels:\n  - value: 10\n    label: Top of a longer scale\n    meaning: A test level\n")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    schema = json.loads((project / "site/data/evaluations.schema.json").read_text())
+    assert schema["properties"]["evaluations"]["items"]["properties"]["grade_value"]["maximum"] == 10
+    package = json.loads((project / "site/data/datapackage.json").read_text())
+    field = next(f for f in package["resources"][0]["schema"]["fields"] if f["name"] == "grade_value")
+    assert field["constraints"] == {"minimum": 1, "maximum": 10}
