@@ -70,6 +70,20 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
         r"(?i)\b(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b"
     ),
 }
+# An e-mail address written out so machines miss it ("jo dot bloggs at example dot com", "jo.bloggs [at]
+# example.org") is still the person's address. "at" alone is ordinary prose ("available at www.gov.scot"), so an
+# unbracketed "at" counts only when the address around it shows the disguise: a spelled "dot" after it, or a dot
+# inside the name before it.
+_DOT = r"(?:\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+|\.)"
+_WORD = r"[a-z0-9%+_-]+"
+_SPELLED_EMAIL = re.compile(
+    rf"(?i)(?<![\w.@-])(?P<name>{_WORD}(?:{_DOT}{_WORD})*)(?P<at>\s*[\[({{<]\s*at\s*[\])}}>]\s*|\s+at\s+)"
+    rf"(?P<domain>{_WORD}(?:{_DOT}{_WORD})*{_DOT}[a-z]{{2,}})(?![\w-])"
+)
+#: the last part of a written-out address: prose ("looked at data dot points") ends in no such word
+_TLD = re.compile(r"(?i)(?:com|org|net|gov|edu|info|scot|[a-z]{2})")
+_SPELLED_DOT = re.compile(r"(?i)[\[({<]\s*dot\s*[\])}>]|\sdot\s")
+_DISGUISED = re.compile(r"(?i)\bdot\b|[\[({<]\s*at\s*[\])}>]")
 _ANY = re.compile(r"[\d@]")
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>()\[\]\"']+")
 
@@ -86,16 +100,38 @@ def normalise(kind: str, text: str) -> str:
         return _phone_digits(text)
     if kind in ("postcode", "National Insurance number", "CHI number"):
         return re.sub(r"\s", "", text).upper()
+    if kind == "e-mail address":
+        return _plain_email(text)
     return " ".join(text.split()).lower()
+
+
+def _plain_email(text: str) -> str:
+    """'Jo dot Bloggs [at] example (dot) org' -> 'jo.bloggs@example.org' (a plain address is left as it is)."""
+    text = re.sub(r"(?i)\s*[\[({<]\s*at\s*[\])}>]\s*|\s+at\s+", "@", text.strip())
+    text = re.sub(r"(?i)\s*[\[({<]\s*dot\s*[\])}>]\s*|\s+dot\s+", ".", text)
+    return "".join(text.split()).lower()
+
+
+def _spelled_emails(text: str) -> list[Disclosure]:
+    out = []
+    for mt in _SPELLED_EMAIL.finditer(text):
+        bracketed = "[" in mt["at"] or "(" in mt["at"] or "{" in mt["at"] or "<" in mt["at"]
+        tld = re.split(r"(?i)\W+dot\W*|\.", mt["domain"])[-1]
+        if not bracketed and not _TLD.fullmatch(tld):
+            continue
+        if bracketed or _SPELLED_DOT.search(mt["domain"]) or "." in mt["name"] or _SPELLED_DOT.search(mt["name"]):
+            out.append(Disclosure("e-mail address", mt.start(), mt.end(), mt.group(0)))
+    return out
 
 
 def find_disclosures(text: str) -> list[Disclosure]:
     """Every personal-looking detail in `text`, in order; overlapping finds are reported once."""
-    if _ANY.search(text) is None:
-        return []  # every kind has a digit or an '@'
+    disguised = _DISGUISED.search(text) is not None or " at " in text
+    if _ANY.search(text) is None and not disguised:
+        return []  # every kind has a digit or an '@', but for an e-mail address written out
     urls: list[tuple[int, int]] | None = None  # found only when needed: most texts match nothing
     has_at = "@" in text
-    found: list[Disclosure] = []
+    found: list[Disclosure] = _spelled_emails(text) if disguised else []
     for kind, pattern in _PATTERNS.items():
         if kind == "e-mail address" and not has_at:
             continue

@@ -228,6 +228,12 @@ def test_built_page_shows_numbers_and_escaped_braces(tiny: Path) -> None:
 
 @pytest.mark.parametrize(("text", "kind"), [
     ("Contact jo.bloggs@example.org for help", "e-mail address"),
+    # written out so machines miss it: still the person's address
+    ("Contact jane dot doe at example dot com for help", "e-mail address"),
+    ("jo.bloggs [at] example.org", "e-mail address"),
+    ("jo(at)example(dot)co(dot)uk", "e-mail address"),
+    ("write to Jane.Doe at example.com", "e-mail address"),
+    ("J.Smith AT council DOT gov DOT uk.", "e-mail address"),
     ("Call 0131 123 4567 today", "phone number"),
     ("Call 01382 207100 today", "phone number"),
     ("Call 07700 900123", "phone number"),
@@ -255,9 +261,18 @@ def test_personal_details_are_found(text: str, kind: str) -> None:
     "£1,234,567", "at 10:30 on 12/03/2023", "children born on or after 1 April", "born in 2010",
     "https://www.careinspectorate.com/images/documents/01311234567/EH13NA.pdf", "staff (over 350)", "section 01 2345",
     "QI 2.1", "NHS 24", "COVID-19", "aged 0-15", "AB 12 34", "www.example.org",
+    "available at www.gov.scot", "staff met at home.Then they", "a dot at the end", "they looked at data dot points",
+    "e.g. at www.example.org", "dot dot dot at at at",
 ])
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert find_disclosures(text) == []
+
+
+def test_allowed_address_is_allowed_however_written_out() -> None:
+    allowed = [AllowedDisclosure(text="enquiries@careinspectorate.com", reason="enquiries")]
+    found = find_disclosures("enquiries [at] careinspectorate [dot] com, or Enquiries at careinspectorate dot com")
+    assert len(found) == 2 and all(is_allowed(d, allowed) for d in found)
+    assert not any(is_allowed(d, allowed) for d in find_disclosures("jo [at] careinspectorate [dot] com"))
 
 
 def test_allowed_list_matches_however_spaced() -> None:
