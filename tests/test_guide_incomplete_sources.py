@@ -7,9 +7,6 @@ commands run, its finished files are written as shown, nothing is invented, the 
 from __future__ import annotations
 
 import re
-import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,14 +16,7 @@ from generator.publisher import default_publisher
 from generator.render import Renderer, make_environment
 
 from .conftest import ROOT, run_check
-from .test_editors_guide import real_copy, section, steps
-
-
-def run_generator(line: str, project: Path) -> subprocess.CompletedProcess[str]:
-    """A `.venv/bin/python -m generator ...` line of the guide, run in `project` as written (real-site ids)."""
-    words = shlex.split(line)
-    assert words[:3] == [".venv/bin/python", "-m", "generator"], line
-    return subprocess.run([sys.executable, "-m", "generator", *words[3:]], capture_output=True, text=True, cwd=project, timeout=60)
+from .test_editors_guide import real_copy, run_generator, section, steps
 
 
 def follow(title: str, project: Path) -> str:
