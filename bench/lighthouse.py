@@ -43,6 +43,7 @@ PAGES = {
     "partnership": "partnerships/north-lanarkshire/",
     "report": "inspections/north-lanarkshire-2023/",
     "review": "reviews/review-2018-2020/",
+    "review chapter": "reviews/review-2018-2020/question-1/",  # the largest chapter of the review (bytes, elements)
     "programme": "programmes/care-and-protection-2018-2020/",
     "glossary": "glossary/",
     "publications list": "publications/",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from . import models as m
 from .dates import PartialDate, sort_key
+from .review_pages import Chapter, item_chapter, review_chapters
 
 if TYPE_CHECKING:
     from .load import SiteData
@@ -183,6 +184,8 @@ class ThemeEntry:
     title: str | None = None
     anchor: str | None = None
     """The id of the item on its publication's page (`key-message-2`), so a theme page links to the place."""
+    chapter: str | None = None
+    """The review chapter (`review_pages.Chapter.slug`) whose page holds the item; None: the publication's own page."""
     order: int = 0
     """Its place within the publication, so entries of one publication keep the publication's order."""
 
@@ -216,6 +219,10 @@ class Derived:
     # -- lookups used by templates ------------------------------------------------
     def programme_of(self, pub: m.Publication) -> m.Programme | None:
         return self.data.programmes.get(getattr(pub, "programme", None) or "")
+
+    def chapters(self, review: m.Review) -> list[Chapter]:
+        """A review's chapter pages in reading order; empty when it is one page (`review_pages`)."""
+        return review_chapters(self.data, review)
 
     def partnership_of(self, pub: m.Publication) -> m.Partnership | None:
         return self.data.partnerships.get(getattr(pub, "partnership", None) or "")
@@ -463,6 +470,7 @@ def _theme_entries(data: SiteData, publications: list[m.Publication]) -> dict[st
 
     for pub in publications:
         counter = iter(range(1_000_000))
+        chapters = review_chapters(data, pub) if isinstance(pub, m.Review) else []
         partnership = getattr(pub, "partnership", None)
         programme = getattr(pub, "programme", None) or ""
         if isinstance(pub, m.Response):
@@ -475,15 +483,15 @@ def _theme_entries(data: SiteData, publications: list[m.Publication]) -> dict[st
                 add(msg.themes, ThemeEntry(msg.text, "finding", pub, None, programme, msg.question, anchor=f"summary-finding-{msg.number}"))
         for i, finding in enumerate(pub.findings, 1):
             add(finding.themes, ThemeEntry(finding.text, FINDING_LABELS[finding.kind], pub, partnership, programme, finding.question,
-                                           anchor=f"finding-{i}"))
+                                           anchor=f"finding-{i}", chapter=item_chapter(chapters, finding.question)))
         examples = list(getattr(pub, "practice_examples", [])) + list(getattr(pub, "good_practice", []))
         for i, ex in enumerate(examples, 1):
             add(ex.themes, ThemeEntry(ex.text, "practice example", pub, ex.partnership or partnership, programme, ex.question, ex.title,
-                                      anchor=f"practice-{i}"))
+                                      anchor=f"practice-{i}", chapter=item_chapter(chapters, ex.question)))
         if isinstance(pub, m.Review):
             for i, comp in enumerate(pub.comparisons, 1):
                 add(comp.themes, ThemeEntry(comp.now, "comparison with the previous programme", pub, None, programme, comp.question,
-                                            comp.topic, anchor=f"comparison-{i}"))
+                                            comp.topic, anchor=f"comparison-{i}", chapter=item_chapter(chapters, comp.question)))
         if isinstance(pub, m.Response):
             for item in pub.action_plan:
                 add(item.themes, ThemeEntry(item.action, "action in the action plan", pub, partnership, programme, None,

@@ -13,6 +13,7 @@ from typing import Any
 
 from . import models as m
 from .derive import KIND_NAME, Derived
+from .review_pages import Chapter
 
 #: Open Graph descriptions are cut by most readers near 200 characters; keep whole words.
 MAX_DESCRIPTION = 300
@@ -70,8 +71,18 @@ def publication_meta(derived: Derived, pub: m.Publication) -> PageMeta:
     return PageMeta(shorten(text), "article", day, partnership.name if partnership else None)
 
 
+def chapter_meta(derived: Derived, review: m.Review, chapter: Chapter) -> PageMeta:
+    """A review's chapter page (`review_pages`): the chapter, then the review's own description."""
+    about = publication_meta(derived, review)
+    stop = "" if chapter.title.endswith((".", "?", "!")) else "."
+    text = f"{chapter.title}{stop} A chapter of “{review.title or KIND_NAME[type(review)]}”, {_date(review)}."
+    return PageMeta(shorten(text), about.og_type, about.published, about.section)
+
+
 def record_meta(derived: Derived, spec_context: dict[str, Any]) -> PageMeta | None:
     """Descriptions for partnership, programme, theme and framework pages."""
+    if "chapter" in spec_context:
+        return chapter_meta(derived, spec_context["pub"], spec_context["chapter"])
     if "pub" in spec_context:
         return publication_meta(derived, spec_context["pub"])
     if "partnership" in spec_context:

@@ -52,7 +52,6 @@ from .render import (
     make_environment,
     make_markup_environment,
     page_feeds,
-    page_path,
     place_home_fragment,
     render_feeds,
     render_pages,
@@ -217,7 +216,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
                 exc = TemplateRenderError(describe_template_error(exc, "feeds and data"))
             log.error(str(exc))
             raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
-        self.draft_pages = {page_path(pub) for pub in derived.publications if pub.status == "draft"}
+        # a draft's every page (a review's chapters too) says it is a draft
+        self.draft_pages = {path for path, (spec, _md) in self.pages.items() if getattr(spec.context.get("pub"), "status", "") == "draft"}
         self.charts = self.renderer.charts
         # Most pages announce only the site-wide feed; partnership pages add their own.
         self.default_feeds = page_feeds(derived, "")

@@ -28,6 +28,7 @@ from .derive import GRADED, KIND_FOLDER, KIND_NAME, NOT_RECORDED, STATE_WORDS, D
 from .opendata import data_path
 from .pool import can_fork, fork_map
 from .publisher import Publisher
+from .review_pages import item_chapter, question_chapter, question_has_content
 from .sanitize import sanitize_html
 from .urls import relative_link
 
@@ -97,6 +98,21 @@ def md_block(value: str | None) -> Markup:
     return Markup(text)
 
 
+_HEADING = re.compile(r"^(#{2,6})(?= )")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def promote_headings(text: Markup | str) -> Markup:
+    """Narrative written under a `##` heading, placed on a page of its own whose title is the `#`: each of its
+    headings one level up (`###` -> `##`), so the page's headings run without a gap. Code fences are left alone."""
+    lines, fenced = [], False
+    for line in str(text).split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        lines.append(line if fenced else _HEADING.sub(lambda mt: mt.group(1)[1:], line))
+    return Markup("\n".join(lines))
+
+
 class TemplateRenderError(Exception):
     """A page template failed; the message names the template, its line and the page."""
 
@@ -144,6 +160,11 @@ def page_path(record: Any) -> str:
     if isinstance(record, m.Theme):
         return f"themes/{record.id}.md"
     raise TypeError(f"no page for {type(record).__name__}")
+
+
+def chapter_path(review: m.Review, slug: str) -> str:
+    """The docs path of a review's chapter page: its address is under the review's (`reviews/<id>/question-1/`)."""
+    return f"{page_path(review).removesuffix('.md')}/{slug}.md"
 
 
 INDEX_PAGES = {
@@ -194,6 +215,7 @@ def make_environment(template_dirs: Iterable[Path], bytecode_cache: jinja2.Bytec
     env.filters["e"] = env.filters["escape"] = md_escape
     env.filters["join"] = md_join
     env.filters["markdown"] = md_block
+    env.filters["promote_headings"] = promote_headings
     env.filters["date"] = lambda d: d.human() if d else ""
     env.filters["iso"] = lambda d: d.iso() if d else ""
     return env
@@ -229,14 +251,15 @@ class Renderer:
 
     # -- helpers exposed to templates -------------------------------------------------
     def _helpers(self, current: str) -> dict[str, Any]:
-        def link(target: Any, text: Any = None, anchor: str | None = None) -> Markup:
-            path = target if isinstance(target, str) else page_path(target)
+        def link(target: Any, text: Any = None, anchor: str | None = None, chapter: str | None = None) -> Markup:
+            """A link to a page; `chapter`: to that chapter of a review (`review_pages`), not its overview."""
+            path = target if isinstance(target, str) else chapter_path(target, chapter) if chapter else page_path(target)
             rel = relative_link(path, current)
             label = text if text is not None else getattr(target, "name", None) or getattr(target, "title", None) or path
             return Markup(f"[{md_escape(label)}]({rel}{'#' + anchor if anchor else ''})")
 
-        def url(target: Any, anchor: str | None = None) -> Markup:
-            path = target if isinstance(target, str) else page_path(target)
+        def url(target: Any, anchor: str | None = None, chapter: str | None = None) -> Markup:
+            path = target if isinstance(target, str) else chapter_path(target, chapter) if chapter else page_path(target)
             rel = relative_link(path, current)
             return Markup(rel + ("#" + anchor if anchor else ""))
 
@@ -332,6 +355,9 @@ class Renderer:
             "is_response": lambda x: isinstance(x, m.Response),
             "is_letter": lambda x: isinstance(x, m.Letter),
             "review_table": lambda review: review_evaluations(self.data, review),
+            "review_chapters": self.d.chapters,
+            "item_chapter": item_chapter, "question_chapter": question_chapter,
+            "question_has_content": question_has_content,
             "narrative": lambda pub_id: self.data.narratives.get(pub_id),
             "publisher": self.publisher,
             "Markup": Markup,
@@ -372,6 +398,13 @@ def page_specs(d: Derived) -> list[PageSpec]:
         in_nav = isinstance(pub, m.Review)
         specs.append(PageSpec(page_path(pub), pub.title or "", template, {"pub": pub}, "Publications",
                               "Reviews of findings" if in_nav else None, in_nav=in_nav))
+        if isinstance(pub, m.Review):  # its chapters (review_pages), reached from its overview
+            chapters = d.chapters(pub)
+            for i, chapter in enumerate(chapters):
+                context = {"pub": pub, "chapter": chapter, "chapters": chapters,
+                           "previous": chapters[i - 1] if i else None, "next": chapters[i + 1] if i + 1 < len(chapters) else None}
+                specs.append(PageSpec(chapter_path(pub, chapter.slug), chapter.title, "review-chapter.md.j2", context,
+                                      "Publications", in_nav=False))
     specs.append(PageSpec(INDEX_PAGES["programmes"], "Programmes", "programmes-index.md.j2", {}, "Programmes"))
     for prog in sorted(data.programmes.values(), key=lambda p: p.start):
         specs.append(PageSpec(page_path(prog), prog.short_title, "programme.md.j2", {"programme": prog}, "Programmes"))

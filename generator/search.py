@@ -95,6 +95,10 @@ def search_entries(derived: Derived, pages: dict[str, PageSpec]) -> dict[str, Pa
     for path, spec in pages.items():
         if path in out or path in _NOT_INDEXED or path == SEARCH_PAGE:
             continue
+        if "chapter" in spec.context:  # a review's chapter page: the review's filters, the chapter's title
+            out[path] = publication_entry(derived, spec.context["pub"])
+            out[path].title = f"{spec.context['pub'].title or ''}: {spec.title}"
+            continue
         folder = path.partition("/")[0]
         kind = {"partnerships": "Partnership", "programmes": "Programme", "themes": "Theme",
                 "frameworks": "Quality framework"}.get(folder) or _KIND_OF_PAGE.get(path, "Reference")

@@ -13,8 +13,11 @@ import unicodedata
 from . import models as m
 from .dates import not_after
 from .errors import Position, Problems
-from .load import SiteData
+from .load import Narrative, NarrativeSection, SiteData
 from .validate_grades import GradeRules
+
+_FOOTNOTE_DEF = re.compile(r"(?m)^\[\^([^\]\s]+)\]:")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
 def slugify(name: str) -> str:
@@ -208,8 +211,6 @@ class _Checker(GradeRules):
             self.narrative_sections(pub, narrative, programme)
 
     def narrative_sections(self, pub: m.Publication, narrative: object, programme: m.Programme | None) -> None:
-        from .load import Narrative
-
         assert isinstance(narrative, Narrative)
         if not pub.narrative_sections:
             return  # any headings, rendered in order
@@ -222,6 +223,28 @@ class _Checker(GradeRules):
             elif section.heading in seen:
                 self.p.add(where, f"section '## {section.heading}' appears twice: merge them")
             seen.add(section.heading)
+        if isinstance(pub, m.Review):
+            self.review_footnotes(narrative)
+
+    def review_footnotes(self, narrative: Narrative) -> None:
+        """A review's sections are published on different pages (its overview and chapters, `review_pages`): a
+        footnote must be defined on the page that uses it. The lead and the introduction are both on the overview."""
+        def page_of(section: NarrativeSection) -> str:
+            return "Introduction" if section in (narrative.lead, narrative.section("Introduction")) else section.heading
+
+        defined: dict[str, tuple[str, int]] = {}
+        for section in [narrative.lead, *narrative.sections]:
+            for mt in _FOOTNOTE_DEF.finditer(section.text):
+                defined.setdefault(mt.group(1), (page_of(section), section.line))
+        for section in [narrative.lead, *narrative.sections]:
+            used = {mt.group(1) for mt in _FOOTNOTE_REF.finditer(section.text)}
+            for label in sorted(used):
+                page, line = defined.get(label, (None, 0))
+                if page is not None and page != page_of(section):
+                    self.p.add(Position(narrative.path, section.line, 1),
+                               f"footnote [^{label}] is used under '## {section.heading}' but defined under another section "
+                               f"(line {line}): a review's sections are published on pages of their own (its chapters), "
+                               "so define each footnote in the section that uses it")
 
     def inspection(self, insp: m.Inspection) -> None:
         self.ref(insp, "partnership", insp.partnership, self.d.partnerships, "a partnership")

@@ -440,7 +440,7 @@ def _in_use(page, what: str) -> None:
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
 @pytest.mark.parametrize("path,what", [("/", "filter"), (GRID, "sort"), ("/partnerships/", "sort"),
-                                       ("/reviews/review-2018-2020/", "sort")])
+                                       ("/reviews/review-2018-2020/after-the-questions/", "sort")])
 def test_no_wcag_violation_with_the_filter_and_sorting_in_use(browser, phone_url: str, path: str, what: str, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
     try:
