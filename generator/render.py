@@ -10,6 +10,8 @@ to escape data. Editor text is never evaluated as a template.
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -100,6 +102,12 @@ def md_block(value: str | None) -> Markup:
 
 _HEADING = re.compile(r"^(#{2,6})(?= )")
 _FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def front_matter_text(value: Any) -> Markup:
+    """A text as a front matter value (`title: ...`): one YAML string, HTML-escaped once, as the theme expects every
+    title (it prints `page.meta.title` without escaping; overrides/main.html unescapes and escapes it again)."""
+    return Markup(json.dumps(html.escape(_SPACES.sub(" ", str(value)).strip(), quote=True)))
 
 
 def promote_headings(text: Markup | str) -> Markup:
@@ -216,6 +224,7 @@ def make_environment(template_dirs: Iterable[Path], bytecode_cache: jinja2.Bytec
     env.filters["join"] = md_join
     env.filters["markdown"] = md_block
     env.filters["promote_headings"] = promote_headings
+    env.filters["front_matter"] = front_matter_text
     env.filters["date"] = lambda d: d.human() if d else ""
     env.filters["iso"] = lambda d: d.iso() if d else ""
     return env

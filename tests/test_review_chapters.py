@@ -78,6 +78,12 @@ def render(project: Path) -> dict[str, str]:
     return {spec.path: renderer.render(spec) for spec in renderer.pages()}
 
 
+def body(markdown: str) -> str:
+    """A chapter's Markdown after its front matter (its title with the review's, for <title> and Open Graph)."""
+    assert markdown.startswith("---\ntitle: "), markdown[:80]
+    return markdown.split("\n---\n", 1)[1].lstrip("\n")
+
+
 def review_pages(pages: dict[str, str], review: str) -> list[str]:
     return sorted(p for p in pages if p == f"reviews/{review}.md" or p.startswith(f"reviews/{review}/"))
 
@@ -100,7 +106,7 @@ def test_the_tiny_review_has_a_chapter_per_question_with_content_and_one_after_t
     assert 'id="comparison-1"' in pages["reviews/review-2021/statement-1.md"]
     assert 'id="practice-1"' in pages["reviews/review-2021/statement-2.md"]
     closing = pages["reviews/review-2021/after-the-questions.md"]
-    assert closing.startswith("# Table of evaluations\n") and "## Table of evaluations" not in closing
+    assert body(closing).startswith("# Table of evaluations\n") and "## Table of evaluations" not in closing
     assert "## What the review says about these grades" in closing  # under the page's title, no level skipped
 
 
@@ -121,9 +127,10 @@ def test_the_narrative_goes_to_its_chapters_with_headings_one_level_up(tmp_path:
     assert "The review in one paragraph." in overview and "## Introduction" in overview
     assert "Staff recognised" not in overview and "Partnerships improved." not in overview
     assert "\n## Recognising risk\n" in first and "###" not in first
+    assert body(first).startswith("# Statement 1: Children are safer because risks are identified early.\n")
     assert "[^1]: A note on the first statement." in first  # its footnote travels with it
     closing = pages["reviews/review-2021/after-the-questions.md"]
-    assert closing.startswith("# Conclusion and table of evaluations\n")
+    assert body(closing).startswith("# Conclusion and table of evaluations\n")
     assert "## Conclusion\n\nPartnerships improved." in closing and "## Table of evaluations" in closing
 
 
@@ -134,7 +141,7 @@ def test_a_question_with_nothing_under_it_has_no_chapter_and_its_items_move_on(t
     assert review_pages(pages, "review-2021") == [
         "reviews/review-2021.md", "reviews/review-2021/after-the-questions.md", "reviews/review-2021/statement-1.md"]
     closing = pages["reviews/review-2021/after-the-questions.md"]
-    assert closing.startswith("# Good practice examples and table of evaluations\n")
+    assert body(closing).startswith("# Good practice examples and table of evaluations\n")
     assert 'id="practice-1"' in closing and "Statement 2" not in pages["reviews/review-2021.md"]
 
 
@@ -183,7 +190,7 @@ def test_the_real_review_is_an_overview_and_a_chapter_per_question(tmp_path: Pat
                     "How the inspections were conducted", "Evidence base"):
         assert heading in headings
     assert not any(h.startswith("Question") for h in headings)
-    assert pages["reviews/review-2018-2020/after-the-questions.md"].startswith("# Conclusion and table of evaluations\n")
+    assert body(pages["reviews/review-2018-2020/after-the-questions.md"]).startswith("# Conclusion and table of evaluations\n")
 
 
 # --- the built site -------------------------------------------------------------------------------
@@ -258,12 +265,18 @@ def test_a_chapter_page_names_itself_and_its_review(site: Path) -> None:
     assert h1 is not None
     # hostile text in a question is text everywhere: heading, <title>, description, Open Graph
     assert "<b>" not in h1.group(1) and "&lt;b&gt;safer&lt;/b&gt; *now* &amp; [later](javascript:alert(1))" in h1.group(1)
-    assert page.title.startswith(f"Statement 1: {HOSTILE} - Tiny test site")
+    assert page.title == f"Statement 1: {HOSTILE} – Review of findings from the programme - Tiny test site"
     assert page.meta["description"] == (f"Statement 1: {HOSTILE}. A chapter of “Review of findings from the programme”, "
                                         "published March 2024.")
-    assert page.meta["og:title"] == f"Statement 1: {HOSTILE}" and page.meta["og:type"] == "article"
+    assert page.meta["og:title"] == f"Statement 1: {HOSTILE} – Review of findings from the programme"
+    assert page.meta["og:type"] == "article"
+    header = re.search(r'<div class="md-header__topic" data-md-component="header-topic">(.*?)</div>', html, re.S)
+    assert header is not None and "<b>" not in header.group(1)  # the theme's header prints the title unescaped
     assert "javascript:" not in " ".join(parse(site / "reviews/review-2021/index.html").hrefs + page.hrefs)
     assert "../" in page.hrefs and "../statement-2/" in page.hrefs  # back to the overview, on to the next
+    assert html.index('<div class="footnote">') < html.index('class="rs-pager"')  # its notes, then previous/next
+    for other in (site / "reviews").rglob("index.html"):
+        assert "Footnotes Go Here" not in other.read_text(), other  # the marker goes only where there are notes
 
 
 def test_a_chapter_has_its_own_search_record_with_the_reviews_filters(site: Path) -> None:
