@@ -574,7 +574,8 @@ def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float,
         extra.update(build_log_figures(log.read_text(errors="replace"), name, run.wall_s))
     if name == "build":
         extra["search_first_query"] = first_query(site)
-        print(f"  [{n}] search: index {extra.get('search_index_s')}s ({extra.get('search_index_share')} of the rest of the build); "
+        print(f"  [{n}] search: the index adds {extra.get('search_index_s')}s ({extra.get('search_index_share')} of the rest of the build; "
+              f"Pagefind {extra.get('search_index_cpu_s')} CPU s); "
               f"first query {extra['search_first_query'].get('search_kb', '?')} KB of search files "
               f"({extra['search_first_query'].get('total_kb', '?')} KB with the page)", flush=True)
     if not keep:
@@ -589,13 +590,31 @@ def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float,
 
 
 def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
-    """From our build's log: Pagefind's time (and its share of the rest of the build), and what the caches gave."""
+    """From our build's log: the time the search index adds to the build (and its share of the rest of the build),
+    Pagefind's CPU time, and what the caches gave."""
     out: dict[str, Any] = {}
-    index = re.search(r"search: (\d+) pages indexed in ([\d.]+) s", text)
     prefix = "" if name == "build" else f"{name}_"
-    if index:
+    # The index built beside the pages (generator/search_stream.py): what it adds to the build is the wait after the
+    # last page (the rest of the pages' parsing, writing the index, stabilising it) plus what the page loop spent on it.
+    streamed = re.search(r"search: (\d+) pages indexed beside the pages; the index was ready ([\d.]+) s after the last page, "
+                         r"the pages waited ([\d.]+) s for it \(Pagefind ([\d.]+) CPU s(?:, peak (\d+) MiB)?", text)
+    index = re.search(r"search: (\d+) pages indexed in ([\d.]+) s", text)  # Pagefind over the finished site (--dirty)
+    seconds: float | None = None
+    if streamed:
+        after, waited = float(streamed.group(2)), float(streamed.group(3))
+        seconds = after + waited
+        out[f"{prefix}search_index_after_last_page_s"], out[f"{prefix}search_index_waited_s"] = after, waited
+        out[f"{prefix}search_index_cpu_s"] = float(streamed.group(4))
+        if streamed.group(5):
+            out[f"{prefix}search_index_peak_mb"] = float(streamed.group(5))
+        phases = re.search(r"after the last page: ([\d.]+) s until it had parsed every page, ([\d.]+) s for it to build the index, "
+                           r"([\d.]+) s writing it", text)
+        if phases:
+            out[f"{prefix}search_index_phases_s"] = dict(zip(("parsing", "building", "writing"), map(float, phases.groups()), strict=True))
+    elif index:
         seconds = float(index.group(2))
-        out[f"{prefix}search_index_s"] = seconds
+    if seconds is not None:
+        out[f"{prefix}search_index_s"] = round(seconds, 2)
         out[f"{prefix}search_index_share"] = round(seconds / (wall_s - seconds), 3) if wall_s > seconds else None
     pages = re.search(r"generated pages' Markdown: (\d+) from the cache, (\d+) converted by \d+ worker processes, (\d+) by MkDocs", text)
     if pages:

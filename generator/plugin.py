@@ -58,6 +58,7 @@ from .render import (
 )
 from .sanitize import sanitize_html
 from .search import SEARCH_PAGE, BackgroundIndex, IndexReport, PageSearch, SearchIndexError, build_index, page_entry, search_entries, search_page_spec
+from .search_stream import StreamingIndex
 from .table_captions import TableCaptionExtension
 
 if TYPE_CHECKING:  # for annotations only: `mkdocs build` need not import the live-reload server
@@ -165,13 +166,17 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """Our own CSS/JS: path in docs -> content-hashed name in the built site (generator/asset_names.py)."""
         self.background_index: BackgroundIndex | None = None
         """`mkdocs serve` only: the last rebuild's search index, still being built."""
+        self.stream: StreamingIndex | None = None
+        """`mkdocs build`: the search index, fed each page as it is written (generator/search_stream.py)."""
+        self.indexed: set[str] = set()
+        """Docs paths of the pages rendered so far that the index is given."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self._stop_background_index()  # the rebuild empties the folder it writes into
+        self._stop_indexing()  # the rebuild empties the folder it writes into
         project = Path(config.config_file_path).parent
         atomic = self.config.atomic and self.command in ("build", "gh-deploy") and not self.dirty
         if atomic:
@@ -262,10 +267,16 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=True)
             self.prerender = None
-        if self.config.search and self.command == "serve":
+        if self.stream is not None:  # Pagefind has read the pages as they were written: only the index is left to write
+            stream, self.stream = self.stream, None
+            try:
+                log.info(stream.finish().describe())
+            except SearchIndexError as exc:
+                raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
+        elif self.config.search and self.command == "serve":
             # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
             self.background_index = BackgroundIndex(Path(config.site_dir), _report_index).start()
-        elif self.config.search:  # over the staged site: a failed index is never published
+        elif self.config.search:  # a --dirty build (not every page is written): Pagefind over the staged site
             try:
                 report = build_index(Path(config.site_dir))
             except SearchIndexError as exc:
@@ -300,6 +311,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             store.prune(store.used)
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_indexing()
         if self.prerender is not None:
             self.prerender.close(complete=False)
             self.prerender = None
@@ -316,10 +328,13 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             raise PluginError(f"the build stopped: {type(error).__name__}: {str(error)[:300]}; {site} was left as it was") from None
 
     def on_shutdown(self) -> None:
-        self._stop_background_index()
+        self._stop_indexing()
         self._release()
 
-    def _stop_background_index(self) -> None:
+    def _stop_indexing(self) -> None:
+        if self.stream is not None:
+            self.stream.abort()
+            self.stream = None
         if self.background_index is not None:
             self.background_index.stop()
             self.background_index = None
@@ -359,6 +374,11 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
                     self.home_fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri, **extra)
         self.generated = list(self.pages)
         self.asset_names = rename_assets(files, config)
+        self.indexed = set()
+        if self.search_url is not None and self.command in ("build", "gh-deploy") and not self.dirty:
+            # Every page is written: each indexed one goes to Pagefind as it is (numbered in path order: search_stream.py)
+            pages = [f.dest_uri for f in files.documentation_pages() if self._indexes(f.src_uri, bool(f.generated_by), f.url in (".", "./", "index.html"))]
+            self.stream = StreamingIndex(Path(config.site_dir), pages)
         # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
         self.renderer, self.pages, self.extra_files = None, {}, {}
         return files
@@ -399,10 +419,25 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         context["report_site_search_url"] = get_relative_url(self.search_url, page.url) if self.search_url else None
         context["report_site_search_page"] = src == SEARCH_PAGE and self.search_url is not None
         entry = self.search.get(src)
-        if entry is None and self.search_url and not page.file.generated_by and not page.is_homepage:
+        if entry is None and self._indexes(src, bool(page.file.generated_by), page.is_homepage):
             entry = page_entry(page.title or "")  # hand-written pages: About, Accessibility statement
         context["report_site_search"] = entry
+        if entry is not None:
+            self.indexed.add(src)
         return template_context
+
+    def _indexes(self, src: str, generated: bool, homepage: bool) -> bool:
+        """Whether the page is indexed: generated pages in search_entries, hand-written pages but the home page."""
+        return src in self.search or (self.search_url is not None and not generated and not homepage)
+
+    @event_priority(-100)  # last: the index is given the page as it is written, other plugins' changes included
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.stream is not None and page.file.src_uri in self.indexed and output.strip():  # MkDocs skips empty pages
+            try:
+                self.stream.add(page.file.dest_uri, output)
+            except SearchIndexError as exc:  # Pagefind failed on an earlier page: stop now
+                raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
+        return output
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         env.bytecode_cache = self.compiled_templates

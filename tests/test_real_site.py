@@ -104,3 +104,14 @@ def test_every_partnership_has_its_current_area_code_and_its_source(site: Path, 
     assert rows and all(GSS_COUNCIL_AREAS[row["area_code"]] == row["partnership_name"] for row in rows)
     glasgow = [row for row in rows if row["partnership"] == "glasgow-city"]
     assert glasgow and "–" in glasgow[0]["inspection_title"]  # the en dash survives a UTF-8-with-BOM reader
+
+
+def test_the_search_index_is_the_one_pagefind_s_command_line_gives(site: Path) -> None:
+    """The build gives Pagefind each page as it writes it (generator/search_stream.py); the index is the one Pagefind's
+    command line writes over the finished site (read in sorted order), file for file."""
+    from .test_search_stream import cli_index_of, streamed_index_of
+
+    streamed, cli = streamed_index_of(site), cli_index_of(site)
+    assert sorted(streamed) == sorted(cli)
+    assert [name for name in cli if streamed[name] != cli[name]] == []
+    assert len([name for name in cli if name.startswith("fragment/")]) > 80
