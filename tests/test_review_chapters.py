@@ -102,7 +102,7 @@ def test_the_tiny_review_has_a_chapter_per_question_with_content_and_one_after_t
     # no address of the original is known: the overview says there is no page with the whole review
     assert "no single page with the whole review" in contents
     # each part is on one page only
-    assert "comparison-1" not in overview and "## Table of evaluations" not in overview
+    assert 'id="comparison-1"' not in overview and "## Table of evaluations" not in overview
     assert 'id="comparison-1"' in pages["reviews/review-2021/statement-1.md"]
     assert 'id="practice-1"' in pages["reviews/review-2021/statement-2.md"]
     closing = pages["reviews/review-2021/after-the-questions.md"]
@@ -234,6 +234,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = with_second_review(with_narrative(copy_tiny(tmp_path_factory.mktemp("chapters") / "project")))
     edit(project / "site-data/programmes/risk-2021.yaml", "text: Children are safer because risks are identified early.",
          f'text: "{HOSTILE}"')
+    with (project / "mkdocs.yml").open("a") as config:  # the site's own script, as the real site has it
+        config.write("extra_javascript: [assets/report-site.js]\n")
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     return project / "site"
@@ -310,3 +312,29 @@ def test_a_footnote_defined_in_another_section_of_a_review_is_refused_with_its_l
     line = text.splitlines().index("## Statement 1") + 1
     assert any(m.startswith(f"content/narrative/reviews/review-2021.md:{line}:1") and "footnote [^1] is used under "
                "'## Statement 1' but defined under another section" in m for m in messages), messages
+
+
+def test_the_overview_lists_where_every_moved_item_went(site: Path) -> None:
+    """Each finding, example and comparison has a hidden link from the overview to its chapter (the script follows
+    it for an old `#comparison-1` address); the link test above checks that each target holds the id."""
+    html = (site / "reviews/review-2021/index.html").read_text()
+    moved = re.search(r'<div class="rs-moved">(.*?)</div>', html, re.S)
+    assert moved is not None
+    assert re.findall(r'href="([^"]+)"', moved.group(1)) == ["statement-2/#practice-1", "statement-1/#comparison-1"]
+    assert re.sub(r"<[^>]+>", "", moved.group(1)).strip() == ""  # nothing to read or index
+
+
+@pytest.mark.browser
+def test_an_old_address_of_a_moved_item_reaches_it_on_its_chapter(site: Path, browser) -> None:
+    from .conftest import serve_site
+
+    with serve_site(site) as base:
+        page = browser.new_page()
+        try:
+            page.goto(base + "reviews/review-2021/#comparison-1")
+            page.wait_for_url("**/reviews/review-2021/statement-1/#comparison-1")
+            page.goto(base + "reviews/review-2021/#key-message-1")  # still on the overview: it stays
+            assert page.url.endswith("/reviews/review-2021/#key-message-1")
+            assert page.locator(".rs-moved").is_hidden()
+        finally:
+            page.close()

@@ -1,7 +1,9 @@
 /* Small progressive enhancements; every page reads and works without them. No requests to anyone.
    - Area finder (.rs-finder on the home page): a box that filters the list of areas as you type.
    - Sortable tables (tables inside .rs-sortable): a button in each column heading sorts by that column,
-     with aria-sort saying how; Enter or Space on the button does the same. */
+     with aria-sort saying how; Enter or Space on the button does the same.
+   - Moved items (.rs-moved on a review's overview): an address of an item from before the review had
+     chapters (reviews/ID/#finding-3) goes on to the chapter that holds it now. */
 (function () {
   "use strict";
 
@@ -122,6 +124,16 @@
     });
   }
 
+  // -- moved items: a link into a review's one-page form (#finding-3) follows the item to its chapter page
+  function moved() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!id || document.getElementById(id)) return;
+    var links = document.querySelectorAll(".rs-moved a[href]");
+    for (var i = 0; i < links.length; i++) {
+      if (decodeURIComponent(links[i].hash.slice(1)) === id) { location.replace(links[i].href); return; }
+    }
+  }
+
   function all() {
     document.querySelectorAll(".rs-finder").forEach(finder);
     document.querySelectorAll(".rs-sortable table").forEach(sortable);
@@ -129,6 +141,7 @@
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () { setTimeout(all, 0); });
   }
+  moved();
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", all);
   else all();
 })();
