@@ -607,10 +607,10 @@ def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
         out[f"{prefix}search_index_cpu_s"] = float(streamed.group(4))
         if streamed.group(5):
             out[f"{prefix}search_index_peak_mb"] = float(streamed.group(5))
-        phases = re.search(r"after the last page: ([\d.]+) s until it had parsed every page, ([\d.]+) s for it to build the index, "
-                           r"([\d.]+) s writing it", text)
+        phases = re.search(r"after the last page: ([\d.]+) s until it had parsed every page, ([\d.]+) s for it to build and write "
+                           r"the index, ([\d.]+) s stabilising it", text)
         if phases:
-            out[f"{prefix}search_index_phases_s"] = dict(zip(("parsing", "building", "writing"), map(float, phases.groups()), strict=True))
+            out[f"{prefix}search_index_phases_s"] = dict(zip(("parsing", "building", "stabilising"), map(float, phases.groups()), strict=True))
     elif index:
         seconds = float(index.group(2))
     if seconds is not None:

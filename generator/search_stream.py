@@ -170,6 +170,24 @@ class Service:
         self._home.cleanup()
 
 
+def open_files_under(pid: int, folder: Path) -> list[str] | None:
+    """The files under `folder` that process `pid` has open, or None where this cannot be seen (no /proc)."""
+    fds = f"/proc/{pid}/fd"
+    try:
+        names = os.listdir(fds)
+    except OSError:
+        return None
+    prefix, found = str(folder) + os.sep, []
+    for name in names:
+        try:
+            target = os.readlink(f"{fds}/{name}")
+        except OSError:  # closed meanwhile
+            continue
+        if target.startswith(prefix):
+            found.append(target)
+    return found
+
+
 def write_bundle(bundle: Path, files: list[dict[str, str]]) -> None:
     """Write the service's files ({path inside the bundle, base64 content}) into `bundle`, replacing an older one."""
     if bundle.exists():
@@ -197,7 +215,7 @@ class StreamReport:
     """Pagefind's peak resident memory"""
     phases_s: tuple[float, float, float]
     """after the last page: until Pagefind has parsed every page (MkDocs' own end of the build included), Pagefind
-    building the index and handing over its files, writing them and stabilising them"""
+    building the index and writing its files, stabilising them"""
 
     def describe(self) -> str:
         pagefind = f"Pagefind {self.cpu_s:.1f} CPU s" if self.cpu_s is not None else "Pagefind's CPU time unknown"
@@ -206,19 +224,21 @@ class StreamReport:
         queued, built, written = self.phases_s
         return (f"search: {self.pages} pages indexed beside the pages; the index was ready {self.after_last_page_s:.2f} s "
                 f"after the last page, the pages waited {self.waited_s:.2f} s for it ({pagefind}; after the last page: "
-                f"{queued:.2f} s until it had parsed every page, {built:.2f} s for it to build the index, {written:.2f} s writing it)")
+                f"{queued:.2f} s until it had parsed every page, {built:.2f} s for it to build and write the index, {written:.2f} s stabilising it)")
 
 
 class StreamingIndex:
     """The index of one build, fed page by page (`add`), written at the end (`finish`) or dropped (`abort`)."""
 
     def __init__(self, site_dir: Path, pages: list[str], executable: Path | None = None,
-                 page_timeout: float = PAGE_TIMEOUT, write_timeout: float = WRITE_TIMEOUT) -> None:
-        """`pages`: the site paths (`a/index.html`) of the pages the build will give, so they are numbered in walk_order."""
+                 page_timeout: float = PAGE_TIMEOUT, write_timeout: float = WRITE_TIMEOUT, write_in_service: bool = True) -> None:
+        """`pages`: the site paths (`a/index.html`) of the pages the build will give, so they are numbered in walk_order.
+        `write_in_service`: False asks for the files rather than have Pagefind write them (see `_write`)."""
         self.site_dir = site_dir
         self._order = walk_order(pages)
         self._executable = executable
         self._page_timeout, self._write_timeout = page_timeout, write_timeout
+        self._write_in_service = write_in_service
         self._queue: queue.SimpleQueue[tuple[str, str] | None] = queue.SimpleQueue()
         self._service: Service | None = None
         self._index_id = 0
@@ -287,19 +307,14 @@ class StreamingIndex:
                     raise SearchIndexError(f"search: Pagefind took no page for {self._page_timeout:.0f} s; it was stopped")
             if self._error is not None:
                 raise self._error
-            # The files are asked for and written here: the service's own WriteFiles answers before its last writes are
-            # done (tokio hands them to background threads), and it exits at the end of its input without waiting.
             drained = max(self._drained or 0.0, self._last_page or 0.0)
-            files = self._service.request({"type": "GetFiles", "index_id": self._index_id}, "building the index",
-                                          self._write_timeout).get("files")
+            bundle = self.site_dir / BUNDLE_DIR
+            if bundle.exists():
+                shutil.rmtree(bundle)
+            self._write(bundle)
             built = time.perf_counter()
             service, self._service = self._service, None
             service.close()
-            bundle = self.site_dir / BUNDLE_DIR
-            try:
-                write_bundle(bundle, files if isinstance(files, list) else [])
-            except (ValueError, KeyError, TypeError) as exc:  # not the files of Pagefind's protocol (a disk error stays an OSError)
-                raise SearchIndexError(f"search: unexpected files from Pagefind's service: {type(exc).__name__}: {exc}") from None
             if not (bundle / "pagefind.js").is_file():
                 raise SearchIndexError(f"search: Pagefind gave no index for {self.site_dir}")
             try:  # as after the command line (search.build_index)
@@ -313,6 +328,32 @@ class StreamingIndex:
                                 (max(drained - last, 0.0), built - drained, ready - built))
         finally:
             self.abort()
+
+    def _write(self, bundle: Path) -> None:
+        """Pagefind builds the index and writes its files into `bundle`.
+
+        The service's WriteFiles answers before its last writes are done: it writes through tokio's File, which hands
+        each write to a background thread and closes the file when that write is done, and it exits at the end of its
+        input without waiting for them. So, after the answer, wait until the service has no file open in the bundle
+        (Linux: /proc/PID/fd). Where that cannot be seen, ask for the files instead (GetFiles: they come back in the
+        answer, at the cost of a copy in memory on both sides, about a tenth of Pagefind's peak) and write them here."""
+        assert self._service is not None
+        pid, folder = self._service.proc.pid, bundle.resolve()
+        if self._write_in_service and open_files_under(pid, folder) is not None:
+            self._service.request({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(bundle)},
+                                  "building the index", self._write_timeout)
+            deadline = time.monotonic() + self._write_timeout
+            while open_files_under(pid, folder):
+                if time.monotonic() > deadline:
+                    raise SearchIndexError(f"search: Pagefind did not finish writing the index within {self._write_timeout:.0f} s")
+                time.sleep(0.005)
+            return
+        files = self._service.request({"type": "GetFiles", "index_id": self._index_id}, "building the index",
+                                      self._write_timeout).get("files")
+        try:
+            write_bundle(bundle, files if isinstance(files, list) else [])
+        except (ValueError, KeyError, TypeError) as exc:  # not the files of Pagefind's protocol (a disk error stays an OSError)
+            raise SearchIndexError(f"search: unexpected files from Pagefind's service: {type(exc).__name__}: {exc}") from None
 
     def abort(self) -> None:
         """Stop the service and the thread (a failed or stopped build, or a rebuild starting); nothing is written."""

@@ -52,12 +52,12 @@ def test_the_search_share_is_the_time_the_index_adds_to_the_build() -> None:
     figures = _bench_run().build_log_figures
     log = ("INFO    -  search: 3000 pages indexed beside the pages; the index was ready 4.50 s after the last page, "
            "the pages waited 0.50 s for it (Pagefind 52.3 CPU s, peak 2400 MiB; after the last page: 0.50 s until it had "
-           "parsed every page, 3.00 s for it to build the index, 1.00 s writing it)\n")
+           "parsed every page, 3.00 s for it to build and write the index, 1.00 s stabilising it)\n")
     out = figures(log, "build", 105.0)
     assert out["search_index_s"] == 5.0 and out["search_index_share"] == 0.05
     assert out["search_index_cpu_s"] == 52.3 and out["search_index_peak_mb"] == 2400
     assert out["search_index_after_last_page_s"] == 4.5 and out["search_index_waited_s"] == 0.5
-    assert out["search_index_phases_s"] == {"parsing": 0.5, "building": 3.0, "writing": 1.0}
+    assert out["search_index_phases_s"] == {"parsing": 0.5, "building": 3.0, "stabilising": 1.0}
     rebuild = figures(log.replace("3000", "3001"), "add_one", 55.0)
     assert rebuild["add_one_search_index_s"] == 5.0 and rebuild["add_one_search_index_share"] == 0.1
     # Pagefind over the finished site (a --dirty build, and older logs): its own wall time

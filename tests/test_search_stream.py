@@ -86,7 +86,7 @@ def test_the_index_built_beside_the_pages_is_the_command_line_s(built: tuple[Pat
     site, log = built
     assert re.search(r"search: \d+ pages indexed beside the pages; the index was ready [\d.]+ s after the last page, "
                      r"the pages waited [\d.]+ s for it \(Pagefind [\d.]+ CPU s, peak \d+ MiB; after the last page: [\d.]+ s until it had "
-                     r"parsed every page, [\d.]+ s for it to build the index, [\d.]+ s writing it\)", log), log
+                     r"parsed every page, [\d.]+ s for it to build and write the index, [\d.]+ s stabilising it\)", log), log
     streamed, cli = streamed_index_of(site), cli_index_of(site)
     assert sorted(streamed) == sorted(cli)
     assert [name for name in cli if streamed[name] != cli[name]] == []
@@ -101,6 +101,21 @@ def test_the_log_counts_the_pages_given_and_the_index_holds_them(built: tuple[Pa
     assert given == len(marked) == len(list((site / "pagefind/fragment").iterdir()))
     unmarked = {p.relative_to(site).as_posix() for p in site.rglob("*.html")} - {p.relative_to(site).as_posix() for p in marked}
     assert {"index.html", "search/index.html", "404.html", "partnerships/index.html"} <= unmarked, unmarked
+
+
+@pytest.mark.parametrize("write_in_service", [True, False])
+def test_pagefind_s_files_are_whole_however_they_are_written(built: tuple[Path, str], tmp_path: Path, write_in_service: bool) -> None:
+    """Written by Pagefind (WriteFiles, then waiting until it has no file open in the bundle) or sent back and written
+    here (GetFiles, where /proc cannot tell): the same bundle as the build's, fed the built pages in any order."""
+    site, _log = built
+    pages = {p.relative_to(site).as_posix(): p.read_text() for p in site.rglob("*.html") if "pagefind" not in p.parts}
+    (tmp_path / "site").mkdir()
+    stream = StreamingIndex(tmp_path / "site", sorted(pages), write_in_service=write_in_service)
+    for path in sorted(pages, reverse=True):
+        stream.add(path, pages[path])
+    report = stream.finish()
+    assert report.pages == len(pages) and report.cpu_s is not None and report.cpu_s > 0
+    assert tree(tmp_path / "site/pagefind") == streamed_index_of(site)
 
 
 def test_pages_take_the_command_line_s_order() -> None:
@@ -130,7 +145,8 @@ FAKE_SERVICE = """\
 import base64, json, sys, time
 mode = sys.argv[1]
 answers = {"NewIndex": {"index_id": 0}, "AddRecord": {"page_word_count": 0, "page_url": "/", "page_meta": {}},
-           "AddFile": {"page_word_count": 1, "page_url": "/", "page_meta": {}}, "GetFiles": {"files": []}}
+           "AddFile": {"page_word_count": 1, "page_url": "/", "page_meta": {}}, "GetFiles": {"files": []},
+           "WriteFiles": {"output_path": "/nowhere"}}
 buffer, files = b"", 0
 while True:
     chunk = sys.stdin.buffer.read1(65536)
