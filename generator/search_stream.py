@@ -50,9 +50,10 @@ from .pagefind_stable import BundleFormatError, stabilise
 from .pool import can_fork, die_with_parent
 from .search import BUNDLE_DIR, EXCLUDE_SELECTORS, SearchIndexError, pagefind_executable, write_filter_values
 
-#: seconds Pagefind may take to answer about one page, and to write the index
+#: seconds Pagefind may take to answer about one page, to write the index, and to end once it has written it
 PAGE_TIMEOUT = 120.0
 WRITE_TIMEOUT = 600.0
+CLOSE_TIMEOUT = 30.0
 
 
 def walk_order(paths: list[str]) -> list[str]:
@@ -141,14 +142,21 @@ class Service:
         assert self.proc.stdin is not None
         try:
             self.proc.stdin.close()
-            try:
-                _pid, status, usage = os.wait4(self.proc.pid, 0)
-            except ChildProcessError:  # reaped already (it ended early)
-                pass
-            else:
-                self.proc.returncode = os.waitstatus_to_exitcode(status)
-                self.cpu_s = usage.ru_utime + usage.ru_stime
-                self.peak_mib = usage.ru_maxrss / 1024  # KiB on Linux
+            deadline = time.monotonic() + CLOSE_TIMEOUT
+            while True:
+                try:
+                    pid, status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+                except ChildProcessError:  # reaped already (it ended early)
+                    return
+                if pid:
+                    self.proc.returncode = os.waitstatus_to_exitcode(status)
+                    self.cpu_s = usage.ru_utime + usage.ru_stime
+                    self.peak_mib = usage.ru_maxrss / 1024  # KiB on Linux
+                    return
+                if time.monotonic() > deadline:  # the index is written: a service that does not end is stopped
+                    self.kill()
+                    return
+                time.sleep(0.005)
         finally:
             self.dispose()
 

@@ -151,6 +151,8 @@ buffer, files = b"", 0
 while True:
     chunk = sys.stdin.buffer.read1(65536)
     if not chunk:
+        if mode == "linger":
+            time.sleep(600)
         sys.exit(0)
     buffer += chunk
     while b"," in buffer:
@@ -246,3 +248,16 @@ def test_a_failing_indexer_stops_the_build_and_publishes_nothing(tmp_path: Path,
     assert "Traceback" not in result.stderr, result.stderr
     assert "Pagefind failed" in result.stderr and "nothing was published; site/ is untouched" in result.stderr, result.stderr
     assert tree(site) == before and not list(project.glob(".site.building*"))
+
+
+def test_an_indexer_that_does_not_end_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind ends at the end of its input; one that does not is stopped, and its missing index is an error."""
+    import generator.search_stream
+
+    monkeypatch.setattr(generator.search_stream, "CLOSE_TIMEOUT", 1.0)
+    (tmp_path / "site").mkdir()
+    stream = StreamingIndex(tmp_path / "site", ["a/index.html"], executable=fake_service(tmp_path, "linger"))
+    stream.add("a/index.html", "<html></html>")
+    with pytest.raises(SearchIndexError, match="Pagefind gave no index"):  # the fake writes nothing
+        stream.finish()
+    assert children("fake_service.py") == [] and children("pagefind-linger") == []
