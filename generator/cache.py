@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 #: packages whose behaviour shapes cached output; their versions are part of every key
-PACKAGES = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "nh3", "ruamel.yaml")
+PACKAGES = ("mkdocs", "properdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Jinja2", "nh3", "ruamel.yaml")
 #: bump when the layout of entries changes
 FORMAT = "2"
 

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_build_datetime, get_relative_url
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.templates import TemplateContext
 
@@ -60,6 +60,7 @@ from .sanitize import sanitize_html
 from .search import SEARCH_PAGE, BackgroundIndex, IndexReport, PageSearch, SearchIndexError, build_index, page_entry, search_entries, search_page_spec
 from .search_stream import StreamingIndex
 from .table_captions import TableCaptionExtension
+from .theme_cache import ThemeCache, open_theme_cache
 
 if TYPE_CHECKING:  # for annotations only: `mkdocs build` need not import the live-reload server
     import jinja2
@@ -170,6 +171,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """`mkdocs build`: the search index, fed each page as it is written (generator/search_stream.py)."""
         self.indexed: set[str] = set()
         """Docs paths of the pages rendered so far that the index is given."""
+        self.nav: Navigation | None = None
+        self.theme_cache: ThemeCache | None = None
+        """From on_env to on_post_build: which pages the theme need not render (generator/theme_cache.py)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -267,6 +271,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=True)
             self.prerender = None
+        self._close_theme_cache(complete=True)
         if self.stream is not None:  # Pagefind has read the pages as they were written: only the index is left to write
             stream, self.stream = self.stream, None
             try:
@@ -301,6 +306,12 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         finally:
             self._release()
 
+    def _close_theme_cache(self, *, complete: bool) -> None:
+        if self.theme_cache is not None:
+            log.info(self.theme_cache.close(complete=complete))
+            self.theme_cache = None
+        self.nav = None
+
     def _precompress(self, config: MkDocsConfig) -> None:
         """Compressed copies, in worker processes; with the build cache, unchanged files' copies come from it."""
         root = cache_root(config, self.config.cache_dir)
@@ -315,6 +326,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=False)
             self.prerender = None
+        self._close_theme_cache(complete=False)
         self._stop_counting()
         if self.staging is not None:
             _discard_quietly(self.staging)
@@ -385,6 +397,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # The file list is final: convert generated pages' Markdown in parallel, or take it from the cache.
+        self.nav = nav
         self.prerender = open_prerenderer(config, self.config.cache_dir, self.config.workers, sanitize_html)
         self.prerender.prepare(config, files, self.generated)
         return nav
@@ -407,24 +420,32 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_page_context(self, template_context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         # MkDocs' TemplateContext lists only its own keys; a plugin adds its own (MkDocs' docs for this event)
-        context = cast("dict[str, Any]", template_context)
-        context["report_site_draft"] = page.file.src_uri in self.draft_pages
-        context["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.default_feeds)
+        values = self.page_values(page, config)
+        cast("dict[str, Any]", template_context).update(values)
+        if values["report_site_search"] is not None:
+            self.indexed.add(page.file.src_uri)
+        if self.theme_cache is not None:
+            self.theme_cache.keep_context(page, template_context)
+        return template_context
+
+    def page_values(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
+        """What this plugin gives the theme's templates for `page` (also part of the theme cache's key)."""
+        values: dict[str, Any] = {}
+        values["report_site_draft"] = page.file.src_uri in self.draft_pages
+        values["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.default_feeds)
         meta = self.meta.get(page.file.src_uri)
         if meta is None:  # a hand-written page: its front matter's description, else the site's
             meta = PageMeta(str(page.meta.get("description") or config.site_description or ""))
-        context["report_site_meta"] = meta
+        values["report_site_meta"] = meta
         # Search: the header's link, and what this page gives the index (None: not indexed).
         src = page.file.src_uri
-        context["report_site_search_url"] = get_relative_url(self.search_url, page.url) if self.search_url else None
-        context["report_site_search_page"] = src == SEARCH_PAGE and self.search_url is not None
+        values["report_site_search_url"] = get_relative_url(self.search_url, page.url) if self.search_url else None
+        values["report_site_search_page"] = src == SEARCH_PAGE and self.search_url is not None
         entry = self.search.get(src)
         if entry is None and self._indexes(src, bool(page.file.generated_by), page.is_homepage):
             entry = page_entry(page.title or "")  # hand-written pages: About, Accessibility statement
-        context["report_site_search"] = entry
-        if entry is not None:
-            self.indexed.add(src)
-        return template_context
+        values["report_site_search"] = entry
+        return values
 
     def _indexes(self, src: str, generated: bool, homepage: bool) -> bool:
         """Whether the page is indexed: generated pages in search_entries, hand-written pages but the home page."""
@@ -432,6 +453,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     @event_priority(-100)  # last: the index is given the page as it is written, other plugins' changes included
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.theme_cache is not None:  # first: a page the theme did not render gets its stored output here
+            output = self.theme_cache.finish(page, output)
         if self.stream is not None and page.file.src_uri in self.indexed and output.strip():  # MkDocs skips empty pages
             try:
                 self.stream.add(page.file.dest_uri, output)
@@ -443,7 +466,18 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         env.bytecode_cache = self.compiled_templates
         env.globals["report_site_publisher"] = self.publisher  # footer and <head> of every page, 404 included
         env.filters["rs_asset"] = partial(published_name, dict(self.asset_names))  # templates' own assets
+        self.theme_cache = self._open_theme_cache(env, config, files)
         return env
+
+    def _open_theme_cache(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> ThemeCache | None:
+        """Every page is read: key each page, and point those whose output is stored at an empty template."""
+        root = cache_root(config, self.config.cache_dir)
+        if root is None or self.nav is None or self.dirty:
+            return None
+        pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.all) if f.page is not None]
+        return open_theme_cache(root, self.command, config=config, nav=self.nav, pages=pages, env=env,
+                                values=partial(self.page_values, config=config), when=get_build_datetime(),
+                                not_theme=[d / TEMPLATE_SUBDIR for d in self.template_dirs])
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         project = Path(config.config_file_path).parent

@@ -120,11 +120,22 @@ CHANGES = {
     "template": ("overrides/report-site/inspection.md.j2", "{%", "This line was added to the template.\n\n{%"),
     "glossary": ("site-data/glossary/fife-2023.yaml", "term: Chronology", "term: Chronology of events"),
     "mkdocs.yml": ("mkdocs.yml", "markdown_extensions: [toc,", "markdown_extensions: [{toc: {permalink: true}},"),
+    # What only the theme's templates read (generator/theme_cache.py): the nav, an override, the palette.
+    "new report": ("site-data/inspections/na-h-eileanan-siar-2015.yaml", "",
+                   "title: Services for children and young people in Na h-Eileanan Siar\npartnership: na-h-eileanan-siar\n"
+                   "programme: old-2012\npublished: 2015-03\nevaluations:\n  - {indicator: \"1.1\", grade: 4}\n"),
+    "nav": ("site-data/programmes/old-2012.yaml", "short_title: Children's services (2012-2017)", "short_title: Services for children (2012-2017)"),
+    "override template": ("overrides/partials/footer.html", "All content is available", "Everything here is available"),
+    "palette": ("mkdocs.yml", "  name: material\n", "  name: material\n  palette: {primary: red}\n"),
+    "site name": ("mkdocs.yml", "site_name: Tiny test site", "site_name: Tiny test site, renamed"),
 }
 
 
 def change(project: Path, kind: str) -> None:
     path, old, new = CHANGES[kind]
+    if not (project / path).exists():  # a new file
+        (project / path).write_text(new)
+        return
     edit(project / path, old, new)
 
 
