@@ -474,6 +474,12 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         root = cache_root(config, self.config.cache_dir)
         if root is None or self.nav is None or self.dirty:
             return None
+        others = sorted({str(getattr(m, "__module__", "?")) for event in ("env", "page_context", "post_page")
+                         for m in config.plugins.events[event] if getattr(m, "__self__", None) is not self})
+        if others:  # it may add to what the theme reads, or change the page after it: the key cannot know
+            log.info(f"theme templates: every page rendered (not cached), since {', '.join(others)} also handles "
+                     "on_env, on_page_context or on_post_page")
+            return None
         pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.all) if f.page is not None]
         return open_theme_cache(root, self.command, config=config, nav=self.nav, pages=pages, env=env,
                                 values=partial(self.page_values, config=config), when=get_build_datetime(),

@@ -17,6 +17,7 @@ The key is conservative: when something cannot be said exactly, the page misses.
 - Per page: its URLs (url, canonical, edit), title, meta, HTML content, table of contents, previous
   and next page, inclusion (drafts), the template it names and the plugin's own context values.
 A page's place in the navigation (what is active) follows from the navigation and the page.
+The plugin uses no cache when another plugin handles on_env, on_page_context or on_post_page.
 Entries are never published (the cache folder is outside docs_dir and site_dir) and safe to delete.
 """
 

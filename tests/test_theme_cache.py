@@ -122,3 +122,18 @@ def test_the_key_holds_as_much_of_the_build_date_as_a_template_prints(template: 
 ])
 def test_the_list_of_every_page_is_in_the_key_only_if_a_template_reads_it(template: str, reads: bool) -> None:
     assert template_reads(template).pages is reads
+
+
+def test_another_plugin_on_the_page_turns_the_cache_off(tmp_path: Path) -> None:
+    """A hook (MkDocs runs it as a plugin) that adds to the page's context: the key cannot know what it reads."""
+    project = copy_tiny(tmp_path / "project")
+    (project / "stamp.py").write_text(
+        "def on_page_context(context, page, config, nav):\n"
+        "    context['config'].extra['stamp'] = page.file.src_uri\n"
+        "    return context\n")
+    edit(project / "mkdocs.yml", "plugins:\n", "hooks: [stamp.py]\nplugins:\n")
+    for _ in range(2):
+        result = mkdocs_build(project, tmp_path / "site")
+        assert result.returncode == 0, result.stderr
+        assert "theme templates: every page rendered (not cached), since stamp.py also handles" in result.stderr, result.stderr
+    assert not list((project / ".cache/report-site").glob("theme-*"))
