@@ -12,6 +12,8 @@ measures, one after the other on the same machine:
   generator_s  load + validate + derive + render, in one Python process, without MkDocs
   peak_rss_mb  peak resident memory of the `mkdocs build` process (getrusage via wait4)
   *_peak_by_process_mb  the same split by process (main, workers, pagefind), sampled from /proc
+  nosearch_s   the same cold build with the plugin's `search: false`; search_index_cost_s is build_s minus
+               it (what the index costs the build) and search_index_cost_share that over nosearch_s
 
 then times `mkdocs serve` on a copy of the real site: from writing one YAML edit to the rebuilt
 page being served with the change. Prints a table and the issue's ratios; writes JSON.
@@ -507,7 +509,21 @@ def count_pages(site: Path) -> int:
     return sum(1 for _ in site.rglob("index.html")) - (1 if (site / "404" / "index.html").exists() else 0)
 
 
-def bench_size(n: int, work: Path, keep: bool, row: dict[str, Any], incremental: bool = True) -> None:
+def write_nosearch_config(project: Path) -> Path:
+    """`mkdocs-nosearch.yml` beside the project's mkdocs.yml: the same site with the plugin's `search: false`."""
+    import yaml
+
+    config = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    for plugin in config.get("plugins", []):
+        if isinstance(plugin, dict) and "report-site" in plugin:
+            plugin["report-site"] = {**(plugin["report-site"] or {}), "search": False}
+    path = project / "mkdocs-nosearch.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def bench_size(n: int, work: Path, keep: bool, row: dict[str, Any], incremental: bool = True,
+               search_baseline: bool = True) -> None:
     """Measure one size, filling `row` as it goes (so a run stopped by the time limit keeps what it measured)."""
     deadline = time.monotonic() + SIZE_LIMIT_S
     base = work / f"n{n}"
@@ -532,6 +548,9 @@ def bench_size(n: int, work: Path, keep: bool, row: dict[str, Any], incremental:
                 "generator_peak_rss_mb": stage["peak_rss_mb"]})
     print(f"  [{n}] generator (in-process) {stage['generator_s']:.2f}s {stage['stages']}", flush=True)
 
+    if search_baseline:  # the same cold build without the search index: what the index costs is the difference
+        shutil.rmtree(project / ".cache", ignore_errors=True)
+        row.update(_measure_build("nosearch", write_nosearch_config(project), base, n, deadline, False))
     shutil.rmtree(project / ".cache", ignore_errors=True)  # the build is cold: no cache entries
     for name, config in (("build", project / "mkdocs.yml"), ("floor", floor / "mkdocs.yml")):
         row.update(_measure_build(name, config, base, n, deadline, keep))
@@ -556,9 +575,9 @@ def bench_incremental(project: Path, base: Path, n: int, deadline: float) -> dic
 
 def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float, keep: bool) -> dict[str, Any]:
     """One `mkdocs build --strict`, ours ("build") or the floor's, with the keys results.json uses."""
-    site = base / ("floor-site" if name == "floor" else "site")
+    site = base / {"floor": "floor-site", "nosearch": "nosearch-site"}.get(name, "site")
     label = {"build": "mkdocs build", "floor": "floor build", "add_one": "rebuild, one report added",
-             "edit_one": "rebuild, one narrative edited"}[name]
+             "edit_one": "rebuild, one narrative edited", "nosearch": "mkdocs build without search"}[name]
     log = base / f"{name}.log"
     # Ours logs at INFO (Pagefind's time, what the caches gave); the floor stays -q, as it was measured before
     # (its links to feeds it does not write are warnings that -q keeps from --strict's count).
@@ -580,7 +599,7 @@ def _measure_build(name: str, config: Path, base: Path, n: int, deadline: float,
               f"({extra['search_first_query'].get('total_kb', '?')} KB with the page)", flush=True)
     if not keep:
         shutil.rmtree(site, ignore_errors=True)
-    if name in ("add_one", "edit_one"):
+    if name in ("add_one", "edit_one", "nosearch"):
         return {f"{name}_s": round(run.wall_s, 2), f"{name}_cpu_s": round(run.cpu_s, 2), f"{name}_peak_rss_mb": round(run.peak_rss_mb, 1),
                 f"load_after_{name}": round(run.load, 2), **extra}
     ours = name == "build"
@@ -783,6 +802,10 @@ def ratios(results: list[dict[str, Any]]) -> dict[str, Any]:
         cpu = lambda r: r["build_cpu_s"] / r["pages"]  # noqa: E731
         out["per_page_ratio"]["ratio_cpu"] = round(cpu(large) / cpu(small), 2)
     for r in ok:
+        if "nosearch_s" in r:  # issue 15: what the index adds to a cold build, against the same build without it
+            r["search_index_cost_s"] = round(r["build_s"] - r["nosearch_s"], 2)
+            r["search_index_cost_share"] = round(r["search_index_cost_s"] / r["nosearch_s"], 3)
+            r["search_index_cost_cpu_s"] = round(r["build_cpu_s"] - r["nosearch_cpu_s"], 2)
         if "floor_s" in r:
             r["build_over_floor"] = round(r["build_s"] / r["floor_s"], 3)
             r["build_over_floor_cpu"] = round(r["build_cpu_s"] / r["floor_cpu_s"], 3)
@@ -812,7 +835,8 @@ def verdicts(results: list[dict[str, Any]], rat: dict[str, Any], serve: dict[str
     row("peak RSS at 3,000 (MiB)", by_n.get(3000, {}).get("peak_rss_mb"), TARGETS["peak_rss_mb_at_3000"], ".0f")
     row("serve: YAML edit to page (s)", serve.get("serve_edit_s"), TARGETS["serve_edit_s"], ".2f")
     at_3000 = by_n.get(3000, {})
-    row("search index / rest of build, 3,000", at_3000.get("search_index_share"), TARGETS["search_index_share_at_3000"], ".2f")
+    share = at_3000.get("search_index_cost_share", at_3000.get("search_index_share"))
+    row("search index / rest of build, 3,000", share, TARGETS["search_index_share_at_3000"], ".2f")
     row("search: first query's search files, 3,000 (KB)", at_3000.get("search_first_query", {}).get("search_kb"),
         TARGETS["search_first_query_kb_at_3000"], ".0f")
     return rows
@@ -845,6 +869,9 @@ def print_report(results: list[dict[str, Any]], rat: dict[str, Any], serve: dict
     elif serve:
         print(f"mkdocs serve: {serve.get('error', 'skipped')}")
     for r in results:
+        if "search_index_cost_s" in r:
+            print(f"{r['reports']} reports, search index: the build takes {r['search_index_cost_s']:.1f}s longer with it than without "
+                  f"({r['nosearch_s']:.1f}s): {r['search_index_cost_share']:.3f} of the rest (CPU +{r['search_index_cost_cpu_s']:.1f}s)")
         if "add_one_s" in r:
             print(f"{r['reports']} reports, incremental (warm cache): one report added {r['add_one_s']:.1f}s (CPU {r['add_one_cpu_s']:.1f}s), "
                   f"one narrative edited {r.get('edit_one_s', float('nan')):.1f}s (CPU {r.get('edit_one_cpu_s', float('nan')):.1f}s)")

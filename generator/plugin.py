@@ -31,7 +31,7 @@ from .addresses import redirect_outputs
 from .asset_names import asset_names, published_name, wants_hashed_name
 from .cache import DiskCache
 from .check import check_site
-from .compress import precompress
+from .compress import CompressionBeside, precompress
 from .content_files import FRAGMENTS, escape_meta
 from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
@@ -57,7 +57,18 @@ from .render import (
     render_pages,
 )
 from .sanitize import sanitize_html
-from .search import SEARCH_PAGE, BackgroundIndex, IndexReport, PageSearch, SearchIndexError, build_index, page_entry, search_entries, search_page_spec
+from .search import (
+    BUNDLE_DIR,
+    SEARCH_PAGE,
+    BackgroundIndex,
+    IndexReport,
+    PageSearch,
+    SearchIndexError,
+    build_index,
+    page_entry,
+    search_entries,
+    search_page_spec,
+)
 from .search_stream import StreamingIndex
 from .table_captions import TableCaptionExtension
 from .theme_cache import ThemeCache, open_theme_cache
@@ -173,6 +184,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """Docs paths of the pages rendered so far that the index is given."""
         self.nav: Navigation | None = None
         self.theme_cache: ThemeCache | None = None
+        self.compression: CompressionBeside | None = None
+        """`mkdocs build`: compressed copies made while the search index is built."""
         """From on_env to on_post_build: which pages the theme need not render (generator/theme_cache.py)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -272,12 +285,17 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             self.prerender.close(complete=True)
             self.prerender = None
         self._close_theme_cache(complete=True)
+        compressing = self.config.precompress and self.command != "serve"
         if self.stream is not None:  # Pagefind has read the pages as they were written: only the index is left to write
             stream, self.stream = self.stream, None
+            beside = self._compress_beside(config) if compressing else None
             try:
                 log.info(stream.finish().describe())
             except SearchIndexError as exc:
                 raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
+            finally:
+                if beside is not None:
+                    beside.finish()
         elif self.config.search and self.command == "serve":
             # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
             self.background_index = BackgroundIndex(Path(config.site_dir), _report_index).start()
@@ -287,7 +305,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             except SearchIndexError as exc:
                 raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
             log.info(f"search: {report.pages} pages indexed in {report.seconds:.2f} s")
-        if self.config.precompress and self.command != "serve":
+        if compressing:
             self._precompress(config)
         if self.staging is None or self.site_dir is None:
             return
@@ -312,17 +330,32 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             self.theme_cache = None
         self.nav = None
 
-    def _precompress(self, config: MkDocsConfig) -> None:
-        """Compressed copies, in worker processes; with the build cache, unchanged files' copies come from it."""
+    def _compress_beside(self, config: MkDocsConfig) -> CompressionBeside:
+        """Start compressing every file but the search index's while Pagefind builds it (on one core)."""
         root = cache_root(config, self.config.cache_dir)
         store = DiskCache(root, "compressed") if root is not None else None
-        reused, compressed = precompress(Path(config.site_dir), store, self.config.workers or default_workers())
+        self.compression = CompressionBeside(Path(config.site_dir), store, skip=BUNDLE_DIR)
+        return self.compression
+
+    def _precompress(self, config: MkDocsConfig) -> None:
+        """Compressed copies, in worker processes; with the build cache, unchanged files' copies come from it."""
+        workers = self.config.workers or default_workers()
+        beside, self.compression = self.compression, None
+        if beside is not None:  # what is left of it, then the search index's files
+            log.info(beside.complete(workers))
+            return
+        root = cache_root(config, self.config.cache_dir)
+        store = DiskCache(root, "compressed") if root is not None else None
+        reused, compressed = precompress(Path(config.site_dir), store, workers)
         log.info(f"compressed copies (.gz, .br): {reused} from the cache, {compressed} compressed")
         if store is not None:
             store.prune(store.used)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_indexing()
+        if self.compression is not None:
+            self.compression.finish()
+            self.compression = None
         if self.prerender is not None:
             self.prerender.close(complete=False)
             self.prerender = None

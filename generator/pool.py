@@ -43,12 +43,14 @@ def can_fork() -> bool:
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def die_with_parent() -> Callable[[], None]:
+def die_with_parent(parent: int | None = None) -> Callable[[], None]:
     """A function to call in a child process between fork and exec (or at the start of a forked worker):
     from then on the kernel sends the child SIGKILL when the parent dies, and if the parent died already,
     the child ends at once. Everything is looked up here, in the parent, so the child only makes one
-    system call (a child forked beside other threads must not take locks such as the loader's)."""
-    parent = os.getpid()
+    system call (a child forked beside other threads must not take locks such as the loader's). A process
+    started afresh calls it itself, with its parent's process id."""
+    if parent is None:
+        parent = os.getpid()
     try:
         prctl = ctypes.CDLL(None, use_errno=True).prctl
     except (OSError, AttributeError):  # not Linux: children end when their pipe to the parent closes

@@ -28,6 +28,10 @@ def test_benchmark_runs_and_writes_the_agreed_json(tmp_path: Path) -> None:
     # issue 15: the index is built beside the pages; what it adds to the build, and Pagefind's own CPU time
     assert 0 <= row["search_index_s"] < row["build_s"] and row["search_index_share"] is not None
     assert row["search_index_cpu_s"] > 0 and row["search_index_after_last_page_s"] >= 0
+    # ... and against the same cold build without the index (bench/README: what the index costs)
+    assert row["nosearch_s"] > 0 and row["search_index_cost_s"] == round(row["build_s"] - row["nosearch_s"], 2)
+    assert row["search_index_cost_share"] == round(row["search_index_cost_s"] / row["nosearch_s"], 3)
+    assert "longer with it than without" in result.stdout
     assert row["markdown_by_workers"] + row["markdown_by_mkdocs"] > 0 and row["edit_one_markdown_cached"] > 0
     assert row["compressed_new"] > 0 and row["edit_one_compressed_cached"] > 0
     assert row["theme_cached"] == 0 and row["theme_rendered"] > 5 and row["edit_one_theme_cached"] > 0  # a cold build, then warm
