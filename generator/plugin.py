@@ -143,6 +143,13 @@ class ReportSiteConfig(base.Config):
     (`report_site: accessibility`) reports compliance and testing; a missing file: the statement says none are recorded."""
     search = c.Type(bool, default=True)
     """Site search: a search page, a link to it in the header, and a Pagefind index built over the site before it is published."""
+    search_order = c.Choice(("filesystem", "path"), default="filesystem")
+    """How `mkdocs build` gives the pages to Pagefind, which numbers them in that order. 'filesystem' (the default):
+    Pagefind's command line over the finished site, on every core, in the order the filesystem lists each folder, which
+    is the same from build to build on one machine but not from one filesystem to another (the index's files differ,
+    and so may the order of results that score the same). 'path': each page as MkDocs writes it, to Pagefind's service,
+    numbered in path order, so the index is the same on any machine; at 3,000 reports it adds about a third more to
+    the build (bench/README.md). `mkdocs serve` and `--dirty` builds always index the finished site."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -286,25 +293,20 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             self.prerender = None
         self._close_theme_cache(complete=True)
         compressing = self.config.precompress and self.command != "serve"
-        if self.stream is not None:  # Pagefind has read the pages as they were written: only the index is left to write
-            stream, self.stream = self.stream, None
+        if self.config.search and self.command == "serve":
+            # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
+            self.background_index = BackgroundIndex(Path(config.site_dir), _report_index).start()
+        elif self.config.search:
+            # Pagefind has the site to itself for a while: one core or more of its own. The compressed copies of
+            # everything but its folder are made meanwhile, in a process of their own (generator/compress.py).
             beside = self._compress_beside(config) if compressing else None
             try:
-                log.info(stream.finish().describe())
+                log.info(self._write_index(config))
             except SearchIndexError as exc:
                 raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
             finally:
                 if beside is not None:
                     beside.finish()
-        elif self.config.search and self.command == "serve":
-            # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
-            self.background_index = BackgroundIndex(Path(config.site_dir), _report_index).start()
-        elif self.config.search:  # a --dirty build (not every page is written): Pagefind over the staged site
-            try:
-                report = build_index(Path(config.site_dir))
-            except SearchIndexError as exc:
-                raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
-            log.info(f"search: {report.pages} pages indexed in {report.seconds:.2f} s")
         if compressing:
             self._precompress(config)
         if self.staging is None or self.site_dir is None:
@@ -329,6 +331,15 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             log.info(self.theme_cache.close(complete=complete))
             self.theme_cache = None
         self.nav = None
+
+    def _write_index(self, config: MkDocsConfig) -> str:
+        """The search index into the staged site: the one fed page by page (`search_order: path`), or Pagefind's
+        command line over the finished site (the default, and every --dirty build); a line for the log."""
+        if self.stream is not None:  # Pagefind has read the pages as they were written: only the index is left to write
+            stream, self.stream = self.stream, None
+            return stream.finish().describe()
+        report = build_index(Path(config.site_dir))
+        return f"search: {report.pages} pages indexed in {report.seconds:.2f} s"
 
     def _compress_beside(self, config: MkDocsConfig) -> CompressionBeside:
         """Start compressing every file but the search index's while Pagefind builds it (on one core)."""
@@ -420,7 +431,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.generated = list(self.pages)
         self.asset_names = rename_assets(files, config)
         self.indexed = set()
-        if self.search_url is not None and self.command in ("build", "gh-deploy") and not self.dirty:
+        if self.search_url is not None and self.command in ("build", "gh-deploy") and not self.dirty and self.config.search_order == "path":
             # Every page is written: each indexed one goes to Pagefind as it is (numbered in path order: search_stream.py)
             pages = [f.dest_uri for f in files.documentation_pages() if self._indexes(f.src_uri, bool(f.generated_by), f.url in (".", "./", "index.html"))]
             self.stream = StreamingIndex(Path(config.site_dir), pages)

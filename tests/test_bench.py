@@ -25,9 +25,8 @@ def test_benchmark_runs_and_writes_the_agreed_json(tmp_path: Path) -> None:
     for key in ("build_s", "floor_s", "generator_s", "peak_rss_mb", "add_one_s", "edit_one_s"):
         assert row[key] > 0, key
     assert "build / floor" in result.stdout
-    # issue 15: the index is built beside the pages; what it adds to the build, and Pagefind's own CPU time
-    assert 0 <= row["search_index_s"] < row["build_s"] and row["search_index_share"] is not None
-    assert row["search_index_cpu_s"] > 0 and row["search_index_after_last_page_s"] >= 0
+    # issue 15: Pagefind's time in the build (its command line over the finished site, the default)
+    assert 0 < row["search_index_s"] < row["build_s"] and row["search_index_share"] is not None
     # ... and against the same cold build without the index (bench/README: what the index costs)
     assert row["nosearch_s"] > 0 and row["search_index_cost_s"] == round(row["build_s"] - row["nosearch_s"], 2)
     assert row["search_index_cost_share"] == round(row["search_index_cost_s"] / row["nosearch_s"], 3)

@@ -74,9 +74,18 @@ def streamed_index_of(site: Path) -> dict[str, bytes]:
     return {k: v for k, v in tree(site / "pagefind").items() if not k.endswith((".gz", ".br"))}
 
 
+def in_path_order(project: Path) -> Path:
+    """The project set to give Pagefind each page as it is written (`search_order: path`; the default is the
+    command line over the finished site)."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - report-site:\n", "  - report-site:\n      search_order: path\n", 1))
+    assert "search_order: path" in config.read_text()
+    return project
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    project = copy_tiny(tmp_path_factory.mktemp("stream") / "project")
+    project = in_path_order(copy_tiny(tmp_path_factory.mktemp("stream") / "project"))
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     return project / "site", result.stderr
@@ -127,7 +136,7 @@ def test_pages_take_the_command_line_s_order() -> None:
 
 def test_a_dirty_build_indexes_every_page_over_the_site(tmp_path: Path) -> None:
     """`--dirty` writes only changed pages: the index is then built over the whole site, as before."""
-    project = copy_tiny(tmp_path / "project")
+    project = in_path_order(copy_tiny(tmp_path / "project"))
     site = project / "site"
     assert mkdocs_build(project, site).returncode == 0
     first = streamed_index_of(site)
@@ -235,7 +244,7 @@ def test_an_indexer_stopped_during_the_pages_leaves_no_process(tmp_path: Path) -
 
 @pytest.mark.parametrize("mode", ["crash", "error"])
 def test_a_failing_indexer_stops_the_build_and_publishes_nothing(tmp_path: Path, mode: str) -> None:
-    project = copy_tiny(tmp_path / "project")
+    project = in_path_order(copy_tiny(tmp_path / "project"))
     site = project / "site"
     site.mkdir()
     (site / "index.html").write_text("the published site")
