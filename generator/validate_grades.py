@@ -69,6 +69,8 @@ class GradeRules(CheckerBase):
         lead_in = r"\b((evaluated|graded|rated|assessed)(\s+[\w-]+){0,6}?\s+as|grade\s+of|grade\s+is|grade\s+was)\s+['‘’\"“]?"
         # longest labels first, each match blanked out, so 'good' inside 'very good' is not read again
         for level in sorted(scale.levels, key=lambda lv: -len(lv.label)):
+            if level.label.lower() not in text:
+                continue  # every match holds the label itself: no need to scan (or blank) the text for it
             word = re.escape(level.label.lower())
             pattern = re.compile(rf"{lead_in}{word}\b|\b{word}['’\"”]?\s*\(\s*\d\s*\)|\b{word}\b")
             for match in pattern.finditer(text):
