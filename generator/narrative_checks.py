@@ -279,10 +279,15 @@ def _proportion_message(claim: ProportionClaim, words: m.ProportionWords) -> str
 
 
 def check_disclosures(text: TextPass, allowed: list[AllowedDisclosure], problems: Problems, prefix: str = "") -> None:
+    for offset, message in disclosure_messages(text, allowed):
+        problems.add(text.at(offset), prefix + message)
+
+
+def disclosure_messages(text: TextPass, allowed: list[AllowedDisclosure]) -> list[tuple[int, str]]:
+    """(offset in the source, message) for each personal detail in the text that is not allowed, in order."""
     reader = text.reader  # what a reader sees: entities, markup and invisible characters undone
-    for item in find_disclosures(reader.text):
-        if not is_allowed(item, allowed):
-            problems.add(text.at(reader.source_offset(item.start)), prefix + _disclosure_message(item.kind, item.text))
+    return [(reader.source_offset(item.start), _disclosure_message(item.kind, item.text))
+            for item in find_disclosures(reader.text) if not is_allowed(item, allowed)]
 
 
 def _disclosure_message(kind: str, text: str) -> str:
@@ -293,18 +298,23 @@ def _disclosure_message(kind: str, text: str) -> str:
 # --- text fields in site-data/ ----------------------------------------------------------------
 
 
-def _strings(record: m.Record) -> Iterator[tuple[m.Record, str, int | None, str]]:
-    """(record, field, list index or None, text) for every text value in a record and the records inside it."""
-    for f in fields(record):
-        if f.name in ("at", "field_at"):
+def _strings(record: m.Record, names: dict[type, list[str]]) -> Iterator[tuple[m.Record, str, int | None, str]]:
+    """(record, field, list index or None, text) for every text value in a record and the records inside it
+    (`names`: each record class's field names, looked up once a build)."""
+    kind = type(record)
+    if kind not in names:
+        names[kind] = [f.name for f in fields(record) if f.name not in ("at", "field_at")]
+    for name in names[kind]:
+        value = getattr(record, name)
+        if isinstance(value, str):
+            yield record, name, None, value
             continue
-        value = getattr(record, f.name)
-        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+        items = enumerate(value) if isinstance(value, list) else [(None, value)]
         for i, item in items:
             if isinstance(item, str):
-                yield record, f.name, i, item
+                yield record, name, i, item
             elif isinstance(item, m.Record) and not isinstance(item, PartialDate):
-                yield from _strings(item)
+                yield from _strings(item, names)
 
 
 def _records(data: SiteData) -> Iterator[tuple[m.Record, bool]]:
@@ -319,17 +329,26 @@ def _records(data: SiteData) -> Iterator[tuple[m.Record, bool]]:
 
 def check_yaml_text(data: SiteData, problems: Problems) -> None:
     allowed = data.allowed_disclosures
+    names: dict[type, list[str]] = {}
+    # a field is reported at one place whatever the offset, so what the disclosure check finds in it depends on its
+    # text alone: a text that recurs (ids, statuses, the same sentence in many records) is read once
+    disclosures: dict[str, list[tuple[int, str]]] = {}
+    todo = {publication: _todo_message("this field", publication) for publication in (True, False)}
     for top, published in _records(data):
         words = proportion_words_for(data, top) if isinstance(top, m.Publication) else None
-        for record, name, i, source in _strings(top):
+        for record, name, i, source in _strings(top, names):
             where = f"'{name}'" + (f" (item {i + 1})" if i is not None else "") + ": "
             text = TextPass.of_field(source, data, record.pos(name))
             if words is not None and "(" in source:
                 check_proportions(text, words, problems, where)
-            check_disclosures(text, allowed, problems, where)
+            found = disclosures.get(source)
+            if found is None:
+                found = disclosures[source] = disclosure_messages(text, allowed)
+            for offset, message in found:
+                problems.add(text.at(offset), where + message)
             check_depth(text, problems, where)
             if published:
-                check_todo(text, _todo_message("this field", isinstance(top, m.Publication)), problems, where)
+                check_todo(text, todo[isinstance(top, m.Publication)], problems, where)
             if any(found.kind == "count" for found in text.placeholders):
                 problems.add(text.at(0), f"{where}placeholders work only in narrative Markdown (content/); here it would be "
                                          "shown as written: write the number, or move the sentence into the narrative", "warning")

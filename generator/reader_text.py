@@ -83,7 +83,14 @@ def reader_form(source: str) -> ReaderText:
     anchors: list[tuple[int, int]] = []
     length = 0
     last = 0
-    for mt in _SPECIAL.finditer(source):
+    resume = 0  # where the previous match ended: the matches of _SPECIAL.finditer do not overlap
+    for start in _SPECIAL_START.finditer(source):  # the same matches as _SPECIAL.finditer, tried only where one can start
+        if start.start() < resume:
+            continue
+        mt = _SPECIAL.match(source, start.start())
+        if mt is None:
+            continue
+        resume = mt.end()
         token = mt.group(0)
         if token.startswith("<"):
             tag = (mt.group("tag") or "").lower()
