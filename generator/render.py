@@ -45,9 +45,11 @@ TEMPLATE_SUBDIR = "report-site"
 
 # Characters that start Markdown syntax anywhere in a line get a backslash; those that
 # only matter at the start of a line are handled separately; HTML specials become entities.
-_MD_INLINE = re.compile(r"([\\`*_{}\[\]()!])")
+_MD_INLINE = "\\`*_{}[]()!"
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "|": "&#124;"}
-_HTML_TABLE = str.maketrans(_HTML)
+#: both in one pass: the HTML specials and the Markdown characters are different characters, and an entity written
+#: for one holds none of the others, so this gives what the entities first and then the backslashes would
+_ESCAPE_TABLE = str.maketrans({**_HTML, **{c: "\\" + c for c in _MD_INLINE}})
 _SPACES = re.compile(r"\s+")
 _RAW_HTML = re.compile(r"<[A-Za-z!/?]")
 _LINE_START = re.compile(r"^(#|[-+=]|\d+\.)")
@@ -61,10 +63,14 @@ def md_escape(value: Any) -> Markup:
         return Markup("")
     if isinstance(value, PartialDate):
         value = value.human()
-    text = _SPACES.sub(" ", str(value))  # one line, but keep the spaces of joiners like ", "
-    text = text.translate(_HTML_TABLE)
-    text = _MD_INLINE.sub(r"\\\1", text)
-    text = _LINE_START.sub(lambda mt: "\\" + mt.group(1) if not mt.group(1)[0].isdigit() else mt.group(1)[:-1] + "\\.", text)
+    text = str(value)
+    if not text.isprintable() or "  " in text:  # else it has no whitespace but single spaces (a \\s is never printable)
+        text = _SPACES.sub(" ", text)  # one line, but keep the spaces of joiners like ", "
+    text = text.translate(_ESCAPE_TABLE)
+    start = _LINE_START.match(text)  # no MULTILINE: it can match only at the start
+    if start is not None:
+        mark = start.group(1)
+        text = ("\\" + mark if not mark[0].isdigit() else mark[:-1] + "\\.") + text[start.end():]
     return Markup(text)
 
 
