@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -82,6 +83,11 @@ class TermMatcher:
         return self.lookup.get(matched) or self.lookup.get(matched.lower())
 
 
+SEPARATOR = "\0"
+"""Between the page's texts when they are scanned as one string: not a word character, so a term that
+ends or starts a text matches as at either end of a string, and no term can match across two texts."""
+
+
 class GlossaryLinkProcessor(Treeprocessor):
     def __init__(self, md: Markdown, matcher: TermMatcher, href_for: Callable[[str], str | None]):
         super().__init__(md)
@@ -89,60 +95,77 @@ class GlossaryLinkProcessor(Treeprocessor):
         self.href_for = href_for
 
     def run(self, root: etree.Element) -> None:
-        if self.matcher.pattern is None:
+        pattern = self.matcher.pattern
+        if pattern is None:
             return
-        self.linked: set[str] = set()
-        self._walk(root)
-
-    def _walk(self, element: etree.Element) -> None:
-        if element.tag in SKIP_TAGS or "rs-nolink" in (element.get("class") or ""):
-            return
-        if element.text:
-            new_text, nodes = self._split(element.text)
-            if nodes:
-                element.text = new_text
-                for i, node in enumerate(nodes):
-                    element.insert(i, node)
-        for child in list(element):
-            self._walk(child)
-            if child.tail:
-                new_tail, nodes = self._split(child.tail)
-                if nodes:
-                    child.tail = new_tail
-                    index = list(element).index(child)
-                    for offset, node in enumerate(nodes, 1):
-                        element.insert(index + offset, node)
-
-    def _split(self, text: str) -> tuple[str, list[etree.Element]]:
-        """Replace the first unlinked term in `text` (and later ones) with links."""
-        assert self.matcher.pattern is not None
-        nodes: list[etree.Element] = []
-        head = text
-        last: etree.Element | None = None
-        position = 0
-        out_head: str | None = None
-        for match in self.matcher.pattern.finditer(text):
+        # Every text a term may be linked in, in reading order: (element, None) is the element's own
+        # text, (parent, child) the text after `child`. They are scanned as one string, once, with
+        # the one pattern: a page has thousands of short texts and only a few first uses to link.
+        places: list[tuple[etree.Element, etree.Element | None]] = []
+        texts: list[str] = []
+        self._collect(root, places, texts)
+        joined = SEPARATOR.join(texts)
+        starts, offset = [], 0
+        for text in texts:
+            starts.append(offset)
+            offset += len(text) + len(SEPARATOR)
+        linked: set[str] = set()
+        wanted = len(set(self.matcher.lookup.values()))
+        found: dict[int, list[tuple[int, int, str]]] = {}  # text number -> (start, end, href) within the text
+        for match in pattern.finditer(joined):
             term_id = self.matcher.term_id(match.group(0))
-            if term_id is None or term_id in self.linked:
+            if term_id is None or term_id in linked:
                 continue
             href = self.href_for(term_id)
             if href is None:
                 continue
-            self.linked.add(term_id)
+            linked.add(term_id)
+            number = bisect_right(starts, match.start()) - 1
+            found.setdefault(number, []).append((match.start() - starts[number], match.end() - starts[number], href))
+            if len(linked) == wanted:
+                break  # every term is linked once: the rest of the page has nothing to link
+        for number, links in found.items():
+            self._link(places[number], texts[number], links)
+
+    def _collect(self, element: etree.Element, places: list[tuple[etree.Element, etree.Element | None]],
+                 texts: list[str]) -> None:
+        if element.tag in SKIP_TAGS or "rs-nolink" in (element.get("class") or ""):
+            return
+        if element.text:
+            places.append((element, None))
+            texts.append(element.text)
+        for child in element:
+            self._collect(child, places, texts)
+            if child.tail:
+                places.append((element, child))
+                texts.append(child.tail)
+
+    @staticmethod
+    def _link(place: tuple[etree.Element, etree.Element | None], text: str, links: list[tuple[int, int, str]]) -> None:
+        """Replace the spans `links` of `text` (the text at `place`) with links."""
+        nodes: list[etree.Element] = []
+        position = 0
+        head = ""
+        for start, end, href in links:
             link = etree.Element("a", {"href": href, "class": "rs-term"})
-            link.text = match.group(0)
-            before = text[position:match.start()]
-            if last is None:
-                out_head = before
+            link.text = text[start:end]
+            if nodes:
+                nodes[-1].tail = text[position:start]
             else:
-                last.tail = before
+                head = text[position:start]
             nodes.append(link)
-            last = link
-            position = match.end()
-        if last is None:
-            return head, []
-        last.tail = text[position:]
-        return out_head or "", nodes
+            position = end
+        nodes[-1].tail = text[position:]
+        parent, child = place
+        if child is None:
+            parent.text = head
+            for i, node in enumerate(nodes):
+                parent.insert(i, node)
+        else:
+            child.tail = head
+            index = list(parent).index(child)
+            for i, node in enumerate(nodes, 1):
+                parent.insert(index + i, node)
 
 
 class GlossaryLinkExtension(Extension):

@@ -1,7 +1,10 @@
 """Run one function over many items in forked worker processes (both cores of a small machine).
 
 Workers are forked, so they start with the parent's whole state (configuration, records, the
-MkDocs file list) without pickling it; only each item's result travels back. Results come back
+MkDocs file list) without pickling it; only each item's result travels back. Each worker takes the
+next item not yet taken (a counter in shared memory), the costliest first when the caller says what
+an item costs: so no worker idles while another still has a long queue, whatever the items cost and
+however the machine shares its cores. Results come back
 keyed by item index, so the caller uses them in its own order and the output cannot depend on
 which worker finished first. A worker that fails reports the item; the caller then does that
 item (and any not reached) itself, serially, exactly as it would without a pool.
@@ -68,23 +71,47 @@ def die_with_parent(parent: int | None = None) -> Callable[[], None]:
     return arm
 
 
-def fork_map(func: Callable[[T], Any], items: Sequence[T], workers: int) -> tuple[dict[int, Any], list[str]]:
+def fork_map(func: Callable[[T], Any], items: Sequence[T], workers: int,
+             cost: Callable[[T], float] | None = None) -> tuple[dict[int, Any], list[str]]:
     """`{index: func(items[index])}` computed in `workers` forked processes, and the failures as text.
 
-    Items are dealt out round-robin (neighbouring items tend to cost alike). Missing indexes are
-    items a worker did not finish; the caller must do them itself."""
+    Items are handed out one at a time to whichever worker is free, in descending `cost` if given
+    (the long items first, so the last ones to finish are short), else in their own order. Missing
+    indexes are items a worker did not finish; the caller must do them itself."""
     ctx = multiprocessing.get_context("fork")
+    order = list(range(len(items)))
+    if cost is not None:
+        costs = [cost(item) for item in items]
+        order.sort(key=lambda index: -costs[index])  # stable: equal costs keep their own order
+    taken = ctx.Value("q", 0)  # how many of `order` have been handed out (its lock is shared by the workers)
     results: dict[int, Any] = {}
     failures: list[str] = []
     conns: list[Connection] = []
     procs = []
     arm = die_with_parent()
-    for worker in range(workers):
+
+    lock = taken.get_lock()
+
+    def next_index() -> int | None:
+        # Held for a few instructions; if a worker was killed holding it, the others stop taking
+        # items after a minute (instead of waiting forever) and the caller does the rest itself.
+        if not lock.acquire(timeout=60):
+            return None
+        try:
+            position: int = taken.value
+            if position >= len(order):
+                return None
+            taken.value = position + 1
+        finally:
+            lock.release()
+        return order[position]
+
+    for _worker in range(workers):
         receive, send = ctx.Pipe(duplex=False)
 
-        def run(worker: int = worker, send: Connection = send) -> None:
+        def run(send: Connection = send) -> None:
             arm()  # a build killed by SIGKILL takes its workers with it
-            for index in range(worker, len(items), workers):
+            while (index := next_index()) is not None:
                 try:
                     value = func(items[index])
                 except BaseException:  # noqa: BLE001 - reported to the parent, which does the item itself

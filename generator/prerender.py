@@ -232,7 +232,8 @@ class Prerenderer:
                 self.store.put(self.keys[file.src_uri], entry)
             return entry is not None
 
-        done, failures = fork_map(convert, missing, workers)
+        # The longest pages first (the Markdown's length is what its conversion costs), so the workers end together.
+        done, failures = fork_map(convert, missing, workers, cost=lambda file: len(file.content_string))
         self.converted += sum(1 for ok in done.values() if ok)
         for failure in failures:  # MkDocs converts these pages itself, and reports any error then
             log.debug(f"a worker could not convert a page; it is converted in the main process:\n{failure}")
