@@ -116,7 +116,7 @@ def precompress(site_dir: Path, store: disk.DiskCache | None = None, workers: in
 
 class Beside:
     """Compression in a child process of its own, while the build waits for something else (the search
-    index: Pagefind's service parses and builds on one core, so the other is idle until it is done).
+    index: Pagefind runs parts of its work on one core, and the build itself has nothing to do meanwhile).
 
     The child compresses the files in order; `stop` ends it after the file it is on and says how many it
     finished (a prefix of `todo`), so the caller does the rest, with every core, as soon as the wait is over.

@@ -148,8 +148,8 @@ class ReportSiteConfig(base.Config):
     Pagefind's command line over the finished site, on every core, in the order the filesystem lists each folder, which
     is the same from build to build on one machine but not from one filesystem to another (the index's files differ,
     and so may the order of results that score the same). 'path': each page as MkDocs writes it, to Pagefind's service,
-    numbered in path order, so the index is the same on any machine; at 3,000 reports it adds about a third more to
-    the build (bench/README.md). `mkdocs serve` and `--dirty` builds always index the finished site."""
+    numbered in path order, so the index is the same on any machine, but slower: at 3,000 reports it added 52-56 s
+    to a cold build, where the command line takes about 47 s (bench/README.md). `mkdocs serve` and `--dirty` builds always index the finished site."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -191,9 +191,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """Docs paths of the pages rendered so far that the index is given."""
         self.nav: Navigation | None = None
         self.theme_cache: ThemeCache | None = None
+        """From on_env to on_post_build: which pages the theme need not render (generator/theme_cache.py)."""
         self.compression: CompressionBeside | None = None
         """`mkdocs build`: compressed copies made while the search index is built."""
-        """From on_env to on_post_build: which pages the theme need not render (generator/theme_cache.py)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -341,11 +341,13 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         report = build_index(Path(config.site_dir))
         return f"search: {report.pages} pages indexed in {report.seconds:.2f} s"
 
-    def _compress_beside(self, config: MkDocsConfig) -> CompressionBeside:
-        """Start compressing every file but the search index's while Pagefind builds it (on one core)."""
+    def _compressed_store(self, config: MkDocsConfig) -> DiskCache | None:
         root = cache_root(config, self.config.cache_dir)
-        store = DiskCache(root, "compressed") if root is not None else None
-        self.compression = CompressionBeside(Path(config.site_dir), store, skip=BUNDLE_DIR)
+        return DiskCache(root, "compressed") if root is not None else None
+
+    def _compress_beside(self, config: MkDocsConfig) -> CompressionBeside:
+        """Start compressing every file but the search index's while Pagefind builds it."""
+        self.compression = CompressionBeside(Path(config.site_dir), self._compressed_store(config), skip=BUNDLE_DIR)
         return self.compression
 
     def _precompress(self, config: MkDocsConfig) -> None:
@@ -355,8 +357,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if beside is not None:  # what is left of it, then the search index's files
             log.info(beside.complete(workers))
             return
-        root = cache_root(config, self.config.cache_dir)
-        store = DiskCache(root, "compressed") if root is not None else None
+        store = self._compressed_store(config)
         reused, compressed = precompress(Path(config.site_dir), store, workers)
         log.info(f"compressed copies (.gz, .br): {reused} from the cache, {compressed} compressed")
         if store is not None:
