@@ -618,8 +618,13 @@ def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
     streamed = re.search(r"search: (\d+) pages indexed beside the pages; the index was ready ([\d.]+) s after the last page, "
                          r"the pages waited ([\d.]+) s for it \(Pagefind ([\d.]+) CPU s(?:, peak (\d+) MiB)?", text)
     index = re.search(r"search: (\d+) pages indexed in ([\d.]+) s", text)  # Pagefind over the finished site (--dirty)
+    # Begun before the pages were written (generator/search_pages.py): what it adds is the build's wait at the end
+    ahead = re.search(r"search: (\d+) pages indexed in ([\d.]+) s, begun before MkDocs wrote the pages; the build waited ([\d.]+) s", text)
     seconds: float | None = None
-    if streamed:
+    if ahead:
+        seconds = float(ahead.group(3))
+        out[f"{prefix}search_index_run_s"] = float(ahead.group(2))
+    elif streamed:
         after, waited = float(streamed.group(2)), float(streamed.group(3))
         seconds = after + waited
         out[f"{prefix}search_index_after_last_page_s"], out[f"{prefix}search_index_waited_s"] = after, waited
@@ -635,7 +640,7 @@ def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
     if seconds is not None:
         out[f"{prefix}search_index_s"] = round(seconds, 2)
         out[f"{prefix}search_index_share"] = round(seconds / (wall_s - seconds), 3) if wall_s > seconds else None
-    pages = re.search(r"generated pages' Markdown: (\d+) from the cache, (\d+) converted by \d+ worker processes, (\d+) by MkDocs", text)
+    pages = re.search(r"pages' Markdown: (\d+) from the cache, (\d+) converted by \d+ worker processes, (\d+) by MkDocs", text)
     if pages:
         out[f"{prefix}markdown_cached"], out[f"{prefix}markdown_by_workers"], out[f"{prefix}markdown_by_mkdocs"] = map(int, pages.groups())
     copies = re.search(r"compressed copies \(\.gz, \.br\): (\d+) from the cache, (\d+) compressed", text)

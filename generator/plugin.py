@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -37,9 +38,9 @@ from .glossary_links import GlossaryLinkExtension
 from .load import LoadCache
 from .metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
 from .opendata import site_files
-from .pool import default_workers
+from .pool import can_fork, default_workers
 from .prerender import Prerenderer, cache_root, open_prerenderer
-from .publish import BuildLock, PublishError, WarningCounter, clean_leftovers, commit, describe_os_error, discard, staging_dir
+from .publish import BuildLock, PublishError, WarningCounter, clean_leftovers, commit, describe_os_error, discard, search_pages_dir, staging_dir
 from .publisher import CARE_INSPECTORATE, OGL_3, Licence, Publisher, example_address_message, is_example_address
 from .render import (
     INDEX_PAGES,
@@ -69,12 +70,12 @@ from .search import (
     search_entries,
     search_page_spec,
 )
+from .search_pages import SearchPages, region_template
 from .search_stream import StreamingIndex
 from .table_captions import TableCaptionExtension
 from .theme_cache import ThemeCache, open_theme_cache
 
 if TYPE_CHECKING:  # for annotations only: `mkdocs build` need not import the live-reload server
-    import jinja2
     from mkdocs.livereload import LiveReloadServer
 
     from .derive import Derived
@@ -145,11 +146,14 @@ class ReportSiteConfig(base.Config):
     """Site search: a search page, a link to it in the header, and a Pagefind index built over the site before it is published."""
     search_order = c.Choice(("filesystem", "path"), default="filesystem")
     """How `mkdocs build` gives the pages to Pagefind, which numbers them in that order. 'filesystem' (the default):
-    Pagefind's command line over the finished site, on every core, in the order the filesystem lists each folder, which
-    is the same from build to build on one machine but not from one filesystem to another (the index's files differ,
-    and so may the order of results that score the same). 'path': each page as MkDocs writes it, to Pagefind's service,
+    Pagefind's command line, on every core, over a search page of each indexed page written before MkDocs writes the
+    pages (generator/search_pages.py), so it runs beside MkDocs' page loop; or over the finished site where a page
+    turns out unlike its search page. It numbers them in the order the filesystem lists each folder, which is the same
+    from build to build on one machine but not from one filesystem to another (the index's files differ, and so may
+    the order of results that score the same). 'path': each page as MkDocs writes it, to Pagefind's service,
     numbered in path order, so the index is the same on any machine, but slower: at 3,000 reports it added 52-56 s
-    to a cold build, where the command line takes about 47 s (bench/README.md). `mkdocs serve` and `--dirty` builds always index the finished site."""
+    to a cold build, where the command line adds about 18 s (bench/README.md). `mkdocs serve` and `--dirty` builds
+    always index the finished site."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -194,6 +198,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """From on_env to on_post_build: which pages the theme need not render (generator/theme_cache.py)."""
         self.compression: CompressionBeside | None = None
         """`mkdocs build`: compressed copies made while the search index is built."""
+        self.search_pages: SearchPages | None = None
+        """`mkdocs build`: the search index begun before the pages are written (generator/search_pages.py)."""
+        self.page_search: tuple[str, PageSearch | None] | None = None
+        """The page the theme is rendering, and what it gives the index (for the check of its search page)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -280,11 +288,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         # nh3, done by the workers and kept with the cached conversion when there is one
         clean = self.prerender.cleaned_html(page, html) if self.prerender is not None else sanitize_html(html)
-        charts = self.charts.get(page.file.src_uri, {})
-        for chart_id, svg in charts.items():
-            # Our own SVG, from escaped data, goes in after sanitising (SVG is outside the HTML allowlist).
-            clean = clean.replace(f'<div class="rs-chart" id="{chart_id}"></div>', svg, 1)
-        return clean
+        return place_charts(clean, self.charts.get(page.file.src_uri, {}))
 
     @event_priority(-100)  # last: warnings logged by any other plugin's post_build are counted first
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -338,6 +342,18 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.stream is not None:  # Pagefind has read the pages as they were written: only the index is left to write
             stream, self.stream = self.stream, None
             return stream.finish().describe()
+        if self.search_pages is not None:  # Pagefind has been indexing the search pages since before the page loop
+            pages, self.search_pages = self.search_pages, None
+            try:
+                unchecked = pages.unchecked()
+                problem = pages.problem or (f"{len(unchecked)} pages were not written (first {unchecked[0]})" if unchecked else None)
+                if problem is None:
+                    report, waited = pages.finish(Path(config.site_dir))
+                    return (f"search: {report.pages} pages indexed in {report.seconds:.2f} s, begun before MkDocs wrote the "
+                            f"pages; the build waited {waited:.2f} s for it")
+                log.info(f"search: the index begun before the pages is dropped: {problem}; Pagefind indexes the finished site")
+            finally:
+                pages.dispose()
         report = build_index(Path(config.site_dir))
         return f"search: {report.pages} pages indexed in {report.seconds:.2f} s"
 
@@ -389,6 +405,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self._release()
 
     def _stop_indexing(self) -> None:
+        if self.search_pages is not None:
+            self.search_pages.dispose()
+            self.search_pages = None
         if self.stream is not None:
             self.stream.abort()
             self.stream = None
@@ -441,11 +460,74 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        # The file list is final: convert generated pages' Markdown in parallel, or take it from the cache.
+        # The file list is final: convert generated pages' Markdown in parallel, or take it from the cache (and, for
+        # the search index begun now, the hand-written pages it reads).
         self.nav = nav
         self.prerender = open_prerenderer(config, self.config.cache_dir, self.config.workers, sanitize_html)
-        self.prerender.prepare(config, files, self.generated)
+        pages = self._open_search_pages(config, files)
+        if pages is None:
+            self.prerender.prepare(config, files, self.generated)
+            return nav
+        # Hand-written indexed pages are converted ahead too, every build (their fragments come from the data, which
+        # their cache key does not hold): every search page is then known before the page loop.
+        handwritten = [f.src_uri for f in files.documentation_pages() if not f.generated_by and f.dest_uri in pages.numbers]
+        answers = self.prerender.prepare(config, files, self.generated + handwritten, after=partial(self._search_page, pages),
+                                         fresh=set(handwritten))
+        pages.expected.update(answer for answer in answers.values())
+        for file in files.documentation_pages():
+            if file.dest_uri in pages.numbers and file.dest_uri not in pages.expected:  # from the cache: made here
+                entry = self.prerender.entry_of(file.src_uri)
+                if entry is not None and isinstance(entry.get("page_title"), (str, type(None))):
+                    answer = self._search_page(pages, file, entry["page_title"], entry["clean"])
+                    if answer is not None:
+                        pages.expected[answer[0]] = answer[1]
+        missing = pages.missing()
+        if missing:  # a page the workers could not convert (MkDocs will): index the finished site instead
+            log.info(f"search: {len(missing)} pages not converted ahead (first {missing[0]}); Pagefind indexes the finished site")
+            pages.dispose()
+            return nav
+        try:
+            pages.arrange()
+            pages.start()
+        except (OSError, SearchIndexError) as exc:
+            pages.dispose()
+            raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
+        self.search_pages = pages
         return nav
+
+    def _open_search_pages(self, config: MkDocsConfig, files: Files) -> SearchPages | None:
+        """The folder of search pages for this build (search_pages.py), where it can be made: a whole build
+        (`mkdocs build`, atomic, not --dirty) indexed by the command line, with Markdown workers."""
+        if (self.search_url is None or self.command not in ("build", "gh-deploy") or self.dirty or self.staging is None
+                or self.site_dir is None or self.config.search_order != "filesystem" or self.prerender is None
+                or self.prerender.workers < 2 or self.prerender.fingerprint is None or not can_fork()):
+            return None
+        try:
+            template = region_template(list(config.theme.dirs))
+        except jinja2.TemplateNotFound as exc:
+            log.info(f"search: the theme has no {exc}; Pagefind indexes the finished site")
+            return None
+        indexed = [f.dest_uri for f in files.documentation_pages()
+                   if self._indexes(f.src_uri, bool(f.generated_by), f.url in (".", "./", "index.html"))]
+        # An HTML file published as it is, that speaks to Pagefind, is indexed as it is
+        as_is = {f.dest_uri: f for f in files.media_files() if f.dest_uri.endswith(".html") and b"data-pagefind" in f.content_bytes}
+        if not indexed:
+            return None
+        # Beside the staged site, so its bundle moves in by a rename; a killed build's is removed with its staging folder
+        root = search_pages_dir(self.site_dir)
+        pages = SearchPages.create(root, template, config.site_name, indexed + list(as_is))
+        for path, file in as_is.items():
+            pages.put_file(path, file.content_bytes)
+        return pages
+
+    def _search_page(self, pages: SearchPages, file: File, title: str | None, clean: str) -> tuple[str, str] | None:
+        """Write the search page of `file` from its converted HTML (in a Markdown worker, or here); (site path, digest)."""
+        path = file.dest_uri
+        if path not in pages.numbers:
+            return None
+        content = place_charts(clean, self.charts.get(file.src_uri, {}))
+        entry = self._search_entry(file.src_uri, bool(file.generated_by), file.url in (".", "./", "index.html"), title)
+        return path, pages.put(path, pages.region(content, title, entry))
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         if self.prerender is not None:
@@ -469,6 +551,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         cast("dict[str, Any]", template_context).update(values)
         if values["report_site_search"] is not None:
             self.indexed.add(page.file.src_uri)
+        self.page_search = (page.file.src_uri, values["report_site_search"])
         if self.theme_cache is not None:
             self.theme_cache.keep_context(page, template_context)
         return template_context
@@ -486,11 +569,15 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         src = page.file.src_uri
         values["report_site_search_url"] = get_relative_url(self.search_url, page.url) if self.search_url else None
         values["report_site_search_page"] = src == SEARCH_PAGE and self.search_url is not None
-        entry = self.search.get(src)
-        if entry is None and self._indexes(src, bool(page.file.generated_by), page.is_homepage):
-            entry = page_entry(page.title or "")  # hand-written pages: About, Accessibility statement
-        values["report_site_search"] = entry
+        values["report_site_search"] = self._search_entry(src, bool(page.file.generated_by), page.is_homepage, page.title)
         return values
+
+    def _search_entry(self, src: str, generated: bool, homepage: bool, title: str | None) -> PageSearch | None:
+        """What the page gives the index; None: it is not indexed."""
+        entry = self.search.get(src)
+        if entry is None and self._indexes(src, generated, homepage):
+            entry = page_entry(title or "")  # hand-written pages: About, Accessibility statement
+        return entry
 
     def _indexes(self, src: str, generated: bool, homepage: bool) -> bool:
         """Whether the page is indexed: generated pages in search_entries, hand-written pages but the home page."""
@@ -500,12 +587,25 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.theme_cache is not None:  # first: a page the theme did not render gets its stored output here
             output = self.theme_cache.finish(page, output)
+        if self.search_pages is not None:  # the page as written must hold its search page's region, and no more
+            src, entry = self.page_search if self.page_search is not None and self.page_search[0] == page.file.src_uri else ("", None)
+            region = self.search_pages.region(page.content or "", page.title, entry) if src and entry is not None else None
+            if output.strip():
+                self.search_pages.check(page.file.dest_uri, region, output)
+            else:
+                self.search_pages.written(page.file.dest_uri)
         if self.stream is not None and page.file.src_uri in self.indexed and output.strip():  # MkDocs skips empty pages
             try:
                 self.stream.add(page.file.dest_uri, output)
             except SearchIndexError as exc:  # Pagefind failed on an earlier page: stop now
                 raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
         return output
+
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        if self.search_pages is not None and template_name.endswith(".html"):  # 404.html: Pagefind would read it
+            self.search_pages.check_template(template_name, output_content)
+        return output_content
 
     def on_env(self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         env.bytecode_cache = self.compiled_templates
@@ -546,6 +646,14 @@ def _report_index(result: IndexReport | SearchIndexError) -> None:
         log.error(f"{result}\nthe pages are served; search is unavailable until the next rebuild")
     else:
         log.info(f"search: {result.pages} pages indexed in {result.seconds:.2f} s (after the pages, in the background)")
+
+
+def place_charts(clean: str, charts: dict[str, str]) -> str:
+    """A page's sanitised HTML with its charts: our own SVG, from escaped data, goes in after sanitising (SVG is
+    outside the HTML allowlist)."""
+    for chart_id, svg in charts.items():
+        clean = clean.replace(f'<div class="rs-chart" id="{chart_id}"></div>', svg, 1)
+    return clean
 
 
 def make_publisher(cfg: PublisherConfig) -> Publisher:

@@ -23,7 +23,7 @@ import logging
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,7 @@ def _entry(page: Page, recorder: RecordingFiles, records: list[list[Any]], clean
         "clean": clean(page.content or ""),
         "toc": _toc_tokens(page.toc),
         "title": page._title_from_render,
+        "page_title": page.title,  # what the theme prints where the page has no <h1> (search_pages.py reads it)
         "anchors": sorted(page.present_anchor_ids or ()),
         "links": None if links is None else {f.src_uri: anchors for f, anchors in links.items()},
         "logs": records,
@@ -196,7 +197,7 @@ class Prerenderer:
             shutil.rmtree(self.temporary, ignore_errors=True)
         elif complete:
             self.store.prune(self.store.used)
-        log.info(f"generated pages' Markdown: {self.hits - self.converted} from the cache, "
+        log.info(f"pages' Markdown: {self.hits - self.converted} from the cache, "
                  f"{self.converted} converted by {self.workers} worker processes, {self.fallbacks} by MkDocs")
 
     def page_key(self, file: File) -> str | None:
@@ -204,8 +205,12 @@ class Prerenderer:
             return None
         return disk.key(self.fingerprint, file.src_uri, file.url, file.inclusion.name, file.content_string)
 
-    def prepare(self, config: MkDocsConfig, files: Files, paths: list[str]) -> None:
-        """Key every page in `paths`; convert in forked worker processes those not in the cache."""
+    def prepare(self, config: MkDocsConfig, files: Files, paths: list[str],
+                after: Callable[[File, str | None, str], Any] | None = None, fresh: Collection[str] = ()) -> dict[str, Any]:
+        """Key every page in `paths`; convert in forked worker processes those not in the cache, and those in `fresh`.
+
+        `after(file, page title, cleaned HTML)` is called in the worker for each page it converts; its answers, by
+        src_uri, are returned (pages converted here or taken from the cache have none)."""
         workers = self.workers
         missing: list[File] = []
         for path in paths:
@@ -213,12 +218,12 @@ class Prerenderer:
             if file is None or (k := self.page_key(file)) is None:
                 continue
             self.keys[path] = k
-            if not self.store.has(k):
+            if path in fresh or not self.store.has(k):
                 missing.append(file)
-        if workers < 2 or len(missing) < 2 or not can_fork():
-            return  # converted (and cached) one by one as MkDocs reaches them
+        if not missing or workers < 2 or not can_fork() or (len(missing) < 2 and after is None):
+            return {}  # converted (and cached) one by one as MkDocs reaches them
 
-        def convert(file: File) -> bool:
+        def convert(file: File) -> tuple[bool, Any]:
             page = file.page or Page(None, file, config)
             config._current_page = page
             page.read_source(config)
@@ -228,15 +233,23 @@ class Prerenderer:
             with capture_logs(silence=True) as records:
                 Page.render(page, config, recorder)  # type: ignore[arg-type]  # the same stand-in for Files
             entry = _entry(page, recorder, records, self.clean)
-            if entry is not None:
-                self.store.put(self.keys[file.src_uri], entry)
-            return entry is not None
+            if entry is None:
+                return False, None
+            self.store.put(self.keys[file.src_uri], entry)
+            return True, after(file, entry["page_title"], entry["clean"]) if after is not None else None
 
         # The longest pages first (the Markdown's length is what its conversion costs), so the workers end together.
         done, failures = fork_map(convert, missing, workers, cost=lambda file: len(file.content_string))
-        self.converted += sum(1 for ok in done.values() if ok)
+        self.converted += sum(1 for ok, _answer in done.values() if ok)
         for failure in failures:  # MkDocs converts these pages itself, and reports any error then
             log.debug(f"a worker could not convert a page; it is converted in the main process:\n{failure}")
+        return {missing[i].src_uri: answer for i, (ok, answer) in done.items() if ok and answer is not None}
+
+    def entry_of(self, path: str) -> dict[str, Any] | None:
+        """The cache entry of a page `prepare` keyed (converted this build or an earlier one), if there is one."""
+        entry_key = self.keys.get(path)
+        entry: dict[str, Any] | None = self.store.get(entry_key) if entry_key is not None else None
+        return entry
 
     def install(self, page: Page) -> None:
         """From `on_pre_page`: MkDocs' `page.render` takes the cached conversion when it is still valid."""

@@ -41,12 +41,17 @@ def staging_dir(site_dir: Path) -> Path:
     return staging
 
 
+def search_pages_dir(site_dir: Path) -> Path:
+    """The folder of a build's search pages (search_pages.py): beside `site_dir`, so its index moves in by a rename."""
+    return site_dir.with_name(f".{site_dir.name}.search-{os.getpid()}")
+
+
 def leftovers(site_dir: Path) -> list[Path]:
     """Folders that builds of this site leave while they run (and leave behind when killed)."""
     parent = site_dir.parent
     if not parent.is_dir():
         return []
-    prefixes = (f".{site_dir.name}.building-", f".{site_dir.name}.previous-")
+    prefixes = (f".{site_dir.name}.building-", f".{site_dir.name}.previous-", f".{site_dir.name}.search-")
     return sorted(p for p in parent.iterdir() if p.name.startswith(prefixes))
 
 

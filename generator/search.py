@@ -3,7 +3,8 @@
 Pagefind reads the built HTML and writes a static index split into small chunks; the browser
 fetches only the chunks for the words searched, so a first query costs the same whatever the
 size of the site. This module knows nothing of MkDocs: the plugin hands it the records (before
-rendering) and the folder of the built site (after rendering, before it is published).
+rendering) and a folder of HTML to index: the search pages written before MkDocs writes the pages
+(search_pages.py), or the built site (after rendering, before it is published).
 
 Only the main content of the pages in `search_entries()` is indexed (the theme template marks it
 with `data-pagefind-body`); inside it, `EXCLUDE_SELECTORS` leaves out what readers do not search
@@ -20,6 +21,7 @@ import json
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -156,47 +158,82 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"search: the pagefind[bin] package has no binary for this platform ({exc}); run `sh .ci/setup`") from None
 
 
-def build_index(site_dir: Path, executable: Path | None = None, started: Callable[[subprocess.Popen[str]], None] | None = None) -> IndexReport:
+def build_index(site_dir: Path, executable: Path | None = None, started: Callable[[subprocess.Popen[bytes]], None] | None = None) -> IndexReport:
     """Index the built site in `site_dir` into `site_dir/pagefind/` (replacing an older bundle).
 
     Runs offline, with every option given on the command line: no pagefind.yml and no
     PAGEFIND_* variable from the surroundings can change what is indexed. `started` is given the
     Pagefind process as soon as it runs (so a background index can be stopped)."""
-    exe = executable or pagefind_executable()
-    bundle = site_dir / BUNDLE_DIR
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--force-language", "en", "--quiet"]
-    for selector in EXCLUDE_SELECTORS:
-        args += ["--exclude-selectors", selector]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
-    start = time.perf_counter()
-    try:
-        # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd)
-        # preexec_fn: Pagefind is killed with the build (it would otherwise go on writing into a staging folder
-        # the next build is removing); only from a single-threaded process, where running Python in the child is safe.
-        with subprocess.Popen(args, cwd=site_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              preexec_fn=die_with_parent() if can_fork() else None) as proc:
-            if started is not None:
-                started(proc)
-            try:
-                output, _ = proc.communicate(timeout=600)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                raise
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
-    seconds = time.perf_counter() - start
-    output = (output or "").strip()
-    if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
-        raise SearchIndexError(f"search: Pagefind failed (exit {proc.returncode}) indexing {site_dir}:\n{output}")
-    try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
-        stabilise(bundle)
-        write_filter_values(bundle)
-    except (BundleFormatError, OSError, ValueError, KeyError, TypeError) as exc:
-        raise SearchIndexError(f"search: could not read back or reorder Pagefind's index of {site_dir}: {exc}") from None
-    pages = sum(1 for _ in (bundle / "fragment").iterdir()) if (bundle / "fragment").is_dir() else 0
-    return IndexReport(pages, seconds)
+    run = PagefindRun(site_dir, executable)
+    if started is not None:
+        started(run.proc)
+    return run.wait()
+
+
+class PagefindRun:
+    """Pagefind's command line over the HTML in `site_dir`, writing its bundle into `site_dir/pagefind/`: started
+    here, awaited (and its bundle read back and stabilised) by `wait()`, or stopped by `kill()`.
+
+    `nice`: how much lower than the build's Pagefind's priority is, for a run beside MkDocs' one-core page loop
+    (search_pages.py), which then keeps its core."""
+
+    def __init__(self, site_dir: Path, executable: Path | None = None, *, nice: int = 0) -> None:
+        exe = executable or pagefind_executable()
+        self.site_dir, self.executable = site_dir, exe
+        self.bundle = site_dir / BUNDLE_DIR
+        if self.bundle.exists():
+            shutil.rmtree(self.bundle)
+        args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--force-language", "en", "--quiet"]
+        for selector in EXCLUDE_SELECTORS:
+            args += ["--exclude-selectors", selector]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        # Pagefind is killed with the build (it would otherwise go on writing into a staging folder the next build is
+        # removing); only from a single-threaded process, where running Python in the child is safe.
+        arm = die_with_parent() if can_fork() else None
+
+        def prepare() -> None:
+            if arm is not None:
+                arm()
+            if nice:
+                os.nice(nice)
+
+        self._output = tempfile.TemporaryFile()  # not a pipe: nobody reads it until the end
+        self.start = time.perf_counter()
+        try:
+            # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd)
+            self.proc = subprocess.Popen(args, cwd=site_dir, env=env, stdout=self._output, stderr=subprocess.STDOUT,
+                                         preexec_fn=prepare if (arm is not None or nice) else None)
+        except OSError as exc:
+            self._output.close()
+            raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
+
+    def wait(self, timeout: float = 600) -> IndexReport:
+        """Wait for Pagefind (stopped after `timeout` s), then check, stabilise and complete its bundle."""
+        try:
+            self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise SearchIndexError(f"search: Pagefind did not finish indexing {self.site_dir} within {timeout:.0f} s; it was stopped") from None
+        seconds = time.perf_counter() - self.start
+        self._output.seek(0)
+        output = self._output.read().decode(errors="replace").strip()[-4000:]
+        self._output.close()
+        if self.proc.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
+            raise SearchIndexError(f"search: Pagefind failed (exit {self.proc.returncode}) indexing {self.site_dir}:\n{output}")
+        try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
+            stabilise(self.bundle)
+            write_filter_values(self.bundle)
+        except (BundleFormatError, OSError, ValueError, KeyError, TypeError) as exc:
+            raise SearchIndexError(f"search: could not read back or reorder Pagefind's index of {self.site_dir}: {exc}") from None
+        fragments = self.bundle / "fragment"
+        pages = sum(1 for _ in fragments.iterdir()) if fragments.is_dir() else 0
+        return IndexReport(pages, seconds)
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self._output.close()
 
 
 class BackgroundIndex:
@@ -207,7 +244,7 @@ class BackgroundIndex:
     def __init__(self, site_dir: Path, done: Callable[[IndexReport | SearchIndexError], None]) -> None:
         self.site_dir = site_dir
         self._done = done
-        self._proc: subprocess.Popen[str] | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="report-site-search-index", daemon=True)
 
@@ -215,7 +252,7 @@ class BackgroundIndex:
         self._thread.start()
         return self
 
-    def _started(self, proc: subprocess.Popen[str]) -> None:
+    def _started(self, proc: subprocess.Popen[bytes]) -> None:
         self._proc = proc
         if self._stopped.is_set():
             proc.kill()

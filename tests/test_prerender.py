@@ -57,7 +57,9 @@ def test_workers_and_cache_build_what_mkdocs_builds(tmp_path: Path) -> None:
     cold, (cached, by_workers, by_mkdocs) = build(project, tmp_path / "site-cold")
     assert (cached, by_mkdocs) == (0, 0) and by_workers > 10
     warm, (cached, by_workers, by_mkdocs) = build(project, tmp_path / "site-warm")
-    assert (by_workers, by_mkdocs) == (0, 0) and cached > 10
+    # The hand-written pages the search index reads (About, Accessibility, Privacy) are converted every build: their
+    # fragments come from the data, which their cache key does not hold (search_pages.py)
+    assert (by_workers, by_mkdocs) == (3, 0) and cached > 10
     assert cold == reference, [k for k in reference if reference[k] != cold.get(k)]
     assert warm == reference, [k for k in reference if reference[k] != warm.get(k)]
 

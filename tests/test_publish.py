@@ -133,7 +133,7 @@ def build(project: Path) -> subprocess.CompletedProcess[str]:
 
 
 def leftovers(project: Path) -> list[str]:
-    return sorted(p.name for p in project.iterdir() if p.name.startswith((".site.building-", ".site.previous-")))
+    return sorted(p.name for p in project.iterdir() if p.name.startswith((".site.building-", ".site.previous-", ".site.search-")))
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ def test_failed_build_leaves_previous_site_untouched(good_build: tuple[Path, Pat
     assert result.returncode != 0, result.stderr
     assert "Traceback" not in result.stderr
     assert tree(site) == before
-    assert not list(project.glob(".site.building-*")) + list(project.glob(".site.previous-*")), "staging folder left behind"
+    assert not [*project.glob(".site.building-*"), *project.glob(".site.previous-*"), *project.glob(".site.search-*")], "staging folder left behind"
 
 
 def test_successful_build_replaces_site_whole(good_build: tuple[Path, Path, dict[str, str]]) -> None:
