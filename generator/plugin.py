@@ -152,7 +152,7 @@ class ReportSiteConfig(base.Config):
     from build to build on one machine but not from one filesystem to another (the index's files differ, and so may
     the order of results that score the same). 'path': each page as MkDocs writes it, to Pagefind's service,
     numbered in path order, so the index is the same on any machine, but slower: at 3,000 reports it added 52-56 s
-    to a cold build, where the command line adds about 18 s (bench/README.md). `mkdocs serve` and `--dirty` builds
+    to a cold build, where the command line over the search pages adds 13-18 s (bench/README.md). `mkdocs serve` and `--dirty` builds
     always index the finished site."""
 
 
