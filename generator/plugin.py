@@ -453,7 +453,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.indexed = set()
         if self.search_url is not None and self.command in ("build", "gh-deploy") and not self.dirty and self.config.search_order == "path":
             # Every page is written: each indexed one goes to Pagefind as it is (numbered in path order: search_stream.py)
-            pages = [f.dest_uri for f in files.documentation_pages() if self._indexes(f.src_uri, bool(f.generated_by), f.url in (".", "./", "index.html"))]
+            pages = [f.dest_uri for f in files.documentation_pages() if self._indexes(f)]
             self.stream = StreamingIndex(Path(config.site_dir), pages)
         # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
         self.renderer, self.pages, self.extra_files = None, {}, {}
@@ -473,14 +473,13 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         handwritten = [f.src_uri for f in files.documentation_pages() if not f.generated_by and f.dest_uri in pages.numbers]
         answers = self.prerender.prepare(config, files, self.generated + handwritten, after=partial(self._search_page, pages),
                                          fresh=set(handwritten))
-        pages.expected.update(answer for answer in answers.values())
-        for file in files.documentation_pages():
-            if file.dest_uri in pages.numbers and file.dest_uri not in pages.expected:  # from the cache: made here
+        pages.expected.update(answers.values())
+        for file in files.documentation_pages():  # pages from the cache: their search pages are made here
+            if file.dest_uri in pages.numbers and file.dest_uri not in pages.expected:
                 entry = self.prerender.entry_of(file.src_uri)
-                if entry is not None and isinstance(entry.get("page_title"), (str, type(None))):
-                    answer = self._search_page(pages, file, entry["page_title"], entry["clean"])
-                    if answer is not None:
-                        pages.expected[answer[0]] = answer[1]
+                answer = self._search_page(pages, file, entry["page_title"], entry["clean"]) if entry and "page_title" in entry else None
+                if answer is not None:
+                    pages.expected[answer[0]] = answer[1]
         missing = pages.missing()
         if missing:  # a page the workers could not convert (MkDocs will): index the finished site instead
             log.info(f"search: {len(missing)} pages not converted ahead (first {missing[0]}); Pagefind indexes the finished site")
@@ -507,8 +506,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         except jinja2.TemplateNotFound as exc:
             log.info(f"search: the theme has no {exc}; Pagefind indexes the finished site")
             return None
-        indexed = [f.dest_uri for f in files.documentation_pages()
-                   if self._indexes(f.src_uri, bool(f.generated_by), f.url in (".", "./", "index.html"))]
+        indexed = [f.dest_uri for f in files.documentation_pages() if self._indexes(f)]
         # An HTML file published as it is, that speaks to Pagefind, is indexed as it is
         as_is = {f.dest_uri: f for f in files.media_files() if f.dest_uri.endswith(".html") and b"data-pagefind" in f.content_bytes}
         if not indexed:
@@ -521,12 +519,13 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         return pages
 
     def _search_page(self, pages: SearchPages, file: File, title: str | None, clean: str) -> tuple[str, str] | None:
-        """Write the search page of `file` from its converted HTML (in a Markdown worker, or here); (site path, digest)."""
+        """Write the search page of `file` from its converted HTML (in a Markdown worker, or here); (site path, digest),
+        None for a page the index does not hold."""
         path = file.dest_uri
         if path not in pages.numbers:
             return None
         content = place_charts(clean, self.charts.get(file.src_uri, {}))
-        entry = self._search_entry(file.src_uri, bool(file.generated_by), file.url in (".", "./", "index.html"), title)
+        entry = self._search_entry(file, title)
         return path, pages.put(path, pages.region(content, title, entry))
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -569,27 +568,29 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         src = page.file.src_uri
         values["report_site_search_url"] = get_relative_url(self.search_url, page.url) if self.search_url else None
         values["report_site_search_page"] = src == SEARCH_PAGE and self.search_url is not None
-        values["report_site_search"] = self._search_entry(src, bool(page.file.generated_by), page.is_homepage, page.title)
+        values["report_site_search"] = self._search_entry(page.file, page.title)
         return values
 
-    def _search_entry(self, src: str, generated: bool, homepage: bool, title: str | None) -> PageSearch | None:
+    def _search_entry(self, file: File, title: str | None) -> PageSearch | None:
         """What the page gives the index; None: it is not indexed."""
-        entry = self.search.get(src)
-        if entry is None and self._indexes(src, generated, homepage):
+        entry = self.search.get(file.src_uri)
+        if entry is None and self._indexes(file):
             entry = page_entry(title or "")  # hand-written pages: About, Accessibility statement
         return entry
 
-    def _indexes(self, src: str, generated: bool, homepage: bool) -> bool:
-        """Whether the page is indexed: generated pages in search_entries, hand-written pages but the home page."""
-        return src in self.search or (self.search_url is not None and not generated and not homepage)
+    def _indexes(self, file: File) -> bool:
+        """Whether the page is indexed: generated pages in search_entries, hand-written pages but the home page (told by
+        its URL alone: the same answer before the navigation exists, when the index's pages are listed)."""
+        homepage = file.url in (".", "./", "index.html")
+        return file.src_uri in self.search or (self.search_url is not None and not file.generated_by and not homepage)
 
     @event_priority(-100)  # last: the index is given the page as it is written, other plugins' changes included
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         if self.theme_cache is not None:  # first: a page the theme did not render gets its stored output here
             output = self.theme_cache.finish(page, output)
         if self.search_pages is not None:  # the page as written must hold its search page's region, and no more
-            src, entry = self.page_search if self.page_search is not None and self.page_search[0] == page.file.src_uri else ("", None)
-            region = self.search_pages.region(page.content or "", page.title, entry) if src and entry is not None else None
+            entry = self.page_search[1] if self.page_search is not None and self.page_search[0] == page.file.src_uri else None
+            region = self.search_pages.region(page.content or "", page.title, entry) if entry is not None else None
             if output.strip():
                 self.search_pages.check(page.file.dest_uri, region, output)
             else:

@@ -133,7 +133,7 @@ class SearchPages:
                 self.problem = f"{path} is not indexed, but says {_MARK}"
             return
         if self.expected.get(path) != digest(region):
-            self.problem = f"{path} changed after its search page was written (by another plugin, or a title from the cache)"
+            self.problem = f"{path} changed after its search page was written (another plugin or hook changed its HTML or title?)"
         elif region not in output or output.count(_MARK) != region.count(_MARK):
             self.problem = f"{path} does not hold its indexed region as {REGION_TEMPLATE} renders it (a theme override?)"
 
