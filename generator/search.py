@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -197,27 +196,25 @@ class PagefindRun:
             if nice:
                 os.nice(nice)
 
-        self._output = tempfile.TemporaryFile()  # not a pipe: nobody reads it until the end
         self.start = time.perf_counter()
         try:
-            # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd)
-            self.proc = subprocess.Popen(args, cwd=site_dir, env=env, stdout=self._output, stderr=subprocess.STDOUT,
+            # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd). Its output goes
+            # to a pipe read at the end (with --quiet only errors): with a file there instead, `mkdocs serve`'s first
+            # index now and then numbered the pages in another order (tests/test_serve.py), for reasons not found.
+            self.proc = subprocess.Popen(args, cwd=site_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          preexec_fn=prepare if (arm is not None or nice) else None)
         except OSError as exc:
-            self._output.close()
             raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
 
     def wait(self, timeout: float = 600) -> IndexReport:
         """Wait for Pagefind (stopped after `timeout` s), then check, stabilise and complete its bundle."""
         try:
-            self.proc.wait(timeout=timeout)
+            piped, _ = self.proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
             raise SearchIndexError(f"search: Pagefind did not finish indexing {self.site_dir} within {timeout:.0f} s; it was stopped") from None
         seconds = time.perf_counter() - self.start
-        self._output.seek(0)
-        output = self._output.read().decode(errors="replace").strip()[-4000:]
-        self._output.close()
+        output = (piped or b"").decode(errors="replace").strip()[-4000:]
         if self.proc.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
             raise SearchIndexError(f"search: Pagefind failed (exit {self.proc.returncode}) indexing {self.site_dir}:\n{output}")
         try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
@@ -233,7 +230,8 @@ class PagefindRun:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        self._output.close()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
 
 
 class BackgroundIndex:
