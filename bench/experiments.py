@@ -57,7 +57,7 @@ def _rewrite(module: Any, name: str, old: str, new: str, patch: str) -> None:
 
 
 def patch_escape() -> None:
-    from generator import render
+    from generator.render.render import render
 
     render._HTML_TABLE = str.maketrans(render._HTML)
     _rewrite(render, "md_escape", 'text = "".join(_HTML.get(ch, ch) for ch in text)', "text = text.translate(_HTML_TABLE)", "escape")
@@ -65,7 +65,7 @@ def patch_escape() -> None:
 
 def patch_disclosures() -> None:
     """Every disclosure pattern needs a digit or an '@': texts with neither are skipped (most YAML strings)."""
-    from generator import disclosures
+    from generator.model import disclosures
 
     old = "    urls = [(mt.start(), mt.end()) for mt in _URL.finditer(text)]"
     _rewrite(disclosures, "find_disclosures", old, '    if re.search(r"[\\d@]", text) is None:\n        return []\n' + old, "disclosures")
@@ -73,7 +73,7 @@ def patch_disclosures() -> None:
 
 def patch_placeholders() -> None:
     """A placeholder needs '{{': texts without it skip code_spans (the costly part)."""
-    from generator import placeholders
+    from generator.check import placeholders
 
     old = "    skip = code_spans(text)"
     _rewrite(placeholders, "find_placeholders", old, '    if "{{" not in text:\n        return []\n' + old, "placeholders")
@@ -85,7 +85,7 @@ def patch_terms() -> None:
     The pattern begins with a lookbehind, so the regex engine tries the whole alternation at every
     character; `(?=[...])` first lets it skip most positions. Same matches; used by derive._term_usage
     (every publication's text) and by the glossary-link treeprocessor (every text node of every page)."""
-    from generator import glossary_links as gl
+    from generator.render import glossary_links as gl
 
     original_build = gl.TermMatcher.build.__func__
 
@@ -102,7 +102,7 @@ def patch_terms() -> None:
 def patch_nav() -> None:
     from mkdocs.structure.files import File, InclusionLevel
 
-    from generator import plugin
+    from generator.adapter import plugin
 
     original_build_nav = plugin.build_nav
     original_generated = File.generated
@@ -149,8 +149,8 @@ def stage_child(project: Path, names: list[str], out: Path) -> None:
 
     apply(names)
     result = run.generator_stage(project, None)
-    from generator.check import check_site
-    from generator.render import Renderer, make_environment
+    from generator.derive.site import check_site
+    from generator.render.render import Renderer, make_environment
 
     _data, derived, problems = check_site(project)
     assert derived is not None
@@ -174,9 +174,9 @@ MICRO = {  # patch -> the work it speeds up, timed alone
 def micro_child(project: Path, work_name: str, names: list[str], repeats: int, out: Path) -> None:
     """In a fresh process: time one piece of the work (best of `repeats`) with the given patches."""
     apply(names)
-    from generator.check import check_site
-    from generator.derive import _term_usage
-    from generator.render import Renderer, make_environment
+    from generator.derive.derive import _term_usage
+    from generator.derive.site import check_site
+    from generator.render.render import Renderer, make_environment
 
     data, derived, _problems = check_site(project)
     assert derived is not None
@@ -190,15 +190,15 @@ def micro_child(project: Path, work_name: str, names: list[str], repeats: int, o
         def work() -> Any:
             return {tid: [p.id for p in pubs] for tid, pubs in _term_usage(data, derived.publications).items()}
     elif work_name == "check_text":
-        from generator.narrative_checks import check_text
+        from generator.check.narrative_checks import check_text
 
         def work() -> Any:
             return [str(p) for p in check_text(data).sorted()]
     elif work_name.startswith("glossary_links"):
         import markdown
 
-        from generator.glossary_links import GlossaryLinkExtension
-        from generator.render import INDEX_PAGES
+        from generator.derive.paths import INDEX_PAGES
+        from generator.render.glossary_links import GlossaryLinkExtension
 
         pages = [(spec.path, renderer.render(spec)) for spec in specs if spec.path.startswith("inspections/")][:300]
         ext = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from generator.asset_names import HASHED_NAME
+from generator.output.asset_names import HASHED_NAME
 
 HOST = "127.0.0.1"
 
@@ -72,7 +72,7 @@ class PrecompressedHandler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Encoding", encoding)
         if file is not None:
             self.send_header("Vary", "Accept-Encoding")
-            # Content-hashed names (the theme's bundles, our assets/*.HASH.css: generator/asset_names.py) never
+            # Content-hashed names (the theme's bundles, our assets/*.HASH.css: generator/output/asset_names.py) never
             # change: cache for a year.
             hashed = "assets" in file.parts and HASHED_NAME.search(file.name) is not None
             self.send_header("Cache-Control", "public, max-age=31536000, immutable" if hashed else "no-cache")

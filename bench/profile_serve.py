@@ -53,7 +53,7 @@ def main() -> int:
     from mkdocs.config import load_config
 
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    counts = logging.getLogger("mkdocs.plugins.generator.plugin")  # what the caches gave, on stdout
+    counts = logging.getLogger("mkdocs.plugins.generator.adapter.plugin")  # what the caches gave, on stdout
     counts.setLevel(logging.INFO)
     counts.addHandler(logging.StreamHandler(sys.stdout))
     site_dir = work / "site"

@@ -357,10 +357,10 @@ def generator_stage(project: Path, floor_dir: Path | None) -> dict[str, Any]:
 
     sys.path.insert(0, str(SOURCE))
     import generator
-    from generator import render as r
-    from generator.derive import derive
-    from generator.load import load_site_data
-    from generator.validate import validate
+    from generator.check.validate import validate
+    from generator.derive.derive import derive
+    from generator.model.load import load_site_data
+    from generator.render import render as r
 
     def optional(module: str, name: str) -> Any:
         try:
@@ -415,7 +415,7 @@ def write_floor(project: Path, floor: Path, pages: dict[str, Any], home: str) ->
     """The rendered Markdown as static files, the same config without our plugin, the same nav."""
     import yaml
 
-    from generator.plugin import build_nav, not_in_nav
+    from generator.adapter.plugin import build_nav, not_in_nav
 
     docs = floor / "docs"
     for item in (project / "content").iterdir():
@@ -613,12 +613,12 @@ def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
     Pagefind's CPU time, and what the caches gave."""
     out: dict[str, Any] = {}
     prefix = "" if name == "build" else f"{name}_"
-    # The index built beside the pages (generator/search_stream.py): what it adds to the build is the wait after the
+    # The index built beside the pages (generator/output/search_stream.py): what it adds to the build is the wait after the
     # last page (the rest of the pages' parsing, writing the index, stabilising it) plus what the page loop spent on it.
     streamed = re.search(r"search: (\d+) pages indexed beside the pages; the index was ready ([\d.]+) s after the last page, "
                          r"the pages waited ([\d.]+) s for it \(Pagefind ([\d.]+) CPU s(?:, peak (\d+) MiB)?", text)
     index = re.search(r"search: (\d+) pages indexed in ([\d.]+) s", text)  # Pagefind over the finished site (--dirty)
-    # Begun before the pages were written (generator/search_pages.py): what it adds is the build's wait at the end
+    # Begun before the pages were written (generator/output/search_pages.py): what it adds is the build's wait at the end
     ahead = re.search(r"search: (\d+) pages indexed in ([\d.]+) s, begun before MkDocs wrote the pages; the build waited ([\d.]+) s", text)
     seconds: float | None = None
     if ahead:

@@ -11,7 +11,7 @@ every page type, these tests check:
   content (not on the 404 page: Material gives a page without headings in its table of contents
   no skip link, and the 404 page has nothing to skip to);
 - data tables have header cells and captions (a `Table: …` line before the table in the page
-  templates; generator/table_captions.py).
+  templates; generator/render/table_captions.py).
 
 On a report page, at both widths, Tab visits every interactive element in document order, each
 one visible, on screen, not covered by the sticky header, and with a focus indicator (outline

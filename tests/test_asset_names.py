@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.asset_names import HASHED_NAME, asset_names, hashed_name, published_name, wants_hashed_name
+from generator.output.asset_names import HASHED_NAME, asset_names, hashed_name, published_name, wants_hashed_name
 
 from .conftest import ROOT, copy_tiny, edit, mkdocs_build
 
@@ -95,7 +95,7 @@ def assert_every_asset_resolves(site: Path, site_url: str = SITE_URL) -> int:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny site with its own extra_css and extra_javascript (one a module) and a Markdown link to the style
-    sheet. Scripts may not sit in content/ (generator/content_files.py): they are the theme's custom_dir's, here a
+    sheet. Scripts may not sit in content/ (generator/model/content_files.py): they are the theme's custom_dir's, here a
     copy of overrides/."""
     project = copy_tiny(tmp_path_factory.mktemp("assets") / "project")
     shutil.copytree(ROOT / "overrides", project / "theme")

@@ -46,7 +46,7 @@ def test_glossary_terms_link_once_per_page_not_in_headings(built: Path) -> None:
 
 
 def test_review_table_is_derived_from_inspections(built: Path) -> None:
-    # on the review's chapter after its questions (generator/review_pages.py), which is the table alone here
+    # on the review's chapter after its questions (generator/derive/review_pages.py), which is the table alone here
     text = text_of(built / "reviews/review-2021/after-the-questions/index.html")
     assert text.startswith("Table of evaluations") or "Table of evaluations" in text.split("Built from the inspection records")[0]
     assert "Built from the inspection records on this site" in text

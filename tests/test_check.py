@@ -128,11 +128,11 @@ def test_real_content_passes() -> None:
 
 
 def test_slugs_for_all_32_council_areas_are_stable() -> None:
-    from generator.validate import slugify
+    from generator.check.validate import slugify
 
     names = {p.stem: p for p in (ROOT / "site-data/partnerships").glob("*.yaml")}
     assert len(names) == 32
-    from generator.load import SAFE_ID
+    from generator.model.load import SAFE_ID
 
     for stem in names:
         assert SAFE_ID.match(stem)

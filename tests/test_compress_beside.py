@@ -1,5 +1,5 @@
 """Compressed copies made in a process of their own while the build waits for its search index
-(generator/compress.py, `Beside` and `CompressionBeside`): whatever that process finishes, fails or is
+(generator/output/compress.py, `Beside` and `CompressionBeside`): whatever that process finishes, fails or is
 stopped in the middle of, every text file ends with the same .gz and .br as a build that compresses
 everything after the index."""
 
@@ -12,8 +12,8 @@ from pathlib import Path
 
 import brotli
 
-from generator.cache import DiskCache
-from generator.compress import Beside, CompressionBeside, precompress, text_files
+from generator.output.cache import DiskCache
+from generator.output.compress import Beside, CompressionBeside, precompress, text_files
 
 
 def make_site(root: Path, pages: int = 60) -> Path:
@@ -86,13 +86,13 @@ def test_a_child_that_fails_counts_nothing_it_did_not_finish(tmp_path: Path) -> 
 
 
 def test_the_child_dies_with_the_build(tmp_path: Path) -> None:
-    """A build killed outright must not leave the child writing into its staging folder (generator/pool.py)."""
+    """A build killed outright must not leave the child writing into its staging folder (generator/base/pool.py)."""
     import subprocess
     import sys
     big = tmp_path / "big.html"
     big.write_text("<p>Findings of the inspection, evaluated on the scale.</p>" * 2000)
     script = (  # the same file 5,000 times: half a minute of work or more, so only being killed ends it early
-        "import time; from pathlib import Path; from generator.compress import Beside\n"
+        "import time; from pathlib import Path; from generator.output.compress import Beside\n"
         f"child = Beside([(Path({str(big)!r}), None)] * 5000, None)\n"
         "assert child.proc is not None; print(child.proc.pid, flush=True); time.sleep(60)\n"
     )

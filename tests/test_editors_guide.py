@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli.main import main
 
 from .conftest import ROOT, mkdocs_build, run_check
 
@@ -160,7 +160,7 @@ def test_every_generator_command_in_the_guide_is_valid(tmp_path: Path, capsys: p
 
 
 def test_guide_covers_every_kind_and_task() -> None:
-    from generator.scaffold import KINDS
+    from generator.cli.scaffold import KINDS
 
     for kind in KINDS:
         assert f"generator new {kind} " in GUIDE, kind
@@ -241,8 +241,8 @@ def test_task_section_followed_on_the_real_site(tmp_path: Path, title: str) -> N
 def _model_classes() -> list[type]:
     import dataclasses
 
-    from generator import disclosures
-    from generator import models as m
+    from generator.model import disclosures
+    from generator.model import models as m
 
     return [c for module in (m, disclosures) for c in vars(module).values()
             if isinstance(c, type) and dataclasses.is_dataclass(c) and issubclass(c, m.Record)]
@@ -250,9 +250,9 @@ def _model_classes() -> list[type]:
 
 def test_every_yaml_example_is_valid_for_a_record() -> None:
     """Each YAML block of the guide parses, and its fields are fields of some record, with values of the right type."""
-    from generator.convert import convert, fields_of
-    from generator.errors import Problems
-    from generator.yamlnodes import Mapping, Sequence, parse_yaml
+    from generator.base.errors import Problems
+    from generator.model.convert import convert, fields_of
+    from generator.model.yamlnodes import Mapping, Sequence, parse_yaml
 
     classes = _model_classes()
     examples = blocks(GUIDE, "yaml")
@@ -275,7 +275,7 @@ def test_every_yaml_example_is_valid_for_a_record() -> None:
             if not found.errors:
                 fits.append(cls.__name__)
         if not fits and set(keys) <= {"published", "redirects"}:  # site-data/addresses.yaml: its own reader
-            from generator.addresses import read_addresses
+            from generator.derive.addresses import read_addresses
 
             found = Problems()
             assert read_addresses(block, "guide", found) is not None and not found.items, (block, found.sorted())
@@ -327,7 +327,7 @@ PUBLISHED_NARRATIVE = "content/narrative/inspections/north-lanarkshire-2023.md"
 
 
 def _check_with_paragraph(tmp_path: Path, paragraph: str) -> tuple[object, str]:
-    from generator.check import check_site
+    from generator.derive.site import check_site
 
     project = real_copy(tmp_path / "project")
     narrative = project / PUBLISHED_NARRATIVE

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import check_site
-from generator.yamlnodes import parse_yaml
+from generator.derive.site import check_site
+from generator.model.yamlnodes import parse_yaml
 
 from .conftest import TINY
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
-from generator.publisher import default_publisher
-from generator.render import Renderer, make_environment
+from generator.derive.site import check_site
+from generator.model.publisher import default_publisher
+from generator.render.render import Renderer, make_environment
 
 from .conftest import ROOT, run_check
 from .test_editors_guide import real_copy, run_generator, section, steps

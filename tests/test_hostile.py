@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
+from generator.derive.site import check_site
 
 from .conftest import TINY, copy_tiny, edit, mkdocs_build
 from .test_injection import ActiveContent

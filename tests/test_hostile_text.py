@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
-from generator.opendata import csv_cell, to_csv
+from generator.derive.site import check_site
+from generator.render.opendata import csv_cell, to_csv
 
 from .conftest import copy_tiny, edit, mkdocs_build
 from .test_hostile import INSPECTION, NARRATIVE, Case, assert_case, project_for, refused_build, replace

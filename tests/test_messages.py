@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
-from generator.cli import main
+from generator.cli.main import main
+from generator.derive.site import check_site
 
 from .conftest import edit
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import models as m
-from generator import placeholders as ph
-from generator.check import check_site
-from generator.disclosures import AllowedDisclosure, find_disclosures, is_allowed
-from generator.narrative_checks import find_proportion_claims, fits
-from generator.render import Renderer, make_environment
+from generator.check import placeholders as ph
+from generator.check.narrative_checks import find_proportion_claims, fits
+from generator.derive.site import check_site
+from generator.model import models as m
+from generator.model.disclosures import AllowedDisclosure, find_disclosures, is_allowed
+from generator.render.render import Renderer, make_environment
 
 from .conftest import ROOT, TINY, edit, mkdocs_build, run_check
 
@@ -358,9 +358,9 @@ def test_proportion_words_in_yaml_text_fields(tiny: Path) -> None:
 
 _POOL_COMPARISON = """
 import dataclasses, sys
-from generator.load import load_site_data
-from generator.narrative_checks import check_text
-from generator.pool import can_fork
+from generator.model.load import load_site_data
+from generator.check.narrative_checks import check_text
+from generator.base.pool import can_fork
 from pathlib import Path
 
 data, _problems = load_site_data(Path(sys.argv[1]))

@@ -200,7 +200,7 @@ def test_every_grade_names_the_scale_it_is_on(site: Path) -> None:
 
 def test_the_data_page_describes_every_column(site: Path) -> None:
     """The page's table of columns names each column of the files, so none is left for analysts to guess."""
-    from generator.opendata import EVALUATION_COLUMNS
+    from generator.render.opendata import EVALUATION_COLUMNS
 
     page = (site / "open-data/index.html").read_text()
     table = page.split("Columns of evaluations.csv and evaluations.json")[1].split("</table>")[0]

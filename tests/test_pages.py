@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
-from generator.publisher import default_publisher
-from generator.render import Renderer, make_environment, md_escape
+from generator.derive.site import check_site
+from generator.model.publisher import default_publisher
+from generator.render.render import Renderer, make_environment, md_escape
 
 from .conftest import ROOT, TINY
 

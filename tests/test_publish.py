@@ -58,7 +58,7 @@ def _fault(real: Callable[..., Any], when: str, errno_: int = 28) -> Callable[..
 def install_fault(fault: str, patch: pytest.MonkeyPatch) -> None:
     import mkdocs.utils
 
-    import generator.publish as publish
+    import generator.output.publish as publish
 
     target, when = fault.split(":")
     if target == "exchange":
@@ -285,8 +285,8 @@ def test_sigkill_while_pagefind_writes(baseline: tuple[Path, dict[str, str], dic
 _KILL_ME = """
 import subprocess, sys, time
 from pathlib import Path
-from generator.pool import fork_map
-from generator.search import build_index
+from generator.base.pool import fork_map
+from generator.output.pagefind import build_index
 if sys.argv[1] == "pool":
     fork_map(lambda i: time.sleep(120), [1, 2], 2)
 else:
@@ -313,7 +313,7 @@ def test_children_die_with_a_killed_build(tmp_path: Path, what: str) -> None:
 def test_a_second_build_while_one_runs_stops_with_a_message(baseline: tuple[Path, dict[str, str], dict[str, str]],
                                                              tmp_path: Path) -> None:
     """While a build holds the lock (here: this test, as a running build would), another one stops at once."""
-    from generator.publish import BuildLock
+    from generator.output.publish import BuildLock
 
     _project, old, new = baseline
     project = fresh(baseline, tmp_path)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
-from generator.derive import review_evaluations
+from generator.derive.site import check_site
+from generator.model.queries import review_evaluations
 
 from .conftest import ROOT, mkdocs_build
 from .test_build import text_of
@@ -117,9 +117,9 @@ def test_every_partnership_has_its_current_area_code_and_its_source(site: Path, 
 
 
 def test_the_search_index_is_pagefind_s_over_the_published_pages(site: Path) -> None:
-    """The index begun before the pages were written (generator/search_pages.py) is, file for file, the one Pagefind's
+    """The index begun before the pages were written (generator/output/search_pages.py) is, file for file, the one Pagefind's
     command line writes over the published pages (read in path order, as the search pages on tmpfs are); its
-    hash-map order is undone (generator/pagefind_stable.py)."""
+    hash-map order is undone (generator/output/pagefind_stable.py)."""
     from .test_search_stream import cli_index_of, streamed_index_of
 
     if not str(site).startswith("/dev/shm/"):

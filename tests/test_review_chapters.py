@@ -1,4 +1,4 @@
-"""A review is published as an overview at its own address and one page per chapter (generator/review_pages.py).
+"""A review is published as an overview at its own address and one page per chapter (generator/derive/review_pages.py).
 
 Tiny projects in every state: a review with chapters and no narrative (the tiny one), with a narrative (its
 sections go to their chapters, their headings one level up, footnotes with them), a question with nothing under
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.addresses import current_addresses
-from generator.check import check_site
-from generator.publisher import default_publisher
-from generator.render import Renderer, make_environment
+from generator.derive.addresses import current_addresses
+from generator.derive.site import check_site
+from generator.model.publisher import default_publisher
+from generator.render.render import Renderer, make_environment
 
 from .conftest import ROOT, copy_tiny, edit, mkdocs_build
 

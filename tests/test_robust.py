@@ -73,7 +73,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
         trees.append(tree(site))
     # Every file, Pagefind's index included: its filter and metadata chunks, which Pagefind writes in
-    # hash-map order (its issue #638), are put in sorted order after it runs (generator/pagefind_stable.py).
+    # hash-map order (its issue #638), are put in sorted order after it runs (generator/output/pagefind_stable.py).
     assert trees[0] == trees[1], sorted(k for k in trees[0].keys() | trees[1].keys() if trees[0].get(k) != trees[1].get(k))
     for part in ("pagefind/fragment/", "pagefind/index/", "pagefind/filter/", "pagefind/pagefind-entry.json"):
         assert any(k.startswith(part) for k in trees[0]), part
@@ -82,7 +82,7 @@ def test_two_clean_builds_are_byte_identical(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("ref", ["../outside.md", "/etc/passwd.md", "narrative\\inspections\\fife-2023.md", "narrative/x\x00.md"])
 def test_narrative_paths_cannot_escape_content(tmp_path: Path, ref: str) -> None:
-    from generator.check import check_site
+    from generator.derive.site import check_site
 
     project = copy_tiny(tmp_path / "project")
     (project / "outside.md").write_text("secret")
@@ -97,7 +97,7 @@ def test_narrative_paths_cannot_escape_content(tmp_path: Path, ref: str) -> None
 
 
 def test_symlink_out_of_content_is_refused(tmp_path: Path) -> None:
-    from generator.check import check_site
+    from generator.derive.site import check_site
 
     project = copy_tiny(tmp_path / "project")
     (tmp_path / "secret.md").write_text("secret")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import models as m
-from generator.cli import main
-from generator.convert import fields_of
-from generator.scaffold import KINDS, SCAFFOLDS
+from generator.cli.main import main
+from generator.cli.scaffold import KINDS, SCAFFOLDS
+from generator.model import models as m
+from generator.model.convert import fields_of
 
 from .conftest import ROOT, run_check
 
@@ -254,7 +254,7 @@ def test_skeleton_notes_use_the_model_docstrings(name: str) -> None:
         if field and field.group(4) in docs:
             explained = " ".join(notes)
             assert any(doc in explained for doc in docs[field.group(4)]), (
-                f"{name}: the note above '{field.group(4)}' should include its docstring from generator/models.py: "
+                f"{name}: the note above '{field.group(4)}' should include its docstring from generator/model/models.py: "
                 f"{sorted(docs[field.group(4)])}; it says: {explained!r}")
             checked += 1
         notes = []
@@ -279,7 +279,7 @@ def test_programme_end_and_the_optional_blocks(tiny: Path) -> None:
 
 def test_every_optional_block_switched_on_loads(tiny: Path) -> None:
     """Deleting the first '#' of every line of every optional block gives a record that loads (TODO aside)."""
-    from generator.check import check_site
+    from generator.derive.site import check_site
 
     for kind in ("inspection", "review", "response", "letter", "programme"):
         assert new(tiny, kind, *ARGS[kind]) == 0
@@ -292,7 +292,7 @@ def test_every_optional_block_switched_on_loads(tiny: Path) -> None:
 
 
 def test_every_skeleton_file_is_used() -> None:
-    source = (ROOT / "generator/scaffold.py").read_text()
+    source = (ROOT / "generator/cli/scaffold.py").read_text()
     for path in SCAFFOLDS.iterdir():
         if path.name != "README.md":
             assert f'"{path.name}"' in source, path.name

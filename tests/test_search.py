@@ -1,4 +1,4 @@
-"""Site search (generator/search.py, Pagefind): what is indexed, how the build fails, and, in Chromium
+"""Site search (generator/output/pagefind.py, Pagefind): what is indexed, how the build fails, and, in Chromium
 on the real site, what a reader gets.
 
 Tiny sites (no browser): the index is built inside `mkdocs build` and published with the site; the
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import EXCLUDE_SELECTORS
+from generator.output.pagefind import EXCLUDE_SELECTORS
 
 from .conftest import CHROMIUM, ROOT, copy_tiny, is_local, mkdocs_build, serve_site
 
@@ -147,7 +147,7 @@ def test_filter_values_are_written_beside_the_index(built: Path) -> None:
     the site): it holds exactly the values the pages give the index, each once."""
     import json
 
-    from generator.search import FILTER_VALUES
+    from generator.output.pagefind import FILTER_VALUES
 
     given: dict[str, set[str]] = {}
     for page in built.rglob("*.html"):
@@ -210,7 +210,7 @@ def test_index_files_do_not_depend_on_pagefind_s_order(built: Path, tmp_path: Pa
     import json
     import shutil
 
-    from generator.pagefind_stable import chunk_bytes, read_chunk, stabilise
+    from generator.output.pagefind_stable import chunk_bytes, read_chunk, stabilise
 
     bundle = tmp_path / "pagefind"
     shutil.copytree(built / "pagefind", bundle)
@@ -446,8 +446,8 @@ def test_chronology_finds_the_pages_that_say_chronologies(searcher: Searcher, re
 
 @_mark
 def test_a_partnership_filter_leaves_only_its_publications(searcher: Searcher) -> None:
-    from generator.check import check_site
-    from generator.render import page_path
+    from generator.derive.paths import page_path
+    from generator.derive.site import check_site
 
     _data, derived, _problems = check_site(ROOT)
     assert derived is not None

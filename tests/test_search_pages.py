@@ -1,4 +1,4 @@
-"""The search index begun before MkDocs writes the pages (generator/search_pages.py, the default of `mkdocs build`):
+"""The search index begun before MkDocs writes the pages (generator/output/search_pages.py, the default of `mkdocs build`):
 the same index as Pagefind's command line over the finished pages, file for file, cold and from the cache; the same
 from build to build; and whenever the pages are not what the search pages said (a theme override, another plugin
 changing them), the finished site is indexed instead, so the index always holds what is published.

@@ -1,4 +1,4 @@
-"""The search index built beside the pages (generator/search_stream.py): the same index as Pagefind's command
+"""The search index built beside the pages (generator/output/search_stream.py): the same index as Pagefind's command
 line over the finished site, file by file; the pages it is given; and every way the indexer can fail (missing,
 crashing, answering an error, not answering) stops the build with the reason, publishes nothing and leaves no
 process behind.
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.search import SearchIndexError, build_index
-from generator.search_stream import StreamingIndex, page_url, walk_order
+from generator.output.pagefind import SearchIndexError, build_index
+from generator.output.search_stream import StreamingIndex, page_url, walk_order
 
 from .conftest import copy_tiny, mkdocs_build
 from .test_search import fake_pagefind, tree
@@ -261,9 +261,9 @@ def test_a_failing_indexer_stops_the_build_and_publishes_nothing(tmp_path: Path,
 
 def test_an_indexer_that_does_not_end_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Pagefind ends at the end of its input; one that does not is stopped, and its missing index is an error."""
-    import generator.search_stream
+    import generator.output.search_stream
 
-    monkeypatch.setattr(generator.search_stream, "CLOSE_TIMEOUT", 1.0)
+    monkeypatch.setattr(generator.output.search_stream, "CLOSE_TIMEOUT", 1.0)
     (tmp_path / "site").mkdir()
     stream = StreamingIndex(tmp_path / "site", ["a/index.html"], executable=fake_service(tmp_path, "linger"))
     stream.add("a/index.html", "<html></html>")

@@ -79,7 +79,7 @@ def test_drafts_show_in_serve_with_banner(served: tuple[Path, str]) -> None:
 
 def test_templates_are_compiled_once_and_again_when_edited(tmp_path: Path) -> None:
     """Serve rebuilds reuse compiled templates (ours and the theme's); an edited template takes effect."""
-    from generator.render import MemoryBytecodeCache, make_environment
+    from generator.render.render import MemoryBytecodeCache, make_environment
 
     class Counting(MemoryBytecodeCache):
         compiles = 0

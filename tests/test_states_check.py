@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
+from generator.derive.site import check_site
 
 from .conftest import edit, run_check
 

@@ -22,10 +22,10 @@ from typing import Any
 
 import pytest
 
-from generator.check import check_site
-from generator.opendata import site_files
-from generator.publisher import default_publisher
-from generator.render import Renderer, make_environment, make_markup_environment, render_feeds
+from generator.derive.site import check_site
+from generator.model.publisher import default_publisher
+from generator.render.opendata import site_files
+from generator.render.render import Renderer, make_environment, make_markup_environment, render_feeds
 
 from .conftest import ROOT
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
-from generator.opendata import site_files
-from generator.publisher import default_publisher
-from generator.render import Renderer, make_environment, make_markup_environment, render_feeds
+from generator.derive.site import check_site
+from generator.model.publisher import default_publisher
+from generator.render.opendata import site_files
+from generator.render.render import Renderer, make_environment, make_markup_environment, render_feeds
 
 from .conftest import ROOT
 
@@ -81,7 +81,7 @@ def test_the_states_site_builds_strict_and_no_page_shows_the_draft(tmp_path: Pat
 def test_a_feed_is_written_only_when_it_has_a_dated_entry() -> None:
     """Atom needs a feed's `updated` day. A partnership with nothing published, or only publications with no date
     in the sources, gets no feed (none with an invented day), is not announced by its page, and the page says why."""
-    from generator.render import page_feeds
+    from generator.derive.paths import page_feeds
 
     _data, derived, _problems = check_site(STATES)
     assert derived is not None

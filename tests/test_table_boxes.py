@@ -11,7 +11,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from generator.table_captions import BOX_CLASS, TableCaptionExtension
+from generator.render.table_captions import BOX_CLASS, TableCaptionExtension
 
 from .conftest import copy_tiny, mkdocs_build
 

@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.glossary_links import trie_pattern
-from generator.urls import relative_link
+from generator.base.urls import relative_link
+from generator.derive.terms import trie_pattern
 
 FORMS = st.lists(st.text(alphabet="abAB -c", min_size=1, max_size=6), min_size=1, max_size=8, unique=True)
 TEXT = st.text(alphabet="abAB -c.x\n", max_size=60)

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import disclosures as d
-from generator import reader_text as rt
-from generator.check import check_site
+from generator.derive.site import check_site
+from generator.model import disclosures as d
+from generator.model import reader_text as rt
 
 from .conftest import TINY
 

@@ -1,4 +1,4 @@
-"""The theme's rendering is skipped only for pages whose output cannot have changed (generator/theme_cache.py).
+"""The theme's rendering is skipped only for pages whose output cannot have changed (generator/adapter/theme_cache.py).
 
 Real `mkdocs build --strict` runs of the tiny project: a warm build takes every page from the cache
 and is the cold build byte for byte; a change only the theme can see (the nav, an override template,
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.theme_cache import date_precision, template_reads
+from generator.adapter.theme_cache import date_precision, template_reads
 
 from .conftest import copy_tiny, edit, mkdocs_build
 from .test_prerender import change, own_templates

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_site
-from generator.render import Renderer, make_environment
+from generator.derive.site import check_site
+from generator.render.render import Renderer, make_environment
 
 from .conftest import ROOT, copy_tiny, edit, mkdocs_build
 

@@ -185,7 +185,7 @@ def test_a_build_with_an_example_address_warns(tiny: Path, tmp_path: Path) -> No
     (None, False),
 ])
 def test_which_addresses_are_examples(url: str | None, example: bool) -> None:
-    from generator.publisher import is_example_address
+    from generator.model.publisher import is_example_address
 
     assert is_example_address(url) is example
 
@@ -209,13 +209,13 @@ def test_feed_links_are_not_taken_for_translations(site: Path) -> None:
 ALLOWED = [
     r"404\.html", r"index\.html", r"(.+/)?index\.html",
     r"sitemap\.xml(\.gz)?",
-    # our own CSS/JS under content-hashed names (generator/asset_names.py), as the theme's bundles
+    # our own CSS/JS under content-hashed names (generator/output/asset_names.py), as the theme's bundles
     r"assets/report-site\.[0-9a-f]{8}\.(css|js)", r"assets/images/favicon\.png",
     r"assets/stylesheets/(main|palette)\.[0-9a-f]{8}\.min\.css(\.map)?",
     r"assets/javascripts/bundle\.[0-9a-f]{8}\.min\.js(\.map)?",
     r"assets/javascripts/workers/search\.[0-9a-f]{8}\.min\.js(\.map)?",
     r"assets/javascripts/lunr/(min/)?[a-z.]+\.js",
-    # site search (generator/search.py): its page's script and style, and Pagefind's bundle; no theme search index
+    # site search (generator/output/pagefind.py): its page's script and style, and Pagefind's bundle; no theme search index
     r"assets/report-site-search\.[0-9a-f]{8}\.(css|js)",
     r"pagefind/(pagefind[a-z-]*\.(js|css)|pagefind-entry\.json|pagefind\.en_[0-9a-f]+\.pf_meta|wasm\.[a-z]+\.pagefind)",
     r"pagefind/rs-filter-values\.json",  # the filters' values for the search page (search.FILTER_VALUES)
@@ -237,7 +237,7 @@ def expected_pages(project: Path) -> set[str]:
     themes = re.findall(r"^  - id: (\S+)", (data / "themes.yaml").read_text(), re.MULTILINE)
     assert themes
     pages |= {f"themes/{t}" for t in themes}
-    # the tiny review's chapters (generator/review_pages.py): its two statements with content, then what follows them
+    # the tiny review's chapters (generator/derive/review_pages.py): its two statements with content, then what follows them
     pages |= {f"reviews/review-2021/{c}" for c in ("statement-1", "statement-2", "after-the-questions")}
     return pages
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from generator.check import check_site
-from generator.readability import READING_LEVEL, reading_grade
-from generator.render import HOME_MARKER, make_environment, place_home_fragment, render_site
-from generator.verdict import partnership_verdict
+from generator.check.readability import READING_LEVEL, reading_grade
+from generator.derive.site import check_site
+from generator.derive.verdict import partnership_verdict
+from generator.render.render import HOME_MARKER, make_environment, place_home_fragment, render_site
 
 from .conftest import ROOT, copy_tiny, edit, mkdocs_build, run_check
 

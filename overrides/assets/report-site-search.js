@@ -1,4 +1,4 @@
-// The search page (generator/search.py builds the Pagefind index this searches).
+// The search page (generator/output/pagefind.py builds the Pagefind index this searches).
 // Only this page loads Pagefind: its script, its WebAssembly and the index chunks for the words
 // searched. Keyboard and screen readers: the status line is a polite live region that says how
 // many results there are; submitting the form moves focus to the results heading; "Show more
@@ -41,7 +41,7 @@ function plural(n, one, many) {
   return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 }
 
-// Each filter's values, from the small file the build writes beside the index (generator/search.py
+// Each filter's values, from the small file the build writes beside the index (generator/output/pagefind.py
 // FILTER_VALUES). Pagefind's own filters() would fetch every filter chunk (each lists the pages of
 // each value, so they grow with the site) before the first query; this way a filter's chunk is
 // fetched only when a reader filters by it. Without the file the search works, with no filters.

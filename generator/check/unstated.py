@@ -1,0 +1,48 @@
+"""Descriptive fields the sources may not give (issue 10): a scale level's meaning, a framework's title and
+publisher, a programme's lead, a question's text, a publication's title.
+
+Each such field is either written or listed in the record's `not_stated`; never both, never neither. The
+editor records what the sources say and what they do not, and pages show "not stated in the sources" in
+place of the missing text: nobody has to invent a fact to pass the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.base.errors import Problems
+from generator.model import models as m
+from generator.model.load import SiteData
+
+
+def records_with_unstated_fields(data: SiteData) -> Iterator[m.Record]:
+    """Every record that has fields the sources may not state."""
+    for scale in data.scales.values():
+        yield from scale.levels
+    yield from data.frameworks.values()
+    for programme in data.programmes.values():
+        yield programme
+        yield from programme.questions
+    yield from data.publications.values()
+
+
+def check_not_stated(data: SiteData, problems: Problems) -> None:
+    """A field the sources may not give is written, or listed in `not_stated`: one of the two."""
+    for record in records_with_unstated_fields(data):
+        allowed = type(record).may_be_unstated
+        listed: list[str] = getattr(record, "not_stated", [])
+        given: frozenset[str] = getattr(record, "given_fields", frozenset())
+        what = type(record).__name__
+        for name in listed:
+            if name not in allowed:
+                problems.add(record.pos("not_stated"), f"'{name}' cannot be marked as not stated in {what}: only "
+                             f"{', '.join(repr(a) for a in allowed)} may be. Give '{name}' as the source states it")
+            elif name in given:
+                problems.add(record.pos(name), f"'{name}' is given and also listed in 'not_stated': keep the value if a "
+                             f"source states it, or remove it and keep 'not_stated: [{name}]'")
+        for name in allowed:
+            if name not in given and name not in listed:
+                problems.add(record.at, f"{what} needs '{name}'. If no source this site holds states it, do not invent it: "
+                             f"write 'not_stated: [{name}]' and the pages will say it is not stated in the sources")
+        if len(set(listed)) != len(listed):
+            problems.add(record.pos("not_stated"), "'not_stated' names a field twice")

@@ -1,0 +1,41 @@
+"""The whole pipeline short of rendering: load, validate, derive. Used by the CLI and by front ends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.base.errors import Problems
+from generator.check.drafts import check_content_draft_links
+from generator.check.narrative_checks import check_text
+from generator.check.readability import check_summaries
+from generator.check.validate import validate
+from generator.derive.addresses import check_addresses, current_addresses, load_addresses
+from generator.derive.derive import Derived, derive
+from generator.derive.site_paths import check_paths
+from generator.model.content_files import check_content
+from generator.model.limits import check_future_dates
+from generator.model.load import LoadCache, SiteData, load_site_data
+
+
+def check_site(
+    project: Path, *, include_drafts: bool = False, cache: LoadCache | None = None, workers: int = 1
+) -> tuple[SiteData, Derived | None, Problems]:
+    """Load and validate everything; derive the context only when there are no errors.
+
+    `workers` > 1: the narrative checks run in that many forked processes (same problems, same order)."""
+    data, problems = load_site_data(project, cache=cache)
+    pages = check_content(project.resolve(), "content", "narrative", problems)  # what content/ may hold; its pages
+    problems.extend(validate(data))
+    check_content_draft_links(data, pages, problems)  # hand-written pages may not link to a draft either
+    problems.extend(check_text(data, pages, workers=workers))  # proportion words, placeholders, disclosures, unfinished text
+    check_summaries(list(data.publications.values()), problems)  # summaries for families that are hard to read
+    problems.extend(check_future_dates(data))  # a published record dated after today
+    if problems.errors:
+        return data, None, problems
+    derived = derive(data, include_drafts=include_drafts)
+    problems.extend(check_paths(derived, pages))  # no two pages (or feeds) on one path
+    data.addresses = load_addresses(project.resolve(), "site-data", problems)
+    problems.extend(check_addresses(data.addresses, current_addresses(derived, pages)))  # no published address breaks
+    if problems.errors:
+        return data, None, problems
+    return data, derived, problems
