@@ -166,3 +166,22 @@ def test_reports_are_left_out_of_the_nav_and_lead_back_to_their_partnership(buil
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', (built / "publications/index.html").read_text(), re.S)
     assert nav and "reviews/review-2021/" in nav.group(0)  # reviews, one per programme, stay listed
     assert "inspections/" not in nav.group(0) and "responses/" not in nav.group(0) and "letters/" not in nav.group(0)
+
+
+def test_a_docs_dir_other_than_content_is_refused(tmp_path: Path) -> None:
+    """The check reads content/ (it runs without mkdocs.yml): a build from another folder would publish what was
+    never checked, so it stops before anything is written and says what to write."""
+    project = copy_tiny(tmp_path / "project")
+    (project / "content").rename(project / "docs")
+    edit(project / "mkdocs.yml", "docs_dir: content", "docs_dir: docs")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode != 0 and not (project / "site").exists()
+    assert "write 'docs_dir: content' in mkdocs.yml" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_the_folders_are_not_settings(tmp_path: Path) -> None:
+    """`data_dir` and `narrative_dir` were settings the check could not see; a site that still sets one is told."""
+    project = copy_tiny(tmp_path / "project")
+    edit(project / "mkdocs.yml", "  - report-site:", "  - report-site:\n      data_dir: elsewhere")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode != 0 and "data_dir" in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -176,6 +176,20 @@ def test_a_narrative_link_to_no_page_is_reported_at_the_narrative_line(tmp_path:
     assert "did you mean '../about.md'" in links[1].message
 
 
+def test_a_narrative_link_after_a_placeholder_is_reported_at_its_own_column(tmp_path: Path) -> None:
+    """The page shows the placeholder as a number, but the editor's file still has the placeholder: the column is
+    the file's. Deriving the site does not change the records the check read."""
+    project = copy_tiny(tmp_path / "project")
+    line = "In {{ count: inspections programme=risk-2021 }} areas, see [the missing page](../no-such-page.md)."
+    edit(project / NARRATIVE, "Fife is a large area.", "Fife is a large area.\n" + line)
+    data, derived, problems = check_site(project)
+    assert derived is not None
+    links = [p for p in problems.sorted() if "leads to no page" in p.message]
+    assert [(p.at.line, p.at.column) for p in links] == [(2, line.index("../no-such-page.md") + 1)], [str(p) for p in links]
+    assert "{{ count:" in data.narratives["fife-2023"].text  # the records as loaded
+    assert "{{ count:" not in derived.data.narratives["fife-2023"].text  # the page's copy
+
+
 # --- a sample built for real: refused before the build writes anything; site/ byte for byte as it was --------------
 BUILT_SAMPLE = ["personal:narrative-phone-dots", "personal:page-email-entities", "personal:yaml-phone-zero-width",
                 "limits:grade-5000-digits", "limits:nested-stars-narrative"]

@@ -34,6 +34,7 @@ from generator.derive.paths import INDEX_PAGES, SEARCH_PAGE, PageSpec, page_feed
 from generator.derive.site import check_site
 from generator.model.accessibility import ResultsError, TestResults, load_results
 from generator.model.content_files import FRAGMENTS, escape_meta
+from generator.model.layout import CONTENT_DIR, DATA_DIR, NARRATIVE_DIR
 from generator.model.load import LoadCache
 from generator.model.publisher import CARE_INSPECTORATE, OGL_3, Licence, Publisher, example_address_message, is_example_address
 from generator.output.asset_names import asset_names, published_name, wants_hashed_name
@@ -98,10 +99,6 @@ class PublisherConfig(base.Config):
 
 
 class ReportSiteConfig(base.Config):
-    data_dir = c.Type(str, default="site-data")
-    """Folder of YAML data, relative to mkdocs.yml."""
-    narrative_dir = c.Type(str, default="narrative")
-    """Folder inside docs_dir holding narrative Markdown; its files become parts of pages, not pages."""
     templates_dirs = c.ListOfItems(c.Type(str), default=["overrides"])
     """Folders whose report-site/ subfolders hold page templates, searched in order (relative to mkdocs.yml).
 
@@ -198,6 +195,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self._stop_indexing()  # the rebuild empties the folder it writes into
         project = Path(config.config_file_path).parent
+        if Path(config.docs_dir).resolve() != (project / CONTENT_DIR).resolve():  # the check reads content/, whatever mkdocs.yml says
+            raise PluginError(f"docs_dir is {config.docs_dir}: this site's pages are in {CONTENT_DIR}/ beside mkdocs.yml; "
+                              f"write 'docs_dir: {CONTENT_DIR}' in mkdocs.yml")
         atomic = self.config.atomic and self.command in ("build", "gh-deploy") and not self.dirty
         if atomic:
             self._start_publishing(Path(config.site_dir))
@@ -413,7 +413,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             logging.getLogger("mkdocs").removeHandler(self.warnings)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        narrative_prefix = self.config.narrative_dir.strip("/") + "/"
+        narrative_prefix = NARRATIVE_DIR + "/"
         for file in list(files):
             if file.src_uri.startswith(narrative_prefix):
                 files.remove(file)  # narratives are parts of generated pages
@@ -621,7 +621,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         project = Path(config.config_file_path).parent
-        server.watch(str(project / self.config.data_dir))
+        server.watch(str(project / DATA_DIR))
         for folder in self.config.templates_dirs:
             server.watch(str(project / folder))
         return server

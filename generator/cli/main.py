@@ -60,7 +60,7 @@ def run_addresses(path: Path, *, list_only: bool = False) -> int:
         print(format_problems(problems.sorted()), file=sys.stderr)
         print("nothing was written: fix the errors above first", file=sys.stderr)
         return 1
-    pages = check_content(path.resolve(), "content", "narrative", Problems())
+    pages = check_content(path.resolve(), Problems())
     current = current_addresses(derived, pages)
     if list_only:
         print("\n".join(sorted(current)))

@@ -25,6 +25,7 @@ from generator.base.errors import Position, Problems, relative
 from generator.derive.derive import Derived
 from generator.derive.paths import ALL_PUBLICATIONS_FEED, SEARCH_PAGE, page_specs, partnership_feed, site_file_paths
 from generator.model.content_files import ContentPage
+from generator.model.layout import DATA_DIR
 from generator.model.load import ADDRESSES_FILE
 from generator.model.yamlnodes import Mapping, Scalar, parse_yaml
 from generator.model.yamlnodes import Sequence as SeqNode
@@ -74,9 +75,9 @@ def current_addresses(derived: Derived, pages: Sequence[ContentPage], search: bo
     return found
 
 
-def load_addresses(project: Path, data_dir: str, problems: Problems) -> Addresses | None:
+def load_addresses(project: Path, problems: Problems) -> Addresses | None:
     """site-data/addresses.yaml, or None when the project keeps no list (a site not yet published)."""
-    path = project / data_dir / ADDRESSES_FILE
+    path = project / DATA_DIR / ADDRESSES_FILE
     if not path.is_file():
         return None
     try:
@@ -192,7 +193,7 @@ def write_addresses(project: Path, addresses: Addresses | None, current: set[str
     lines = [HEADER, "published:\n", *(f"  - {a}\n" for a in published)]
     lines.append("redirects:" + ("\n" if redirects else " {}\n"))
     lines += [f"  {old}: {new}\n" for old, (new, _at) in sorted(redirects.items())]
-    path = project / "site-data" / ADDRESSES_FILE
+    path = project / DATA_DIR / ADDRESSES_FILE
     path.write_text("".join(lines), encoding="utf-8")
     return path, len(set(published) - before)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
@@ -228,8 +229,9 @@ class Derived:
 def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
     from generator.check.placeholders import expand_narrative
 
-    # Narratives reach the page with their placeholders ({{ count: ... }}) replaced by numbers from the data.
-    data.narratives = {pid: expand_narrative(n, data) for pid, n in data.narratives.items()}
+    # Narratives reach the page with their placeholders ({{ count: ... }}) replaced by numbers from the data: in a
+    # copy, so the records as loaded (the checks' line and column numbers) stay as the editor wrote them.
+    data = dataclasses.replace(data, narratives={pid: expand_narrative(n, data) for pid, n in data.narratives.items()})
     visible = {
         pid: pub for pid, pub in data.publications.items() if include_drafts or pub.status == "published"
     }

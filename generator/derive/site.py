@@ -1,7 +1,9 @@
-"""The whole pipeline short of rendering: load, validate, derive. Used by the CLI and by front ends."""
+"""`check_site()`: the whole pipeline short of rendering (load, check, derive, and the checks that need every path
+the site will have). Used by the command line and by front ends."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from generator.base.errors import Problems
@@ -20,11 +22,13 @@ from generator.model.load import LoadCache, SiteData, load_site_data
 def check_site(
     project: Path, *, include_drafts: bool = False, cache: LoadCache | None = None, workers: int = 1
 ) -> tuple[SiteData, Derived | None, Problems]:
-    """Load and validate everything; derive the context only when there are no errors.
+    """Load and validate everything; derive the context only when there are no errors. Returns the records as
+    loaded (the derived context holds its own copy, with narratives' placeholders replaced by numbers).
 
     `workers` > 1: the narrative checks run in that many forked processes (same problems, same order)."""
+    project = project.resolve()
     data, problems = load_site_data(project, cache=cache)
-    pages = check_content(project.resolve(), "content", "narrative", problems)  # what content/ may hold; its pages
+    pages = check_content(project, problems)  # what content/ may hold; its pages
     problems.extend(validate(data))
     check_content_draft_links(data, pages, problems)  # hand-written pages may not link to a draft either
     problems.extend(check_text(data, pages, workers=workers))  # proportion words, placeholders, disclosures, unfinished text
@@ -32,9 +36,9 @@ def check_site(
     problems.extend(check_future_dates(data))  # a published record dated after today
     if problems.errors:
         return data, None, problems
+    data = dataclasses.replace(data, addresses=load_addresses(project, problems))
     derived = derive(data, include_drafts=include_drafts)
-    problems.extend(check_paths(derived, pages))  # no two pages (or feeds) on one path
-    data.addresses = load_addresses(project.resolve(), "site-data", problems)
+    problems.extend(check_paths(derived, pages, data.narratives))  # no two pages (or feeds) on one path; links lead somewhere
     problems.extend(check_addresses(data.addresses, current_addresses(derived, pages)))  # no published address breaks
     if problems.errors:
         return data, None, problems

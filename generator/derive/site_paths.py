@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ from generator.derive.derive import Derived
 from generator.derive.paths import ALL_PUBLICATIONS_FEED, INDEX_PAGES, page_path, page_specs, partnership_feed
 from generator.model import models as m
 from generator.model.content_files import ContentPage
+from generator.model.layout import CONTENT_DIR
+from generator.model.load import Narrative
 
 _INDEX_NAMES = {path: name for name, path in INDEX_PAGES.items()}
 
@@ -39,8 +41,9 @@ def _describe(record: m.Record | None, path: str) -> str:
     return f"{kind} '{getattr(record, 'id', '?')}' ({record.at.path})"
 
 
-def check_paths(derived: Derived, pages: Sequence[ContentPage], content_dir: str = "content") -> Problems:
-    """Refuse a generated or hand-written page (or feed) whose path something else already has."""
+def check_paths(derived: Derived, pages: Sequence[ContentPage], narratives: Mapping[str, Narrative]) -> Problems:
+    """Refuse a generated or hand-written page (or feed) whose path something else already has, and a link in a
+    narrative (as the editor wrote it: `narratives`) to a page that does not exist."""
     problems = Problems()
     claimed: dict[str, m.Record | None] = {}
     for spec in page_specs(derived):
@@ -49,10 +52,10 @@ def check_paths(derived: Derived, pages: Sequence[ContentPage], content_dir: str
     claimed_feeds: dict[str, m.Record | None] = {ALL_PUBLICATIONS_FEED: None}
     for partnership in derived.data.partnerships.values():
         _claim(claimed_feeds, partnership_feed(partnership.id), partnership, problems, "feed")
-    problems.extend(check_narrative_links(derived, set(claimed) | {p.src_uri for p in pages}, derived.data.root / content_dir))
+    problems.extend(check_narrative_links(derived, narratives, set(claimed) | {p.src_uri for p in pages}, derived.data.root / CONTENT_DIR))
     for page in pages:
         if page.src_uri in claimed:
-            problems.add(Position(page.path), f"{content_dir}/{page.src_uri} clashes with a generated page "
+            problems.add(Position(page.path), f"{CONTENT_DIR}/{page.src_uri} clashes with a generated page "
                                               f"({_describe(claimed[page.src_uri], page.src_uri)}): rename or remove it")
     return problems
 
@@ -71,12 +74,12 @@ def _claim(claimed: dict[str, m.Record | None], path: str, record: m.Record | No
 _LINK = re.compile(r"\[[^\]\n]*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
-def check_narrative_links(derived: Derived, known: set[str], content_root: Path) -> Problems:
+def check_narrative_links(derived: Derived, narratives: Mapping[str, Narrative], known: set[str], content_root: Path) -> Problems:
     """A link in a narrative that leads nowhere, reported at the narrative's own line (MkDocs can name only
     the generated page the narrative is shown on). Links are relative to that page."""
     problems = Problems()
     for pub in derived.publications:
-        narrative = derived.data.narratives.get(pub.id)
+        narrative = narratives.get(pub.id)
         if narrative is None or "](" not in narrative.text:
             continue
         text = narrative.text

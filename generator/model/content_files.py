@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.base.errors import Position, Problems
+from generator.model.layout import CONTENT_DIR, NARRATIVE_DIR
 from generator.model.yamlnodes import Mapping, Scalar, Sequence, parse_yaml
 
 #: hand-written pages that name one of these in `report_site:` front matter get the fragment
@@ -62,14 +63,14 @@ class ContentPage:
     text: str
 
 
-def check_content(project: Path, content_dir: str, narrative_dir: str, problems: Problems) -> list[ContentPage]:
-    """Check every file under content/; return its pages (readable Markdown outside narrative_dir)."""
-    root = project / content_dir
+def check_content(project: Path, problems: Problems) -> list[ContentPage]:
+    """Check every file under content/; return its pages (readable Markdown outside content/narrative/)."""
+    root = project / CONTENT_DIR
     if not root.is_dir():
         return []
     real_root = root.resolve()
     pages: list[ContentPage] = []
-    narrative_prefix = narrative_dir.strip("/") + "/"
+    narrative_prefix = NARRATIVE_DIR + "/"
     for dirpath, dirnames, filenames in os.walk(root):  # symlinked folders are not followed (and refused below)
         dirnames.sort()
         here = Path(dirpath)

@@ -15,6 +15,7 @@ from generator.model.content_files import read_text
 from generator.model.convert import convert_record, is_bad
 from generator.model.disclosures import AllowedDisclosure, AllowedDisclosures
 from generator.model.grades import GradeWord, read_grade
+from generator.model.layout import CONTENT_DIR, DATA_DIR
 from generator.model.yamlnodes import parse_yaml
 
 #: folder under site-data/ -> the record class each of its files holds
@@ -115,15 +116,15 @@ class LoadCache:
 
 
 def load_site_data(
-    project: Path, *, data_dir: str = "site-data", content_dir: str = "content", cache: LoadCache | None = None
+    project: Path, *, cache: LoadCache | None = None
 ) -> tuple[SiteData, Problems]:
     """Read every file. Returns what could be read and every problem found (never raises for bad data)."""
     project = project.resolve()
-    root = project / data_dir
+    root = project / DATA_DIR
     data = SiteData(root=project)
     problems = Problems()
     if not root.is_dir():
-        problems.add(Position(relative(root, project)), f"no {data_dir}/ folder here: run the check in the project folder")
+        problems.add(Position(relative(root, project)), f"no {DATA_DIR}/ folder here: run the check in the project folder")
         return data, problems
 
     def read(path: Path, cls: type, record_id: str | None) -> Any:
@@ -132,7 +133,7 @@ def load_site_data(
             value, file_problems = cached
         elif not path.resolve().is_relative_to(project):
             problems.add(Position(path.relative_to(project).as_posix()), f"symbolic link to a file outside the project "
-                                                            f"({path.resolve()}): copy the data into {data_dir}/ instead")
+                                                            f"({path.resolve()}): copy the data into {DATA_DIR}/ instead")
             return None
         else:
             rel = relative(path, project)
@@ -189,7 +190,7 @@ def load_site_data(
                         data.unreadable.setdefault(GLOSSARY_FOLDER + "/", relative(path, project))
             else:
                 allowed = ", ".join([*RECORD_FOLDERS, GLOSSARY_FOLDER])
-                problems.add(Position(rel), f"unknown folder '{entry.name}' in {data_dir}/; allowed: {allowed}")
+                problems.add(Position(rel), f"unknown folder '{entry.name}' in {DATA_DIR}/; allowed: {allowed}")
         elif entry.name in SINGLE_FILES:
             container = read(entry, SINGLE_FILES[entry.name], None)
             if container is not None:
@@ -200,10 +201,10 @@ def load_site_data(
             continue  # read by the addresses check, after the site is derived
         elif not entry.name.startswith("."):
             allowed = ", ".join([*SINGLE_FILES, ADDRESSES_FILE, *(f + "/" for f in RECORD_FOLDERS), GLOSSARY_FOLDER + "/"])
-            problems.add(Position(rel), f"unknown file '{entry.name}' in {data_dir}/; allowed: {allowed}")
+            problems.add(Position(rel), f"unknown file '{entry.name}' in {DATA_DIR}/; allowed: {allowed}")
 
     _read_grade_words(data, problems)
-    content_root = project / content_dir
+    content_root = project / CONTENT_DIR
     for pub in data.publications.values():
         if pub.narrative:
             narrative = load_narrative(project, content_root, pub.narrative, pub.pos("narrative"), problems)
