@@ -646,9 +646,6 @@ def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
     copies = re.search(r"compressed copies \(\.gz, \.br\): (\d+) from the cache, (\d+) compressed", text)
     if copies:
         out[f"{prefix}compressed_cached"], out[f"{prefix}compressed_new"] = map(int, copies.groups())
-    theme = re.search(r"theme templates: (\d+) pages from the cache, (\d+) rendered", text)
-    if theme:
-        out[f"{prefix}theme_cached"], out[f"{prefix}theme_rendered"] = map(int, theme.groups())
     return out
 
 

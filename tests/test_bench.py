@@ -33,7 +33,6 @@ def test_benchmark_runs_and_writes_the_agreed_json(tmp_path: Path) -> None:
     assert "longer with it than without" in result.stdout
     assert row["markdown_by_workers"] + row["markdown_by_mkdocs"] > 0 and row["edit_one_markdown_cached"] > 0
     assert row["compressed_new"] > 0 and row["edit_one_compressed_cached"] > 0
-    assert row["theme_cached"] == 0 and row["theme_rendered"] > 5 and row["edit_one_theme_cached"] > 0  # a cold build, then warm
     # the peak split by process (the build itself, its workers, Pagefind)
     peaks = row["build_peak_by_process_mb"]
     assert peaks["main"] > 0 and max(peaks.values()) <= row["peak_rss_mb"] * 1.1, peaks  # Pagefind may end between samples

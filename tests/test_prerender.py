@@ -122,7 +122,7 @@ CHANGES = {
     "template": ("overrides/report-site/inspection.md.j2", "{%", "This line was added to the template.\n\n{%"),
     "glossary": ("site-data/glossary/fife-2023.yaml", "term: Chronology", "term: Chronology of events"),
     "mkdocs.yml": ("mkdocs.yml", "markdown_extensions: [toc,", "markdown_extensions: [{toc: {permalink: true}},"),
-    # What only the theme's templates read (generator/adapter/theme_cache.py): the nav, an override, the palette.
+    # What only the theme's templates read: the nav, an override, the palette.
     "new report": ("site-data/inspections/na-h-eileanan-siar-2015.yaml", "",
                    "title: Services for children and young people in Na h-Eileanan Siar\npartnership: na-h-eileanan-siar\n"
                    "programme: old-2012\npublished: 2015-03\nevaluations:\n  - {indicator: \"1.1\", grade: 4}\n"),

@@ -23,12 +23,11 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_build_datetime, get_relative_url
+from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 from mkdocs.utils.templates import TemplateContext
 
 from generator.adapter.prerender import Prerenderer, cache_root, open_prerenderer
-from generator.adapter.theme_cache import ThemeCache, open_theme_cache
 from generator.base.pool import can_fork, default_workers
 from generator.derive.paths import INDEX_PAGES, SEARCH_PAGE, PageSpec, page_feeds
 from generator.derive.site import check_site
@@ -178,9 +177,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """`mkdocs build`: the search index, fed each page as it is written (generator/output/search_stream.py)."""
         self.indexed: set[str] = set()
         """Docs paths of the pages rendered so far that the index is given."""
-        self.nav: Navigation | None = None
-        self.theme_cache: ThemeCache | None = None
-        """From on_env to on_post_build: which pages the theme need not render (generator/adapter/theme_cache.py)."""
         self.compression: CompressionBeside | None = None
         """`mkdocs build`: compressed copies made while the search index is built."""
         self.search_pages: SearchPages | None = None
@@ -283,7 +279,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=True)
             self.prerender = None
-        self._close_theme_cache(complete=True)
         compressing = self.config.precompress and self.command != "serve"
         if self.config.search and self.command == "serve":
             # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
@@ -317,12 +312,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             raise PluginError(describe_os_error(exc, self.site_dir)) from None
         finally:
             self._release()
-
-    def _close_theme_cache(self, *, complete: bool) -> None:
-        if self.theme_cache is not None:
-            log.info(self.theme_cache.close(complete=complete))
-            self.theme_cache = None
-        self.nav = None
 
     def _write_index(self, config: MkDocsConfig) -> str:
         """The search index into the staged site: the one fed page by page (`search_order: path`), or Pagefind's
@@ -375,7 +364,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.prerender is not None:
             self.prerender.close(complete=False)
             self.prerender = None
-        self._close_theme_cache(complete=False)
         self._stop_counting()
         if self.staging is not None:
             _discard_quietly(self.staging)
@@ -450,7 +438,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         # The file list is final: convert generated pages' Markdown in parallel, or take it from the cache (and, for
         # the search index begun now, the hand-written pages it reads).
-        self.nav = nav
         self.prerender = open_prerenderer(config, self.config.cache_dir, self.config.workers, sanitize_html)
         pages = self._open_search_pages(config, files)
         if pages is None:
@@ -539,12 +526,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if values["report_site_search"] is not None:
             self.indexed.add(page.file.src_uri)
         self.page_search = (page.file.src_uri, values["report_site_search"])
-        if self.theme_cache is not None:
-            self.theme_cache.keep_context(page, template_context)
         return template_context
 
     def page_values(self, page: Page, config: MkDocsConfig) -> dict[str, Any]:
-        """What this plugin gives the theme's templates for `page` (also part of the theme cache's key)."""
+        """What this plugin gives the theme's templates for `page`."""
         values: dict[str, Any] = {}
         values["report_site_draft"] = page.file.src_uri in self.draft_pages
         values["report_site_feeds"] = self.feeds.get(page.file.src_uri, self.default_feeds)
@@ -574,8 +559,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     @event_priority(-100)  # last: the index is given the page as it is written, other plugins' changes included
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        if self.theme_cache is not None:  # first: a page the theme did not render gets its stored output here
-            output = self.theme_cache.finish(page, output)
         if self.search_pages is not None:  # the page as written must hold its search page's region, and no more
             entry = self.page_search[1] if self.page_search is not None and self.page_search[0] == page.file.src_uri else None
             region = self.search_pages.region(page.content or "", page.title, entry) if entry is not None else None
@@ -600,24 +583,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         env.bytecode_cache = self.compiled_templates
         env.globals["report_site_publisher"] = self.publisher  # footer and <head> of every page, 404 included
         env.filters["rs_asset"] = partial(published_name, dict(self.asset_names))  # templates' own assets
-        self.theme_cache = self._open_theme_cache(env, config, files)
         return env
-
-    def _open_theme_cache(self, env: jinja2.Environment, config: MkDocsConfig, files: Files) -> ThemeCache | None:
-        """Every page is read: key each page, and point those whose output is stored at an empty template."""
-        root = cache_root(config, self.config.cache_dir)
-        if root is None or self.nav is None or self.dirty:
-            return None
-        others = sorted({str(getattr(m, "__module__", "?")) for event in ("env", "page_context", "post_page")
-                         for m in config.plugins.events[event] if getattr(m, "__self__", None) is not self})
-        if others:  # it may add to what the theme reads, or change the page after it: the key cannot know
-            log.info(f"theme templates: every page rendered (not cached), since {', '.join(others)} also handles "
-                     "on_env, on_page_context or on_post_page")
-            return None
-        pages = [f.page for f in files.documentation_pages(inclusion=InclusionLevel.all) if f.page is not None]
-        return open_theme_cache(root, self.command, config=config, nav=self.nav, pages=pages, env=env,
-                                values=partial(self.page_values, config=config), when=get_build_datetime(),
-                                not_theme=[d / TEMPLATE_SUBDIR for d in self.template_dirs])
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Callable[..., Any]) -> LiveReloadServer:
         project = Path(config.config_file_path).parent
