@@ -613,10 +613,6 @@ def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
     Pagefind's CPU time, and what the caches gave."""
     out: dict[str, Any] = {}
     prefix = "" if name == "build" else f"{name}_"
-    # The index built beside the pages (generator/output/search_stream.py): what it adds to the build is the wait after the
-    # last page (the rest of the pages' parsing, writing the index, stabilising it) plus what the page loop spent on it.
-    streamed = re.search(r"search: (\d+) pages indexed beside the pages; the index was ready ([\d.]+) s after the last page, "
-                         r"the pages waited ([\d.]+) s for it \(Pagefind ([\d.]+) CPU s(?:, peak (\d+) MiB)?", text)
     index = re.search(r"search: (\d+) pages indexed in ([\d.]+) s", text)  # Pagefind over the finished site (--dirty)
     # Begun before the pages were written (generator/output/search_pages.py): what it adds is the build's wait at the end
     ahead = re.search(r"search: (\d+) pages indexed in ([\d.]+) s, begun before MkDocs wrote the pages; the build waited ([\d.]+) s", text)
@@ -624,17 +620,6 @@ def build_log_figures(text: str, name: str, wall_s: float) -> dict[str, Any]:
     if ahead:
         seconds = float(ahead.group(3))
         out[f"{prefix}search_index_run_s"] = float(ahead.group(2))
-    elif streamed:
-        after, waited = float(streamed.group(2)), float(streamed.group(3))
-        seconds = after + waited
-        out[f"{prefix}search_index_after_last_page_s"], out[f"{prefix}search_index_waited_s"] = after, waited
-        out[f"{prefix}search_index_cpu_s"] = float(streamed.group(4))
-        if streamed.group(5):
-            out[f"{prefix}search_index_peak_mb"] = float(streamed.group(5))
-        phases = re.search(r"after the last page: ([\d.]+) s until it had parsed every page, ([\d.]+) s for it to build and write "
-                           r"the index, ([\d.]+) s stabilising it", text)
-        if phases:
-            out[f"{prefix}search_index_phases_s"] = dict(zip(("parsing", "building", "stabilising"), map(float, phases.groups()), strict=True))
     elif index:
         seconds = float(index.group(2))
     if seconds is not None:

@@ -13,7 +13,7 @@ from generator.derive.site import check_site
 from generator.model.queries import review_evaluations
 
 from .conftest import ROOT, mkdocs_build
-from .test_build import text_of
+from .support import cli_index_of, index_of, text_of
 
 
 @pytest.fixture(scope="module")
@@ -120,11 +120,9 @@ def test_the_search_index_is_pagefind_s_over_the_published_pages(site: Path) -> 
     """The index begun before the pages were written (generator/output/search_pages.py) is, file for file, the one Pagefind's
     command line writes over the published pages (read in path order, as the search pages on tmpfs are); its
     hash-map order is undone (generator/output/pagefind_stable.py)."""
-    from .test_search_stream import cli_index_of, streamed_index_of
-
     if not str(site).startswith("/dev/shm/"):
         pytest.skip("no tmpfs: the search pages are not listed in path order")
-    built, again = streamed_index_of(site), cli_index_of(site)
+    built, again = index_of(site), cli_index_of(site)
     assert sorted(built) == sorted(again)
     assert [name for name in again if built[name] != again[name]] == []
     assert len([name for name in again if name.startswith("fragment/")]) > 80

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, copy_tiny, edit, mkdocs_build
-from .test_search_stream import cli_index_of, streamed_index_of
+from .support import cli_index_of, index_of
 
 AHEAD = re.compile(r"search: (\d+) pages indexed in [\d.]+ s, begun before MkDocs wrote the pages; the build waited [\d.]+ s for it")
 DROPPED = "search: the index begun before the pages is dropped"
@@ -53,7 +53,7 @@ def test_the_index_begun_before_the_pages_is_the_command_line_s_over_them(tmp_pa
         match = AHEAD.search(result.stderr)
         assert match and DROPPED not in result.stderr, (build, result.stderr)
         assert ("0 from the cache" in result.stderr) == (build == "cold"), result.stderr
-        ours, cli = streamed_index_of(site), cli_index_of(site)
+        ours, cli = index_of(site), cli_index_of(site)
         assert sorted(ours) == sorted(cli), build
         assert [name for name in cli if ours[name] != cli[name]] == [], build
         fragments = [n for n in cli if n.startswith("fragment/")]
@@ -68,7 +68,7 @@ def test_the_same_index_from_build_to_build(tmp_path: Path) -> None:
         shutil.rmtree(project / ".cache", ignore_errors=True)
         result = mkdocs_build(project, project / "site")
         assert result.returncode == 0 and AHEAD.search(result.stderr), result.stderr
-        index = streamed_index_of(project / "site")
+        index = index_of(project / "site")
         assert first is None or index == first
         first = index
 

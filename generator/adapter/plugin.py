@@ -42,7 +42,6 @@ from generator.output.compress import CompressionBeside, precompress
 from generator.output.pagefind import BUNDLE_DIR, BackgroundIndex, IndexReport, SearchIndexError, build_index
 from generator.output.publish import BuildLock, PublishError, WarningCounter, clean_leftovers, commit, describe_os_error, discard, search_pages_dir, staging_dir
 from generator.output.search_pages import SearchPages, region_template
-from generator.output.search_stream import StreamingIndex
 from generator.render.glossary_links import GlossaryLinkExtension
 from generator.render.metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
 from generator.render.opendata import site_files
@@ -128,16 +127,6 @@ class ReportSiteConfig(base.Config):
     (`report_site: accessibility`) reports compliance and testing; a missing file: the statement says none are recorded."""
     search = c.Type(bool, default=True)
     """Site search: a search page, a link to it in the header, and a Pagefind index built over the site before it is published."""
-    search_order = c.Choice(("filesystem", "path"), default="filesystem")
-    """How `mkdocs build` gives the pages to Pagefind, which numbers them in that order. 'filesystem' (the default):
-    Pagefind's command line, on every core, over a search page of each indexed page written before MkDocs writes the
-    pages (generator/output/search_pages.py), so it runs beside MkDocs' page loop; or over the finished site where a page
-    turns out unlike its search page. It numbers them in the order the filesystem lists each folder, which is the same
-    from build to build on one machine but not from one filesystem to another (the index's files differ, and so may
-    the order of results that score the same). 'path': each page as MkDocs writes it, to Pagefind's service,
-    numbered in path order, so the index is the same on any machine, but slower: at 3,000 reports it added 52-56 s
-    to a cold build, where the command line over the search pages adds 13-18 s (bench/README.md). `mkdocs serve` and `--dirty` builds
-    always index the finished site."""
 
 
 class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
@@ -173,10 +162,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """Our own CSS/JS: path in docs -> content-hashed name in the built site (generator/output/asset_names.py)."""
         self.background_index: BackgroundIndex | None = None
         """`mkdocs serve` only: the last rebuild's search index, still being built."""
-        self.stream: StreamingIndex | None = None
-        """`mkdocs build`: the search index, fed each page as it is written (generator/output/search_stream.py)."""
-        self.indexed: set[str] = set()
-        """Docs paths of the pages rendered so far that the index is given."""
         self.compression: CompressionBeside | None = None
         """`mkdocs build`: compressed copies made while the search index is built."""
         self.search_pages: SearchPages | None = None
@@ -316,9 +301,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def _write_index(self, config: MkDocsConfig) -> str:
         """The search index into the staged site: the one fed page by page (`search_order: path`), or Pagefind's
         command line over the finished site (the default, and every --dirty build); a line for the log."""
-        if self.stream is not None:  # Pagefind has read the pages as they were written: only the index is left to write
-            stream, self.stream = self.stream, None
-            return stream.finish().describe()
         if self.search_pages is not None:  # Pagefind has been indexing the search pages since before the page loop
             pages, self.search_pages = self.search_pages, None
             try:
@@ -384,9 +366,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         if self.search_pages is not None:
             self.search_pages.dispose()
             self.search_pages = None
-        if self.stream is not None:
-            self.stream.abort()
-            self.stream = None
         if self.background_index is not None:
             self.background_index.stop()
             self.background_index = None
@@ -426,11 +405,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
                     self.home_fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri, **extra)
         self.generated = list(self.pages)
         self.asset_names = rename_assets(files, config)
-        self.indexed = set()
-        if self.search_url is not None and self.command in ("build", "gh-deploy") and not self.dirty and self.config.search_order == "path":
-            # Every page is written: each indexed one goes to Pagefind as it is (numbered in path order: search_stream.py)
-            pages = [f.dest_uri for f in files.documentation_pages() if self._indexes(f)]
-            self.stream = StreamingIndex(Path(config.site_dir), pages)
         # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
         self.renderer, self.pages, self.extra_files = None, {}, {}
         return files
@@ -473,7 +447,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """The folder of search pages for this build (search_pages.py), where it can be made: a whole build
         (`mkdocs build`, atomic, not --dirty) indexed by the command line, with Markdown workers."""
         if (self.search_url is None or self.command not in ("build", "gh-deploy") or self.dirty or self.staging is None
-                or self.site_dir is None or self.config.search_order != "filesystem" or self.prerender is None
+                or self.site_dir is None or self.prerender is None
                 or self.prerender.workers < 2 or self.prerender.fingerprint is None or not can_fork()):
             return None
         try:
@@ -523,8 +497,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         # MkDocs' TemplateContext lists only its own keys; a plugin adds its own (MkDocs' docs for this event)
         values = self.page_values(page, config)
         cast("dict[str, Any]", template_context).update(values)
-        if values["report_site_search"] is not None:
-            self.indexed.add(page.file.src_uri)
         self.page_search = (page.file.src_uri, values["report_site_search"])
         return template_context
 
@@ -566,11 +538,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
                 self.search_pages.check(page.file.dest_uri, region, output)
             else:
                 self.search_pages.written(page.file.dest_uri)
-        if self.stream is not None and page.file.src_uri in self.indexed and output.strip():  # MkDocs skips empty pages
-            try:
-                self.stream.add(page.file.dest_uri, output)
-            except SearchIndexError as exc:  # Pagefind failed on an earlier page: stop now
-                raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
         return output
 
     @event_priority(-100)

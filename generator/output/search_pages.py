@@ -29,13 +29,12 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import SimpleNamespace
 
 import jinja2
 
 from generator.output.pagefind import BUNDLE_DIR, IndexReport, PagefindRun, SearchIndexError
-from generator.output.search_stream import walk_order
 from generator.render.search_entries import PageSearch
 
 #: the theme partial of the indexed region (overrides/partials/rs-search-body.html)
@@ -44,6 +43,13 @@ REGION_TEMPLATE = "partials/rs-search-body.html"
 PAGEFIND_NICE = 10
 _MARK = "data-pagefind"
 _PAGE = '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\n<body>\n{}\n</body>\n</html>\n'
+
+
+def walk_order(paths: list[str]) -> list[str]:
+    """Site paths (`a/b/index.html`) in the order of a walk of the site that lists each folder's entries sorted by name
+    (files and folders together, each folder's contents right after its name), as Pagefind's walk would over folders
+    that list their entries sorted."""
+    return sorted(paths, key=lambda p: PurePosixPath(p).parts)
 
 
 def region_template(theme_dirs: list[str]) -> jinja2.Template:
@@ -64,7 +70,7 @@ class SearchPages:
     template: jinja2.Template
     site_name: str
     order: list[str]
-    """site paths of the pages in the index, in walk order (search_stream.walk_order); numbered by position"""
+    """site paths of the pages in the index, in walk order (`walk_order`); numbered by position"""
     expected: dict[str, str] = field(default_factory=dict)
     """site path -> digest of its region as written; filled by `put` (and from the workers' results)"""
     numbers: dict[str, int] = field(default_factory=dict)
