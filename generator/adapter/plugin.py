@@ -38,8 +38,8 @@ from generator.model.load import LoadCache
 from generator.model.publisher import CARE_INSPECTORATE, OGL_3, Licence, Publisher, example_address_message, is_example_address
 from generator.output.asset_names import asset_names, published_name, wants_hashed_name
 from generator.output.cache import DiskCache
-from generator.output.compress import CompressionBeside, precompress
-from generator.output.pagefind import BUNDLE_DIR, BackgroundIndex, IndexReport, SearchIndexError, build_index
+from generator.output.compress import precompress
+from generator.output.pagefind import BackgroundIndex, IndexReport, SearchIndexError, build_index
 from generator.output.publish import BuildLock, PublishError, WarningCounter, clean_leftovers, commit, describe_os_error, discard, search_pages_dir, staging_dir
 from generator.output.search_pages import SearchPages, region_template
 from generator.render.glossary_links import GlossaryLinkExtension
@@ -162,8 +162,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         """Our own CSS/JS: path in docs -> content-hashed name in the built site (generator/output/asset_names.py)."""
         self.background_index: BackgroundIndex | None = None
         """`mkdocs serve` only: the last rebuild's search index, still being built."""
-        self.compression: CompressionBeside | None = None
-        """`mkdocs build`: compressed copies made while the search index is built."""
         self.search_pages: SearchPages | None = None
         """`mkdocs build`: the search index begun before the pages are written (generator/output/search_pages.py)."""
         self.page_search: tuple[str, PageSearch | None] | None = None
@@ -269,16 +267,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
             self.background_index = BackgroundIndex(Path(config.site_dir), _report_index).start()
         elif self.config.search:
-            # Pagefind has the site to itself for a while: one core or more of its own. The compressed copies of
-            # everything but its folder are made meanwhile, in a process of their own (generator/output/compress.py).
-            beside = self._compress_beside(config) if compressing else None
             try:
                 log.info(self._write_index(config))
             except SearchIndexError as exc:
                 raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
-            finally:
-                if beside is not None:
-                    beside.finish()
         if compressing:
             self._precompress(config)
         if self.staging is None or self.site_dir is None:
@@ -320,18 +312,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         root = cache_root(config, self.config.cache_dir)
         return DiskCache(root, "compressed") if root is not None else None
 
-    def _compress_beside(self, config: MkDocsConfig) -> CompressionBeside:
-        """Start compressing every file but the search index's while Pagefind builds it."""
-        self.compression = CompressionBeside(Path(config.site_dir), self._compressed_store(config), skip=BUNDLE_DIR)
-        return self.compression
-
     def _precompress(self, config: MkDocsConfig) -> None:
         """Compressed copies, in worker processes; with the build cache, unchanged files' copies come from it."""
         workers = self.config.workers or default_workers()
-        beside, self.compression = self.compression, None
-        if beside is not None:  # what is left of it, then the search index's files
-            log.info(beside.complete(workers))
-            return
         store = self._compressed_store(config)
         reused, compressed = precompress(Path(config.site_dir), store, workers)
         log.info(f"compressed copies (.gz, .br): {reused} from the cache, {compressed} compressed")
@@ -340,9 +323,6 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_indexing()
-        if self.compression is not None:
-            self.compression.finish()
-            self.compression = None
         if self.prerender is not None:
             self.prerender.close(complete=False)
             self.prerender = None

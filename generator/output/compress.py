@@ -11,18 +11,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import os
-import select
-import subprocess
-import sys
-import tempfile
 import zlib
 from pathlib import Path
 
 import brotli
 
-from generator.base.pool import can_fork, die_with_parent, fork_map
+from generator.base.pool import can_fork, fork_map
 from generator.output import cache as disk
 
 TEXT_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt", ".map")
@@ -45,13 +40,10 @@ def _compressed(data: bytes, quality: int) -> tuple[bytes, bytes]:
     return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0), brotli.compress(data, quality=quality)
 
 
-def text_files(site_dir: Path, *, under: str | None = None, skip: str | None = None) -> list[Path]:
-    """The files that get compressed copies, in a fixed order: all of `site_dir`, only the folder `under`
-    (a name at its top), or all but the folder `skip`."""
+def text_files(site_dir: Path) -> list[Path]:
+    """The files that get compressed copies, in a fixed order."""
     found = []
-    for root, dirs, names in os.walk(site_dir / under if under else site_dir):
-        if skip and Path(root) == site_dir:
-            dirs[:] = [d for d in dirs if d != skip]
+    for root, _dirs, names in os.walk(site_dir):
         found += [Path(root) / name for name in names if name.endswith(TEXT_SUFFIXES)]
     return sorted(found)
 
@@ -64,14 +56,13 @@ def _settings() -> str:
     return f"gzip {GZIP_LEVEL} zlib {zlib.ZLIB_RUNTIME_VERSION} brotli {brotli.__version__} quality"
 
 
-def plan(site_dir: Path, store: disk.DiskCache | None = None, *, under: str | None = None,
-         skip: str | None = None) -> tuple[int, Todo]:
+def plan(site_dir: Path, store: disk.DiskCache | None = None) -> tuple[int, Todo]:
     """Write the copies the store already holds (by a hash of the file's bytes: an unchanged page of a
     rebuild is not compressed again); returns how many, and the files left to compress."""
     settings = _settings()
     todo: Todo = []  # not the bytes: at thousands of pages they would all be held at once
     reused = 0
-    for path in text_files(site_dir, under=under, skip=skip):
+    for path in text_files(site_dir):
         data = path.read_bytes()
         if len(data) < MIN_SIZE:
             continue
@@ -114,101 +105,7 @@ def precompress(site_dir: Path, store: disk.DiskCache | None = None, workers: in
     return reused, len(todo)
 
 
-class Beside:
-    """Compression in a child process of its own, while the build waits for something else (the search
-    index: Pagefind runs parts of its work on one core, and the build itself has nothing to do meanwhile).
-
-    The child compresses the files in order; `stop` ends it after the file it is on and says how many it
-    finished (a prefix of `todo`), so the caller does the rest, with every core, as soon as the wait is over.
-    A process started afresh (not forked: the build has other threads by now). If it fails or is stopped in
-    the middle of a file, that file does not count as finished, so the caller writes it again."""
-
-    def __init__(self, todo: Todo, store: disk.DiskCache | None) -> None:
-        self.todo = todo
-        self.store = store
-        self._stderr = tempfile.TemporaryFile()
-        job = {"parent": os.getpid(), "store": [str(store.folder.parent), store.folder.name] if store else None,
-               "items": [[str(p), k] for p, k in todo]}
-        try:
-            self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-                [sys.executable, "-m", "generator.output.compress"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                stderr=self._stderr, cwd=Path(__file__).resolve().parents[2])
-            assert self.proc.stdin is not None
-            self.proc.stdin.write(json.dumps(job).encode() + b"\n")
-            self.proc.stdin.flush()
-        except OSError:  # no process: the caller compresses everything
-            self.proc = None
-
-    def stop(self) -> int:
-        """End the child after its current file; the number of files of `todo` it finished, in order."""
-        proc, self.proc = self.proc, None
-        if proc is None:
-            self._stderr.close()
-            return 0
-        assert proc.stdin is not None and proc.stdout is not None
-        try:
-            proc.stdin.close()  # the child stops at the end of its input
-        except OSError:
-            pass
-        out = proc.stdout.read()
-        proc.wait()
-        self._stderr.close()
-        try:
-            finished = int(out.strip() or b"0")
-        except ValueError:
-            finished = 0
-        finished = min(max(finished, 0), len(self.todo))
-        if self.store is not None:
-            self.store.used.update(k for _p, k in self.todo[:finished] if k)
-        return finished
-
-
-class CompressionBeside:
-    """A build's compressed copies, begun while it waits for its search index: every file but the index's
-    folder (`skip`), in a `Beside` process; then, when the wait is over, the rest with every core."""
-
-    def __init__(self, site_dir: Path, store: disk.DiskCache | None, *, skip: str) -> None:
-        self.site_dir, self.store, self.skip = site_dir, store, skip
-        self.reused, self.todo = plan(site_dir, store, skip=skip)
-        self._beside = Beside(self.todo, store) if self.todo else None
-        self.finished: int | None = None
-
-    def finish(self) -> None:
-        """The wait is over (or the build failed): stop the child process."""
-        if self.finished is None:
-            self.finished = self._beside.stop() if self._beside is not None else 0
-
-    def complete(self, workers: int) -> str:
-        """Compress what the child did not, then the index's folder; prune the store; a line for the log."""
-        self.finish()
-        assert self.finished is not None
-        compress(self.todo[self.finished:], self.store, workers)
-        reused, rest = plan(self.site_dir, self.store, under=self.skip)
-        compress(rest, self.store, workers)
-        if self.store is not None:
-            self.store.prune(self.store.used)
-        return (f"compressed copies (.gz, .br): {self.reused + reused} from the cache, {len(self.todo) + len(rest)} "
-                f"compressed ({self.finished} of them while the search index was built)")
-
-
-def _child() -> None:
-    """`python -m generator.output.compress`: the other end of `Beside` (a job on stdin, the count on stdout)."""
-    job = json.loads(sys.stdin.buffer.readline())
-    die_with_parent(job["parent"])()  # a build killed by SIGKILL takes this process with it
-    store = disk.DiskCache(Path(job["store"][0]), job["store"][1]) if job["store"] else None
-    finished = 0
-    for path, entry_key in job["items"]:
-        if select.select([sys.stdin], [], [], 0)[0]:  # input ended: the parent wants the rest for itself
-            break
-        _compress_one(Path(path), entry_key, store)
-        finished += 1
-    sys.stdout.write(f"{finished}\n")
-
-
 def _write(path: Path, gz: bytes, br: bytes) -> None:
     path.with_name(path.name + ".gz").write_bytes(gz)
     path.with_name(path.name + ".br").write_bytes(br)
 
-
-if __name__ == "__main__":
-    _child()
