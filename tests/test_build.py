@@ -185,3 +185,14 @@ def test_the_folders_are_not_settings(tmp_path: Path) -> None:
     edit(project / "mkdocs.yml", "  - report-site:", "  - report-site:\n      data_dir: elsewhere")
     result = mkdocs_build(project, project / "site")
     assert result.returncode != 0 and "data_dir" in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+
+def test_nothing_the_site_never_loads_is_published(built: Path) -> None:
+    """Not the theme's own search (lunr, its languages, its worker; its search is off), not Pagefind's ready-made
+    interfaces (the search page has its own), not a source map nothing names. The real site's every script and style
+    sheet is checked in tests/test_real_site.py."""
+    assert not (built / "assets/javascripts/lunr").exists() and not list(built.glob("assets/javascripts/workers/*"))
+    assert (built / "pagefind/pagefind.js").is_file() and (built / "pagefind/pagefind-worker.js").is_file()
+    assert not list(built.glob("pagefind/pagefind-*ui*")) and not (built / "pagefind/pagefind-highlight.js").exists()
+    assert not list(built.glob("assets/stylesheets/*.map"))

@@ -11,7 +11,7 @@ import html
 import logging
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 import jinja2
@@ -68,6 +68,9 @@ if TYPE_CHECKING:  # for annotations only: `mkdocs build` need not import the li
     from generator.derive.derive import Derived
 
 log = get_plugin_logger(__name__)
+
+#: Material's own search (lunr, its languages and its worker): published only while its search plugin is on
+THEME_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
 
 
 class PublisherConfig(base.Config):
@@ -361,9 +364,14 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         narrative_prefix = NARRATIVE_DIR + "/"
+        theme_search_off = not any(name in config.plugins for name in ("search", "material/search"))
         for file in list(files):
             if file.src_uri.startswith(narrative_prefix):
                 files.remove(file)  # narratives are parts of generated pages
+            elif theme_search_off and not file.generated_by and file.src_uri.startswith(THEME_SEARCH_ASSETS):
+                files.remove(file)  # the theme's own search is off: no page loads its index builder or its languages
+            elif file.src_uri.endswith(".map") and not is_referenced_map(file, files):
+                files.remove(file)  # a source map its script or style sheet does not name is never fetched
         for path, (spec, markdown) in self.pages.items():
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"content/{path} clashes with a generated page: rename or remove it")
@@ -548,6 +556,12 @@ def _report_index(result: IndexReport | SearchIndexError) -> None:
         log.error(f"{result}\nthe pages are served; search is unavailable until the next rebuild")
     else:
         log.info(f"search: {result.pages} pages indexed in {result.seconds:.2f} s (after the pages, in the background)")
+
+
+def is_referenced_map(source_map: File, files: Files) -> bool:
+    """Whether the file a source map belongs to names it (`sourceMappingURL=...`), so a browser's tools can fetch it."""
+    companion = files.get_file_from_path(source_map.src_uri.removesuffix(".map"))
+    return companion is not None and PurePosixPath(source_map.src_uri).name.encode() in companion.content_bytes
 
 
 def place_charts(clean: str, charts: dict[str, str]) -> str:

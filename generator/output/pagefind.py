@@ -32,6 +32,10 @@ from generator.output.pagefind_stable import META_FILTERS, BundleFormatError, re
 
 #: folder of the built site that Pagefind writes its bundle into
 BUNDLE_DIR = "pagefind"
+#: what Pagefind writes that no page of this site loads: its ready-made search interfaces and the highlighting script
+#: (the search page uses pagefind.js, which loads pagefind-worker.js, the index and the wasm files)
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 #: inside the indexed content, what is left out of the index (CSS selectors, Pagefind's `exclude_selectors`)
 EXCLUDE_SELECTORS = (
     ".rs-notes",        # editors' notes on the record (_macros.md.j2 notes_box)
@@ -133,6 +137,8 @@ class PagefindRun:
         if self.proc.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
             raise SearchIndexError(f"search: Pagefind failed (exit {self.proc.returncode}) indexing {self.site_dir}:\n{output}")
         try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
+            for name in UNUSED:  # its ready-made interfaces: the search page has its own (report-site-search.js)
+                (self.bundle / name).unlink(missing_ok=True)
             stabilise(self.bundle)
             write_filter_values(self.bundle)
         except (BundleFormatError, OSError, ValueError, KeyError, TypeError) as exc:
