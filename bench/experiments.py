@@ -102,15 +102,15 @@ def patch_terms() -> None:
 def patch_nav() -> None:
     from mkdocs.structure.files import File, InclusionLevel
 
-    from generator.adapter import plugin
+    from generator.adapter import site
 
-    original_build_nav = plugin.build_nav
+    original_build_nav = site.build_nav
     original_generated = File.generated
 
     def build_nav(pages: dict[str, Any]) -> list[Any]:
         return original_build_nav({p: v for p, v in pages.items() if v[0].subsection is None})
 
-    def on_files(self: Any, files: Any, *, config: Any) -> Any:
+    def on_files(self: Any, files: Any, config: Any) -> Any:
         in_nav = {p for p, (spec, _md) in self.pages.items() if spec.subsection is None}
 
         def generated(config: Any, src_uri: str, **kwargs: Any) -> Any:
@@ -124,9 +124,9 @@ def patch_nav() -> None:
         finally:
             File.generated = original_generated
 
-    original_on_files = plugin.ReportSitePlugin.on_files
-    plugin.build_nav = build_nav
-    plugin.ReportSitePlugin.on_files = on_files
+    original_on_files = site.PreparedSite.add_files
+    site.build_nav = build_nav
+    site.PreparedSite.add_files = on_files  # type: ignore[method-assign]
 
 
 PATCHES = {"escape": patch_escape, "terms": patch_terms, "disclosures": patch_disclosures,

@@ -357,19 +357,22 @@ def generator_stage(project: Path, floor_dir: Path | None) -> dict[str, Any]:
 
     sys.path.insert(0, str(SOURCE))
     import generator
-    from generator.check.validate import validate
-    from generator.derive.derive import derive
-    from generator.model.load import load_site_data
-    from generator.render import render as r
 
-    def optional(module: str, name: str) -> Any:
-        try:
-            return getattr(importlib.import_module(f"generator.{module}"), name)
-        except (ImportError, AttributeError):
-            return None
+    def optional(modules: tuple[str, ...], name: str) -> Any:
+        """`name` from the first of `modules` that has it (a stage's folder since issue 24, the flat package before)."""
+        for module in modules:
+            try:
+                return getattr(importlib.import_module(f"generator.{module}"), name)
+            except (ImportError, AttributeError):
+                continue
+        return None
 
-    check_text = optional("narrative_checks", "check_text")
-    site_files = optional("opendata", "site_files")
+    validate = optional(("check.validate", "validate"), "validate")
+    derive = optional(("derive.derive", "derive"), "derive")
+    load_site_data = optional(("model.load", "load"), "load_site_data")
+    r = importlib.import_module("generator.render.render" if optional(("render.render",), "Renderer") else "generator.render")
+    check_text = optional(("check.narrative_checks", "narrative_checks"), "check_text")
+    site_files = optional(("render.opendata", "opendata"), "site_files")
     render_feeds = getattr(r, "render_feeds", None)
     make_markup_environment = getattr(r, "make_markup_environment", None)
 
@@ -392,7 +395,7 @@ def generator_stage(project: Path, floor_dir: Path | None) -> dict[str, Any]:
     dirs = [SOURCE / "overrides"]
     markup_env = make_markup_environment(dirs) if make_markup_environment else None
     renderer = r.Renderer(derived, r.make_environment(dirs), markup_env) if markup_env else r.Renderer(derived, r.make_environment(dirs))
-    search_page = optional("search", "search_page_spec")  # the plugin adds it: so does the floor
+    search_page = optional(("render.search_entries", "search"), "search_page_spec")  # the plugin adds it: so does the floor
     specs = renderer.pages() + ([search_page()] if search_page else [])
     pages = {spec.path: (spec, renderer.render(spec)) for spec in specs}
     home = renderer.render_fragment("home.md.j2", "index.md")
@@ -415,7 +418,10 @@ def write_floor(project: Path, floor: Path, pages: dict[str, Any], home: str) ->
     """The rendered Markdown as static files, the same config without our plugin, the same nav."""
     import yaml
 
-    from generator.adapter.plugin import build_nav, not_in_nav
+    try:
+        from generator.adapter.site import build_nav, not_in_nav
+    except ImportError:  # a commit before issue 24 (--at-commit)
+        from generator.plugin import build_nav, not_in_nav  # type: ignore[import-not-found,no-redef]
 
     docs = floor / "docs"
     for item in (project / "content").iterdir():

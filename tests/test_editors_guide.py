@@ -342,7 +342,8 @@ def test_the_placeholder_example_becomes_numbers(tmp_path: Path) -> None:
     (data, derived), messages = _check_with_paragraph(tmp_path, example)
     assert derived is not None, messages
     assert PUBLISHED_NARRATIVE not in messages, messages
-    text = data.narratives["north-lanarkshire-2023"].text  # expanded by derive
+    assert "{{ count:" in data.narratives["north-lanarkshire-2023"].text  # as the editor wrote it
+    text = derived.data.narratives["north-lanarkshire-2023"].text  # expanded by derive, for the page
     line = next(ln for ln in text.splitlines() if "partnerships were evaluated as good or better" in ln)
     assert re.fullmatch(r"\d+ of the \d+ partnerships were evaluated as good or better\.", line.strip()), line
 

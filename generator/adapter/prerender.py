@@ -163,8 +163,29 @@ def cache_root(config: MkDocsConfig, cache_dir: str) -> Path | None:
     return root
 
 
-def open_prerenderer(config: MkDocsConfig, cache_dir: str, workers: int, clean: Callable[[str], str]) -> Prerenderer:
-    """The build's prerenderer, its entries in `cache_dir` (relative to mkdocs.yml) or, with no cache, a temporary folder."""
+#: The MkDocs versions whose `Page` this module was tested with: it calls `Page.render` in workers and sets what that
+#: sets (content, toc, `_title_from_render`, `present_anchor_ids`, `links_to_anchors`), MkDocs' private behaviour.
+#: ProperDocs answers `import mkdocs` with its own package (tests/test_properdocs.py).
+TESTED = frozenset({("mkdocs", "1.6.1"), ("properdocs", "1.6.7")})
+
+
+def tested_mkdocs() -> tuple[str, str] | None:
+    """None when this MkDocs is one the conversion ahead was tested with; else its (name, version)."""
+    import mkdocs
+
+    running = (mkdocs.__name__, str(getattr(mkdocs, "__version__", "?")))
+    return None if running in TESTED else running
+
+
+def open_prerenderer(config: MkDocsConfig, cache_dir: str, workers: int, clean: Callable[[str], str]) -> Prerenderer | None:
+    """The build's prerenderer, its entries in `cache_dir` (relative to mkdocs.yml) or, with no cache, a temporary folder;
+    None on an MkDocs it was not tested with, which then converts every page itself."""
+    untested = tested_mkdocs()
+    if untested is not None:
+        tested = ", ".join(f"{n} {v}" for n, v in sorted(TESTED))
+        log.info(f"pages' Markdown: converted by {untested[0]} {untested[1]} itself, one page at a time (the conversion "
+                 f"ahead in worker processes was tested with {tested} only)")
+        return None
     temporary = None
     root = cache_root(config, cache_dir)
     if root is None:
