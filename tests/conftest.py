@@ -1,31 +1,23 @@
-"""Shared fixtures: a tiny valid project copied into a temp folder for each test that changes it."""
+"""Fixtures shared by the test modules; the helpers they use are in support.py.
+
+The real site and the tiny project are each built once per test process (`real_site`, `tiny_site`) and shared by
+every test that only reads them; a test that changes a project builds its own copy. In CI (`CI` set) a skipped test
+fails: a browser or axe test that cannot run there would otherwise pass unseen."""
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import http.server
 import os
 import shutil
-import subprocess
-import sys
-import threading
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"
+from .support import ROOT, copy_tiny, launch_chromium, mkdocs_build, serve_site, site_path
 
-
-def copy_tiny(dest: Path) -> Path:
-    shutil.copytree(TINY, dest)
-    config = (dest / "mkdocs.yml").read_text()
-    overrides = (ROOT / "overrides").as_posix()
-    (dest / "mkdocs.yml").write_text(config.replace("../../../overrides", overrides))
-    return dest
+IN_CI = bool(os.environ.get("CI"))
 
 
 @pytest.fixture
@@ -34,101 +26,39 @@ def tiny(tmp_path: Path) -> Path:
     return copy_tiny(tmp_path / "project")
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
+@pytest.fixture(scope="session")
+def tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The tiny project built once with `mkdocs build --strict`, with no warning. Read it; never change it."""
+    project = copy_tiny(tmp_path_factory.mktemp("tiny-site") / "project")
+    result = mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return project / "site"
 
 
-def run_check(project: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", "check", str(project)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
-    )
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The real site built once with `mkdocs build --strict`, with no warning. Read it; never change it.
 
-
-def mkdocs_build(project: Path, site_dir: Path, *extra: str, strict: bool = True) -> subprocess.CompletedProcess[str]:
-    mkdocs = Path(sys.executable).parent / "mkdocs"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run(
-        [str(mkdocs), "build", *(["--strict"] if strict else []), "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *extra],
-        capture_output=True, text=True, env=env, timeout=300,
-    )
-
-
-LOCAL_HOST = "127.0.0.1"
-#: Debian's chromium (`sh .ci/setup --browser`), driven by Playwright; its own browser download is not used
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves a built site under `prefix`, and answers a missing page with 404.html, as a host would."""
-
-    prefix = "/"
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
-        pass
-
-    def translate_path(self, path: str) -> str:
-        if self.prefix != "/" and (path + "/").startswith(self.prefix):
-            path = "/" + path[len(self.prefix):]
-        return super().translate_path(path)
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve_site(site: Path, prefix: str = "/") -> Iterator[str]:
-    """http://127.0.0.1:PORT{prefix} serving `site` from a background thread (a free port)."""
-    handler = functools.partial(type("Handler", (SiteHandler,), {"prefix": prefix}), directory=str(site))
-    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
+    On tmpfs where there is one: its search pages are then listed in path order, as the sorted copy of the site that
+    Pagefind's command line is compared with (tests/test_real_site.py)."""
+    shm = Path("/dev/shm")
+    work = Path(tempfile.mkdtemp(prefix="real-", dir=shm)) if shm.is_dir() else tmp_path_factory.mktemp("real")
+    site = work / "site"
     try:
-        yield f"http://{LOCAL_HOST}:{server.server_address[1]}{prefix}"
+        result = mkdocs_build(ROOT, site)
+        assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
+        assert "WARNING" not in result.stderr, result.stderr
+        yield site
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+        shutil.rmtree(work, ignore_errors=True)
 
 
-def is_local(url: str) -> bool:
-    """True for requests to the test server, and for URLs that go to no host at all (data:, blob:)."""
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or parts.hostname == LOCAL_HOST
-
-
-@contextlib.contextmanager
-def launch_chromium() -> Iterator[object]:
-    """Debian's Chromium through Playwright (one at a time: Playwright's sync API allows no more)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+@pytest.fixture(scope="session")
+def real_url(real_site: Path) -> Iterator[str]:
+    """The real site served under the path of its site_url (`/inspections/`), as published; ends with '/'."""
+    with serve_site(real_site, site_path()) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -137,3 +67,25 @@ def browser() -> Iterator[object]:
     starts its own)."""
     with launch_chromium() as chromium:
         yield chromium
+
+
+def _fail_skip(report: Any) -> None:
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"skipped, and CI runs every test: {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        _fail_skip(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if IN_CI and report.skipped:  # a whole module skipped (Playwright or axe missing)
+        _fail_skip(report)

@@ -41,11 +41,18 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, is_local, mkdocs_build, serve_site
+from .support import (
+    CHROMIUM,
+    PAGE_TYPES,
+    ROOT,
+    axe_result,
+    describe_violations,
+    is_local,
+    start_axe,
+)
 
 DESKTOP = {"width": 1280, "height": 900}
 NARROW = {"width": 320, "height": 800}  # WCAG 1.4.10: 1280px at 400% zoom
@@ -59,36 +66,9 @@ pytestmark = [
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Python package is missing: run `sh .ci/setup`")
 axe_sync = pytest.importorskip("axe_playwright_python.sync_playwright", reason="axe-playwright-python is missing: run `sh .ci/setup`")
 
-# One page of every page type, as a reader reaches it.
-PAGE_TYPES = {
-    "home": "",
-    "partnerships A-Z": "partnerships/",
-    "partnership": "partnerships/north-lanarkshire/",
-    "inspection report": "inspections/north-lanarkshire-2023/",
-    "review": "reviews/review-2018-2020/",
-    "review chapter": "reviews/review-2018-2020/question-1/",
-    "response": "responses/south-lanarkshire-response-2020/",
-    "letter": "letters/clackmannanshire-self-evaluation-2021/",
-    "programmes index": "programmes/",
-    "programme": "programmes/care-and-protection-2018-2020/",
-    "themes index": "themes/",
-    "theme": "themes/childrens-rights/",
-    "glossary": "glossary/",
-    "evaluation scale": "evaluation-scale/",
-    "frameworks index": "frameworks/",
-    "framework": "frameworks/care-and-protection-2019/",
-    "publications": "publications/",
-    "about": "about/",
-    "accessibility statement": "accessibility/",
-    "open data": "open-data/",  # checked when the site has it
-    "search": "search/",  # the search page open, before any search (with results: test_search_with_results)
-    "404": "no-such-page/",  # the server answers 404 with the site's 404.html
-}
 OPTIONAL = {"open data"}
 REPORT = PAGE_TYPES["inspection report"]
 REVIEW = "reviews/review-2018-2020/question-1/"  # a chapter of the review: its comparison table is wider than a phone
-
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
 #: what each recorded check is, in the statement's words (`accessibility-results.json`, "checks")
@@ -144,28 +124,14 @@ def results() -> Results:
 # --- fixtures: build once, serve, one browser ---------------------------------------------------
 
 
-def site_path() -> str:
-    """The path part of `site_url` in mkdocs.yml ("/inspections/"): the site is served under it."""
-    match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.MULTILINE)
-    path = urlsplit(match.group(1)).path if match else "/"
-    return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+@pytest.fixture(scope="session")
+def a11y_site(real_site: Path) -> Path:
+    return real_site
 
 
-@pytest.fixture(scope="module")
-def a11y_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once for this module with `mkdocs build --strict`."""
-    site = tmp_path_factory.mktemp("a11y-site") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-    assert (site / "index.html").is_file() and (site / "404.html").is_file()
-    return site
-
-
-@pytest.fixture(scope="module")
-def a11y_base_url(a11y_site: Path) -> Iterator[str]:
-    """http://127.0.0.1:PORT/inspections/ (the path of site_url), from a background thread."""
-    with serve_site(a11y_site, site_path()) as url:
-        yield url
+@pytest.fixture(scope="session")
+def a11y_base_url(real_url: str) -> str:
+    return real_url
 
 
 @pytest.fixture(scope="module")
@@ -224,35 +190,6 @@ def skip_if_absent(site: Path, path: str) -> None:
 
 
 # --- every page type: axe-core at two widths, and reflow at 320 CSS pixels ------------------------
-
-AXE_OPTIONS = {"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]}
-
-
-def start_axe(page) -> None:
-    """Inject axe-core and start it; the run goes on in the page while Python moves on."""
-    page.evaluate(axe_sync.Axe().axe_script)
-    page.evaluate("options => { window.__rsAxe = axe.run(document, options).then(r => r.violations); }", AXE_OPTIONS)
-
-
-def axe_result(page) -> list[dict]:
-    return page.evaluate("() => window.__rsAxe")
-
-
-def describe_violations(violations: list[dict], where: str) -> str:
-    lines = [f"axe-core found {len(violations)} kind(s) of violation on {where}:"]
-    for v in violations:
-        tags = ", ".join(t for t in v["tags"] if t.startswith("wcag") or t == "best-practice")
-        lines.append(f"\n* {v['id']} ({v['impact']}; {tags}): {v['help']}\n  {v['helpUrl']}")
-        for node in v["nodes"][:8]:
-            lines.append(f"  - {' '.join(map(str, node['target']))}")
-            snippet = re.sub(r"\s+", " ", node["html"])[:200]
-            lines.append(f"    {snippet}")
-            summary = re.sub(r"\s+", " ", node.get("failureSummary") or "").strip()
-            if summary:
-                lines.append(f"    {summary[:300]}")
-        if len(v["nodes"]) > 8:
-            lines.append(f"  ... and {len(v['nodes']) - 8} more")
-    return "\n".join(lines)
 
 
 _OVERFLOW_JS = """

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, edit, is_local, mkdocs_build, run_check, serve_site
+from .support import CHROMIUM, ROOT, edit, is_local, mkdocs_build, run_check, run_cli, serve_site
 
 OLD, NEW = "perth-and-kinross-2022", "perth-and-kinross-2022-risk"
 OLD_PAGE, NEW_PAGE = f"/inspections/{OLD}/", f"/inspections/{NEW}/"
@@ -19,8 +18,7 @@ SITE_URL = "https://reports.inspections.scot/"
 
 
 def addresses(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", "addresses", str(project), *extra],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    return run_cli("addresses", str(project), *extra)
 
 
 def published_then_renamed(project: Path) -> Path:

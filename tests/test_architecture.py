@@ -11,7 +11,7 @@ from pathlib import Path
 
 import grimp
 
-from .conftest import ROOT, TINY
+from .support import ROOT, TINY
 
 BIN = Path(sys.executable).parent
 PACKAGE = ROOT / "generator"

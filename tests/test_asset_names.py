@@ -15,7 +15,7 @@ import pytest
 
 from generator.output.asset_names import HASHED_NAME, asset_names, hashed_name, published_name, wants_hashed_name
 
-from .conftest import ROOT, copy_tiny, edit, mkdocs_build
+from .support import ROOT, copy_tiny, edit, mkdocs_build
 
 SITE_URL = "https://reports.inspections.scot/tiny/"
 
@@ -176,10 +176,8 @@ def test_a_host_caches_hashed_names_for_a_year_and_nothing_else(site: Path) -> N
         assert cache("") == cache("search/") == cache("assets/images/favicon.png") == "no-cache"
 
 
-def test_the_real_site_loads_every_asset_under_a_hashed_name(tmp_path: Path) -> None:
-    result = mkdocs_build(ROOT, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    site = tmp_path / "site"
+def test_the_real_site_loads_every_asset_under_a_hashed_name(real_site: Path) -> None:
+    site = real_site
     assets = refs(site / "index.html").assets
     own = [a for a in assets if "report-site" in a]
     assert len(own) == 2 and all(HASHED_NAME.search(a) for a in own), own

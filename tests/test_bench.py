@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT
+from .support import ROOT
 
 
 def test_benchmark_runs_and_writes_the_agreed_json(tmp_path: Path) -> None:

@@ -11,16 +11,14 @@ download is not used.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import CHROMIUM, is_local, serve_site
+from .support import CHROMIUM, is_local, serve_site
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENS = Path("/tmp/screens")
@@ -49,17 +47,8 @@ expect = sync_api.expect
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real site, built once per session with `mkdocs build --strict` into a temp folder."""
-    site = tmp_path_factory.mktemp("browser-site") / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "mkdocs"), "build", "--strict", "-d", str(site)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
-    assert (site / "index.html").is_file()
-    return site
+def built_site(real_site: Path) -> Path:
+    return real_site
 
 
 @pytest.fixture(scope="session")

@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
 import pytest
 
-from .conftest import copy_tiny, edit, mkdocs_build
+from .support import copy_tiny, edit, mkdocs_build, text_of
 
 
-def text_of(page: Path) -> str:
-    """The article's visible text, whitespace folded (what a reader sees)."""
-    source = page.read_text()
-    article = source[source.index("<article"):source.index("</article>")]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_tiny(tmp_path_factory.mktemp("tiny") / "project")
-    site = project / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site
+@pytest.fixture(scope="session")
+def built(tiny_site: Path) -> Path:
+    return tiny_site
 
 
 def test_grade_reads_as_word_and_number(built: Path) -> None:
@@ -185,7 +172,6 @@ def test_the_folders_are_not_settings(tmp_path: Path) -> None:
     edit(project / "mkdocs.yml", "  - report-site:", "  - report-site:\n      data_dir: elsewhere")
     result = mkdocs_build(project, project / "site")
     assert result.returncode != 0 and "data_dir" in result.stderr and "Traceback" not in result.stderr, result.stderr
-
 
 
 def test_nothing_the_site_never_loads_is_published(built: Path) -> None:

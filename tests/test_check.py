@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, edit, run_check
+from .support import ROOT, edit, run_check
 
 INSP = "site-data/inspections/fife-2023.yaml"
 PROG = "site-data/programmes/risk-2021.yaml"

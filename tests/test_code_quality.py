@@ -8,7 +8,7 @@ import sys
 import tomllib
 from pathlib import Path
 
-from .conftest import ROOT
+from .support import ROOT
 
 BIN = Path(sys.executable).parent  # the venv's tools, installed from requirements.lock
 

@@ -10,31 +10,15 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator.cli.main import main
 
-from .conftest import ROOT, mkdocs_build, run_check
+from .support import GUIDE, ROOT, mkdocs_build, real_copy, run_check, run_generator, section, steps
 
-GUIDE = (ROOT / "EDITORS-GUIDE.md").read_text()
 TINY_IDS = {"care-and-protection-2019": "qf-2019"}
-
-
-def section(title: str) -> str:
-    """The guide's `## title` section, up to the next `## ` heading outside code blocks."""
-    lines = GUIDE.splitlines(keepends=True)
-    start = lines.index(f"## {title}\n")
-    fenced = False
-    for end in range(start + 1, len(lines)):
-        if lines[end].lstrip().startswith("```"):
-            fenced = not fenced
-        elif not fenced and lines[end].startswith("## "):
-            return "".join(lines[start:end])
-    return "".join(lines[start:])
 
 
 WORKED = section("Worked example: a new partnership, programme and inspection")
@@ -46,17 +30,6 @@ def blocks(text: str, language: str) -> list[str]:
 
 def guide_commands(text: str) -> list[str]:
     return [line.strip() for block in blocks(text, "sh") for line in block.splitlines() if line.strip()]
-
-
-def run_generator(line: str, project: Path, ids: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run a `.venv/bin/python -m generator ...` line from the guide in `project` (as an editor would, in the folder).
-    `ids` swaps the guide's real-site ids for a project's own (TINY_IDS for the tiny project); a real-site copy
-    runs the line as written."""
-    for real, own in (ids or {}).items():
-        line = line.replace(real, own)
-    words = shlex.split(line)
-    assert words[:3] == [".venv/bin/python", "-m", "generator"], line
-    return subprocess.run([sys.executable, "-m", "generator", *words[3:]], capture_output=True, text=True, cwd=project, timeout=60)
 
 
 def replace_line(path: Path, starts: str, new: str) -> None:
@@ -176,20 +149,6 @@ def test_guide_covers_every_kind_and_task() -> None:
 
 TASKS = [title for title in re.findall(r"(?m)^## (.+)$", GUIDE)
          if title.startswith(("Add ", "Correct "))]
-
-
-def real_copy(dest: Path) -> Path:
-    import shutil
-
-    for name in ("site-data", "content"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
-
-
-def steps(text: str) -> list[tuple[str, str]]:
-    """('sh' or 'yaml', block) in the order the section gives them."""
-    return re.findall(r"```(sh|yaml)\n(.*?)```", text, re.S)
 
 
 def test_guide_has_the_sections_editors_need() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from generator.derive.site import check_site
 from generator.model.yamlnodes import parse_yaml
 
-from .conftest import TINY
+from .support import TINY
 
 INSPECTION = (TINY / "site-data/inspections/fife-2023.yaml").read_text()
 YAML_PIECES = st.lists(

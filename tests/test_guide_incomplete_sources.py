@@ -15,8 +15,7 @@ from generator.derive.site import check_site
 from generator.model.publisher import default_publisher
 from generator.render.render import Renderer, make_environment
 
-from .conftest import ROOT, run_check
-from .test_editors_guide import real_copy, run_generator, section, steps
+from .support import ROOT, real_copy, run_check, run_generator, section, steps
 
 
 def follow(title: str, project: Path) -> str:

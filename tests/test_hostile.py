@@ -10,62 +10,27 @@ shared good build. Swap faults and concurrent builds are in test_publish.py.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from generator.derive.site import check_site
-
-from .conftest import TINY, copy_tiny, edit, mkdocs_build
-from .test_injection import ActiveContent
-from .test_robust import tree
-
-NARRATIVE = "content/narrative/inspections/fife-2023.md"
-INSPECTION = "site-data/inspections/fife-2023.yaml"
-
-
-@dataclass(frozen=True)
-class Case:
-    group: str
-    name: str
-    apply: Callable[[Path], None]
-    where: str | None
-    """The file the error must name; None: accepted (no error)."""
-    line: int | None = None
-    words: str = ""
-    """Words the message must contain."""
-
-    @property
-    def id(self) -> str:
-        return f"{self.group}:{self.name}"
-
-
-def write(rel: str, text: str | bytes) -> Callable[[Path], None]:
-    def apply(project: Path) -> None:
-        path = project / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(text, bytes):
-            path.write_bytes(text)
-        else:
-            path.write_text(text)
-    return apply
-
-
-def replace(rel: str, old: str, new: str) -> Callable[[Path], None]:
-    return lambda project: edit(project / rel, old, new)
-
-
-def symlink(rel: str, target: str) -> Callable[[Path], None]:
-    def apply(project: Path) -> None:
-        path = project / rel
-        if path.exists() or path.is_symlink():
-            path.unlink()
-        path.symlink_to(target if target.startswith("/") else project / target)
-    return apply
-
+from .support import (
+    INSPECTION,
+    NARRATIVE,
+    TINY,
+    ActiveContent,
+    Case,
+    assert_case,
+    copy_tiny,
+    edit,
+    mkdocs_build,
+    project_for,
+    refused_build,
+    replace,
+    symlink,
+    tree,
+    write,
+)
 
 CASES: list[Case] = []
 
@@ -167,28 +132,6 @@ CASES += [
 ]
 
 
-def project_for(case: Case, dest: Path) -> Path:
-    project = copy_tiny(dest)
-    case.apply(project)
-    return project
-
-
-def assert_case(case: Case, project: Path) -> None:
-    """`case` applied to `project` is refused with its file, line and words, or accepted harmlessly."""
-    _data, derived, problems = check_site(project)
-    errors = problems.errors
-    if case.where is None:
-        assert not errors, [str(p) for p in errors]
-        assert derived is not None
-        return
-    assert derived is None, f"{case.id} was not refused"
-    matching = [p for p in errors if p.at.path == case.where and (case.line is None or p.at.line == case.line)]
-    assert matching, f"no error at {case.where}:{case.line}: {[str(p)[:300] for p in errors]}"
-    if case.words:
-        assert any(case.words in p.message for p in matching), [str(p)[:300] for p in matching]
-    assert all(len(p.message) < 1000 for p in errors), "a message repeats the whole input"
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case(case: Case, tmp_path: Path) -> None:
     assert_case(case, project_for(case, tmp_path / "project"))
@@ -201,30 +144,14 @@ def test_corpus_size() -> None:
 # --- built for real: one good build shared, then a sample of the refused cases ----------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    project = copy_tiny(tmp_path_factory.mktemp("hostile") / "project")
-    result = mkdocs_build(project, project / "site")
-    assert result.returncode == 0, result.stderr
-    return project, tree(project / "site")
+@pytest.fixture(scope="session")
+def built(tiny_site: Path) -> tuple[Path, dict[str, str]]:
+    """The tiny project as built (read only: each refused case is applied to a copy)."""
+    return tiny_site.parent, tree(tiny_site)
 
 
 SAMPLE = ["front-matter:key-template", "content-files:file.html", "content-files:symlink-page-outside", "clashes:theme-id-index",
           "clashes:content-glossary", "smaller:narrative-nul"]
-
-
-def refused_build(case: Case, source: Path, before: dict[str, str], tmp_path: Path) -> str:
-    """Build a copy of a good project with `case` applied: it must fail, name the place, never show a traceback
-    and leave the site as it was. Returns the build's messages."""
-    project = tmp_path / "project"
-    shutil.copytree(source, project, symlinks=True)
-    case.apply(project)
-    result = mkdocs_build(project, project / "site")
-    assert result.returncode == 1, result.stderr
-    assert "Traceback" not in result.stderr
-    assert case.where is not None and case.where in result.stderr
-    assert tree(project / "site") == before
-    return result.stderr
 
 
 @pytest.mark.parametrize("case_id", SAMPLE)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html.parser
 import itertools
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from .conftest import copy_tiny, mkdocs_build
+from .support import ActiveContent, copy_tiny, mkdocs_build
 
 PAYLOADS = [line for line in (Path(__file__).parent / "data/xss-payloads.txt").read_text().splitlines() if line.strip()]
 FREE_TEXT = {
@@ -19,9 +18,6 @@ FREE_TEXT = {
     "note", "discrepancy", "key_messages", "points", "factors", "areas_for_improvement", "aliases", "notes", "methods",
     "recommendations", "strengths", "aims", "signatories",
 }
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "background", "poster", "xlink:href", "srcdoc"}
-VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-DANGEROUS_TAGS = {"iframe", "object", "embed", "form", "base", "svg", "math", "input", "textarea", "select", "button", "video", "audio", "isindex", "keygen", "marquee"}
 
 
 def plant(project: Path) -> int:
@@ -58,52 +54,6 @@ def plant(project: Path) -> int:
     extra = "\n\n".join(PAYLOADS) + "\n\nInline: " + " and ".join(PAYLOADS[:20]) + "\n"
     narrative.write_text(narrative.read_text().replace("Fife is a large area.", "Fife is a large area.\n\n" + extra))
     return next(counter)
-
-
-class ActiveContent(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-        self.in_script = False
-        self.in_article = False  # the theme's own chrome has a search form and icons; content must not
-        self.search_depth = 0  # inside the search page's own form (a theme template; sanitised content keeps no data-* attribute)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "article":
-            self.in_article = True
-        our_chart = tag == "svg" and dict(attrs).get("class") == "rs-svg"  # the site's own charts; scripts and on* are still checked
-        if self.search_depth or (tag == "div" and "data-rs-search" in dict(attrs)):
-            self.search_depth += tag not in VOID_TAGS
-        if tag in DANGEROUS_TAGS and self.in_article and not our_chart and not self.search_depth:
-            self.found.append(f"<{tag}>")
-        if tag == "script":
-            src = dict(attrs).get("src") or ""
-            if src and not (src.startswith("../") or src.startswith("assets/") or "/assets/" in src or src.startswith("search/")):
-                self.found.append(f"<script src={src}>")
-            self.in_script = True
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}=...>")
-            if name in URL_ATTRIBUTES and value:
-                cleaned = "".join(value.split()).lower()
-                if cleaned.startswith(("javascript:", "data:", "vbscript:")):
-                    self.found.append(f"<{tag} {name}={value}>")
-            if name == "style" and value and ("javascript" in value.lower() or "expression(" in value.lower()):
-                self.found.append(f"<{tag} style={value}>")
-            if name == "http-equiv" and value and value.lower() == "refresh":
-                self.found.append("<meta refresh>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.search_depth and tag not in VOID_TAGS:
-            self.search_depth -= 1
-        if tag == "article":
-            self.in_article = False
-        if tag == "script":
-            self.in_script = False
-
-    def handle_data(self, data: str) -> None:
-        if self.in_script and "alert(" in data:
-            self.found.append("inline script with alert(")
 
 
 def test_no_payload_is_active_in_any_page(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 from generator.cli.main import main
 from generator.derive.site import check_site
 
-from .conftest import edit
+from .support import edit
 
 MESSAGES = Path(__file__).parent / "messages"
 INSP = "site-data/inspections/fife-2023.yaml"

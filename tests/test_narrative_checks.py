@@ -17,7 +17,7 @@ from generator.model import models as m
 from generator.model.disclosures import AllowedDisclosure, find_disclosures, is_allowed
 from generator.render.render import Renderer, make_environment
 
-from .conftest import ROOT, TINY, edit, mkdocs_build, run_check
+from .support import ROOT, TINY, edit, mkdocs_build, run_check
 
 NARRATIVE = "content/narrative/inspections/fife-2023.md"
 INSP = "site-data/inspections/fife-2023.yaml"
@@ -385,7 +385,7 @@ def test_narrative_checks_in_workers_find_what_a_serial_run_finds() -> None:
     import subprocess
     import sys
 
-    from .conftest import ROOT
+    from .support import ROOT
 
     result = subprocess.run([sys.executable, "-c", _POOL_COMPARISON, str(ROOT)], capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr

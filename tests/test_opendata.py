@@ -13,8 +13,7 @@ import feedparser
 import jsonschema
 import pytest
 
-from .conftest import copy_tiny, edit, mkdocs_build, run_check
-from .test_build import text_of
+from .support import copy_tiny, edit, mkdocs_build, run_check, text_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITE_URL = "https://reports.inspections.scot/"

@@ -14,7 +14,7 @@ from generator.derive.site import check_site
 from generator.model.publisher import default_publisher
 from generator.render.render import Renderer, make_environment, md_escape
 
-from .conftest import ROOT, TINY
+from .support import ROOT, TINY
 
 GOLDEN = Path(__file__).parent / "golden"
 

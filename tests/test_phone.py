@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, ROOT, is_local, mkdocs_build, serve_site
-from .test_accessibility import PAGE_TYPES, axe_result, describe_violations, site_path, start_axe
+from .support import CHROMIUM, PAGE_TYPES, ROOT, axe_result, describe_violations, is_local, mkdocs_build, serve_site, start_axe
 
 PHONE = {"width": 375, "height": 667}  # a small phone held upright
 
@@ -26,19 +25,13 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright's Pytho
 expect = sync_api.expect
 
 
-@pytest.fixture(scope="module")
-def phone_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("phone-site") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}"
-    return site
 
 
-@pytest.fixture(scope="module")
-def phone_url(phone_site: Path) -> Iterator[str]:
+
+@pytest.fixture(scope="session")
+def phone_url(real_url: str) -> str:
     """The site served under the path of its site_url, as published (the 404 page's links are absolute)."""
-    with serve_site(phone_site, site_path()) as url:
-        yield url.rstrip("/")
+    return real_url.rstrip("/")
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copy_tiny, edit, mkdocs_build
-from .test_robust import tree
+from .support import ROOT, copy_tiny, edit, mkdocs_build, tree
 
 PLUGIN = "  - report-site:\n"
 

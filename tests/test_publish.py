@@ -21,13 +21,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import ROOT, copy_tiny, edit
-from .test_robust import tree as exact_tree
-
-
-def tree(site: Path) -> dict[str, str]:
-    """The built tree, to tell the old site from the new: every file byte for byte (the search index too)."""
-    return exact_tree(site)
+from .support import ROOT, copy_tiny, edit, tree
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1700000000", "PYTHONHASHSEED": "0"}
 

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,24 +9,12 @@ import pytest
 from generator.derive.site import check_site
 from generator.model.queries import review_evaluations
 
-from .conftest import ROOT, mkdocs_build
-from .support import cli_index_of, index_of, text_of
+from .support import ROOT, cli_index_of, index_of, text_of
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    # On tmpfs where there is one: the search pages are then listed in path order, as the sorted copy of the site
-    # Pagefind's command line is compared with (test_the_search_index_is_pagefind_s_over_the_published_pages)
-    shm = Path("/dev/shm")
-    work = Path(tempfile.mkdtemp(prefix="real-", dir=shm)) if shm.is_dir() else tmp_path_factory.mktemp("real")
-    out = work / "site"
-    try:
-        result = mkdocs_build(ROOT, out)
-        assert result.returncode == 0, result.stderr
-        assert "WARNING" not in result.stderr, result.stderr
-        yield out
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+@pytest.fixture(scope="session")
+def site(real_site: Path) -> Path:
+    return real_site
 
 
 @pytest.fixture(scope="module")

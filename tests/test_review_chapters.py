@@ -21,7 +21,7 @@ from generator.derive.site import check_site
 from generator.model.publisher import default_publisher
 from generator.render.render import Renderer, make_environment
 
-from .conftest import ROOT, copy_tiny, edit, mkdocs_build
+from .support import ROOT, copy_tiny, edit, mkdocs_build
 
 NARRATIVE = """\
 The review in one paragraph.
@@ -326,7 +326,7 @@ def test_the_overview_lists_where_every_moved_item_went(site: Path) -> None:
 
 @pytest.mark.browser
 def test_an_old_address_of_a_moved_item_reaches_it_on_its_chapter(site: Path, browser) -> None:
-    from .conftest import serve_site
+    from .support import serve_site
 
     with serve_site(site) as base:
         page = browser.new_page()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import sys
@@ -10,11 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import copy_tiny, edit, mkdocs_build
-
-
-def tree(site: Path) -> dict[str, str]:
-    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(site.rglob("*")) if p.is_file()}
+from .support import copy_tiny, edit, mkdocs_build, tree
 
 
 @pytest.fixture
@@ -109,7 +104,7 @@ def test_symlink_out_of_content_is_refused(tmp_path: Path) -> None:
 
 
 def test_every_locked_dependency_is_hash_pinned() -> None:
-    from .conftest import ROOT
+    from .support import ROOT
 
     entries: list[list[str]] = []
     for line in (ROOT / "requirements.lock").read_text().splitlines():

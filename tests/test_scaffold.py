@@ -16,7 +16,7 @@ from generator.cli.scaffold import KINDS, SCAFFOLDS
 from generator.model import models as m
 from generator.model.convert import fields_of
 
-from .conftest import ROOT, run_check
+from .support import ROOT, run_check
 
 # kind -> the arguments for the tiny project, and the files it writes (with today's year where the id defaults)
 ARGS = {

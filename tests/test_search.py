@@ -27,7 +27,7 @@ import pytest
 
 from generator.output.pagefind import EXCLUDE_SELECTORS
 
-from .conftest import CHROMIUM, ROOT, copy_tiny, is_local, mkdocs_build, serve_site
+from .support import CHROMIUM, ROOT, copy_tiny, is_local, mkdocs_build
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -83,14 +83,9 @@ def page_url(site: Path, page: Path) -> str:
 # --- tiny sites, no browser ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_tiny(tmp_path_factory.mktemp("search") / "project")
-    site = project / "site"
-    result = mkdocs_build(project, site)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site
+@pytest.fixture(scope="session")
+def built(tiny_site: Path) -> Path:
+    return tiny_site
 
 
 def test_index_is_built_with_the_site_and_the_theme_index_is_gone(built: Path) -> None:
@@ -161,7 +156,7 @@ def test_filter_values_are_written_beside_the_index(built: Path) -> None:
 
 def test_titles_reach_the_index_escaped_once(tiny: Path) -> None:
     """A title with markup characters is text in the index's metadata, never markup."""
-    from .conftest import edit
+    from .support import edit
 
     edit(tiny / "site-data/inspections/fife-2023.yaml", "title: ", "title: <b>Bold</b> & \"quoted\" ")
     site = tiny / "site"
@@ -322,7 +317,7 @@ def test_a_failed_index_publishes_nothing(tiny: Path, built: Path, case: str) ->
 
 
 def test_search_can_be_switched_off(tiny: Path) -> None:
-    from .conftest import edit
+    from .support import edit
 
     edit(tiny / "mkdocs.yml", "  - report-site:\n", "  - report-site:\n      search: false\n")
     site = tiny / "site"
@@ -342,18 +337,10 @@ browser_only = [
 ]
 
 
-@pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("search-real") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    return site
 
 
-@pytest.fixture(scope="module")
-def real_url(real_site: Path) -> Iterator[str]:
-    with serve_site(real_site, "/inspections/") as url:
-        yield url
+
+
 
 
 @pytest.fixture(scope="module")

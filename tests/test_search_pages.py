@@ -17,8 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, copy_tiny, edit, mkdocs_build
-from .support import cli_index_of, index_of
+from .support import ROOT, cli_index_of, copy_tiny, edit, index_of, mkdocs_build
 
 AHEAD = re.compile(r"search: (\d+) pages indexed in [\d.]+ s, begun before MkDocs wrote the pages; the build waited [\d.]+ s for it")
 DROPPED = "search: the index begun before the pages is dropped"

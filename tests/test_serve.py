@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import copy_tiny, edit
+from .support import copy_tiny, edit
 
 
 def free_port() -> int:

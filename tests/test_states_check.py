@@ -8,7 +8,7 @@ import pytest
 
 from generator.derive.site import check_site
 
-from .conftest import edit, run_check
+from .support import edit, run_check
 
 INSP = "site-data/inspections/fife-2023.yaml"
 PROG = "site-data/programmes/risk-2021.yaml"

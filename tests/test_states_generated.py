@@ -27,7 +27,7 @@ from generator.model.publisher import default_publisher
 from generator.render.opendata import site_files
 from generator.render.render import Renderer, make_environment, make_markup_environment, render_feeds
 
-from .conftest import ROOT
+from .support import ROOT
 
 STATES = Path(__file__).parent / "fixtures" / "states"
 CODES = ["2.1", "2.2", "9"]

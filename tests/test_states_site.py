@@ -20,7 +20,7 @@ from generator.model.publisher import default_publisher
 from generator.render.opendata import site_files
 from generator.render.render import Renderer, make_environment, make_markup_environment, render_feeds
 
-from .conftest import ROOT
+from .support import ROOT
 
 STATES = Path(__file__).parent / "fixtures" / "states"
 GOLDEN = Path(__file__).parent / "golden-states"
@@ -65,7 +65,7 @@ def test_the_states_site_builds_strict_and_no_page_shows_the_draft(tmp_path: Pat
     inspection is on no published page."""
     import shutil
 
-    from .conftest import mkdocs_build
+    from .support import mkdocs_build
 
     project = tmp_path / "project"
     shutil.copytree(STATES, project)

@@ -13,8 +13,6 @@ import pytest
 
 from generator.render.table_captions import BOX_CLASS, TableCaptionExtension
 
-from .conftest import copy_tiny, mkdocs_build
-
 TABLE = "| Year | Grade |\n| --- | --- |\n| 2023 | Good (4) |\n"
 
 
@@ -42,12 +40,9 @@ def test_two_tables_side_by_side_each_get_a_box() -> None:
     assert out.count(f'<div class="{BOX_CLASS}"><table>') == 2 and out.count("</table></div>") == 2, out
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = copy_tiny(tmp_path_factory.mktemp("boxes") / "project")
-    result = mkdocs_build(project, project / "site")
-    assert result.returncode == 0, result.stderr
-    return project / "site"
+@pytest.fixture(scope="session")
+def site(tiny_site: Path) -> Path:
+    return tiny_site
 
 
 def test_every_table_of_every_page_is_alone_in_its_box(site: Path) -> None:

@@ -19,7 +19,7 @@ from generator.derive.site import check_site
 from generator.model import disclosures as d
 from generator.model import reader_text as rt
 
-from .conftest import TINY
+from .support import TINY
 
 PIECES = [
     "0131 496 0123", "+44 131 496 0123", "(0131) 496 0123", "07700 900123", "2013", "born on 3 May 2001", "DOB: 1/2/03",

@@ -18,7 +18,7 @@ import pytest
 from generator.derive.site import check_site
 from generator.render.render import Renderer, make_environment
 
-from .conftest import ROOT, copy_tiny, edit, mkdocs_build
+from .support import ROOT, copy_tiny, edit, mkdocs_build
 
 GOLDEN = Path(__file__).parent / "golden-story"
 

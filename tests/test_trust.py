@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import copy_tiny, edit, mkdocs_build
-from .test_build import text_of
+from .support import copy_tiny, edit, mkdocs_build, text_of
 
 SITE_URL = "https://reports.inspections.scot/"
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -252,12 +251,9 @@ def test_built_tree_holds_only_what_readers_get(site: Path) -> None:
     assert pages == expected_pages(site.parent)
 
 
-def test_real_site_publishes_no_template(tmp_path: Path) -> None:
+def test_real_site_publishes_no_template(real_site: Path) -> None:
     """The same for the real site's configuration: overrides/ is the theme's custom_dir and holds the templates."""
-    root = Path(__file__).resolve().parent.parent
-    result = mkdocs_build(root, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    files = [p.relative_to(tmp_path / "site").as_posix() for p in (tmp_path / "site").rglob("*") if p.is_file()]
+    files = [p.relative_to(real_site).as_posix() for p in real_site.rglob("*") if p.is_file()]
     assert [f for f in files if not ALLOWED_RE.fullmatch(f)] == []
 
 

@@ -18,7 +18,7 @@ from generator.derive.site import check_site
 from generator.derive.verdict import partnership_verdict
 from generator.render.render import HOME_MARKER, make_environment, place_home_fragment, render_site
 
-from .conftest import ROOT, copy_tiny, edit, mkdocs_build, run_check
+from .support import ROOT, copy_tiny, edit, mkdocs_build, run_check
 
 _BLOCK = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|div|td|th|tr|table|caption|thead|tbody|br|details|summary|figure|figcaption|svg|article|nav)\b[^>]*>", re.I)
 
