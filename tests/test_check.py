@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,15 @@ def test_valid_project_passes(tiny: Path) -> None:
     result = run_check(tiny)
     assert result.returncode == 0, result.stderr
     assert "site data OK" in result.stdout
+
+
+def test_python_m_generator_check_is_a_command(tiny: Path) -> None:
+    """The other tests run the command line in-process (support.run_cli); here it runs as editors run it."""
+    good = subprocess.run([sys.executable, "-m", "generator", "check", str(tiny)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert good.returncode == 0 and "site data OK" in good.stdout, good.stderr
+    edit(tiny / INSP, "grade: 5", "grade: 9")
+    bad = subprocess.run([sys.executable, "-m", "generator", "check", str(tiny)], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert bad.returncode == 1 and f"{INSP}:" in bad.stderr and "Traceback" not in bad.stderr, bad.stderr
 
 
 def test_all_problems_reported_in_one_run(tiny: Path) -> None:

@@ -7,7 +7,6 @@ them on many generated texts built from the pieces the checks care about."""
 
 from __future__ import annotations
 
-import html
 import random
 import re
 import shutil
@@ -38,44 +37,41 @@ def texts(seed: int, count: int) -> list[str]:
             for _ in range(count)]
 
 
-def plain_reader_form(source: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """reader_form as it was written first: _SPECIAL.finditer over the whole text, no shortcut."""
-    parts: list[str] = []
-    anchors: list[tuple[int, int]] = []
-    length = last = 0
-    for mt in rt._SPECIAL.finditer(source):
-        token = mt.group(0)
-        if token.startswith("<"):
-            out = " " if (mt.group("tag") or "").lower() in rt._BLOCK_TAGS else ""
-        elif token.startswith("&"):
-            out = html.unescape(token)
-            out = "".join(rt._fold(c) for c in out) if not out.isascii() else out
-        elif token.startswith("\\"):
-            out = token[1]
-        elif token[0] in "*`_":
-            out = ""
-        else:
-            out = rt._fold(token)
-        if out == token:
-            continue
-        parts.append(source[last:mt.start()])
-        length += mt.start() - last
-        parts.append(out)
-        anchors.append((length, mt.start()))
-        length += len(out)
-        anchors.append((length, mt.end()))
-        last = mt.end()
-    if not anchors:
-        return source, ()
-    parts.append(source[last:])
-    return "".join(parts), tuple(anchors)
+#: What a reader sees of a text (reader_text.reader_form), written out by hand
+READER_FORMS = [
+    ("plain text, nothing to change", "plain text, nothing to change"),
+    ("jo&#64;example.org", "jo@example.org"),
+    ("jo&commat;example.org", "jo@example.org"),
+    ("jo<b>@</b>example.org", "jo@example.org"),
+    ("**0131** 496 0123", "0131 496 0123"),
+    ("0131\u200b496\u200b0123", "01314960123"),
+    ("\uff10\uff11\uff13\uff11 496 0123", "0131 496 0123"),
+    ("EH12&nbsp;9DQ", "EH12 9DQ"),
+    ("a\\.b", "a.b"),
+    ("`code`", "code"),
+    ("<p>one</p><p>two</p>", " one  two "),
+    ("caf\u00e9", "caf\u00e9"),
+    ("\u212aelvin", "Kelvin"),
+    ("x_y_z", "x_y_z"),
+    ("<!-- note -->EH1 2AB", "EH1 2AB"),
+]
+
+
+@pytest.mark.parametrize(("source", "seen"), READER_FORMS)
+def test_reader_form_is_what_a_reader_sees(source: str, seen: str) -> None:
+    assert rt.reader_form(source).text == seen
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_reader_form_is_the_plain_pass(seed: int) -> None:
+def test_reader_form_maps_every_unchanged_stretch_back_to_the_source(seed: int) -> None:
+    """Anchors pair each change's start and end in the reader's text with the source's: between two changes, and
+    before the first and after the last, the reader's text is the source's, character for character."""
     for text in texts(seed, 5000):
         got = rt.reader_form(text)
-        assert (got.text, got.anchors) == plain_reader_form(text), text
+        anchors = [(0, 0), *got.anchors, (len(got.text), len(text))]
+        assert anchors == sorted(anchors) and len(got.anchors) % 2 == 0, text
+        for (out_end, src_end), (out_start, src_start) in zip(anchors[0::2], anchors[1::2], strict=True):
+            assert got.text[out_end:out_start] == text[src_end:src_start], text
 
 
 @pytest.mark.parametrize("seed", range(4))
