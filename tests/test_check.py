@@ -139,7 +139,7 @@ def test_real_content_passes() -> None:
 
 
 def test_slugs_for_all_32_council_areas_are_stable() -> None:
-    from generator.check.validate import slugify
+    from generator.base.urls import slugify
 
     names = {p.stem: p for p in (ROOT / "site-data/partnerships").glob("*.yaml")}
     assert len(names) == 32

@@ -14,7 +14,8 @@ from generator.check import placeholders as ph
 from generator.check.narrative_checks import find_proportion_claims, fits
 from generator.derive.site import check_site
 from generator.model import models as m
-from generator.model.disclosures import AllowedDisclosure, find_disclosures, is_allowed
+from generator.model.disclosures import find_disclosures, is_allowed
+from generator.model.models import AllowedDisclosure
 from generator.render.render import Renderer, make_environment
 
 from .support import ROOT, TINY, edit, mkdocs_build, run_check

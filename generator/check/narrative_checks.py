@@ -36,9 +36,10 @@ from generator.check.text_pass import TextPass
 from generator.model import models as m
 from generator.model.content_files import ContentPage
 from generator.model.dates import PartialDate
-from generator.model.disclosures import AllowedDisclosure, find_disclosures, is_allowed
+from generator.model.disclosures import find_disclosures, is_allowed
 from generator.model.limits import markup_depth
 from generator.model.load import SiteData
+from generator.model.models import AllowedDisclosure
 
 PROXIMITY = """\
 A proportion word and a figure are checked against each other only when they are in the same

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 
 from generator.base.errors import Position, Problems
+from generator.base.urls import slugify
 from generator.check.validate_grades import GradeRules
 from generator.model import models as m
 from generator.model.dates import not_after
@@ -18,13 +18,6 @@ from generator.model.load import Narrative, NarrativeSection, SiteData
 
 _FOOTNOTE_DEF = re.compile(r"(?m)^\[\^([^\]\s]+)\]:")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-
-
-def slugify(name: str) -> str:
-    """The stable id for a name: 'Perth and Kinross' -> 'perth-and-kinross', 'Na h-Eileanan Siar' -> 'na-h-eileanan-siar'."""
-    ascii_text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    ascii_text = ascii_text.replace("&", " and ")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 class _Checker(GradeRules):

@@ -25,7 +25,7 @@ from string import Template
 from typing import Any
 
 from generator.base.errors import Problems, format_problems
-from generator.check.validate import slugify
+from generator.base.urls import slugify
 from generator.model import models as m
 from generator.model.convert import convert_record, is_bad
 from generator.model.dates import PartialDate

@@ -23,10 +23,10 @@ on that page only, and every link to an item (theme pages) goes there. It knows 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from generator.base.urls import slugify
 from generator.model import models as m
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def _title(parts: list[str]) -> str:
 
 
 def _slug(question: m.Question, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", question.label.lower()).strip("-") or "question"
+    base = slugify(question.label) or "question"
     slug, n = base, 2
     while slug in taken or slug == CLOSING:  # refs that differ only in punctuation ('1.a', '1-a')
         slug, n = f"{base}-{n}", n + 1

@@ -13,24 +13,8 @@ loader reads the field types below as real types (see convert.fields_of).
 import re
 from dataclasses import dataclass
 
-from generator.model.models import Record
+from generator.model.models import AllowedDisclosure
 from generator.model.reader_text import reader_form
-
-
-@dataclass(kw_only=True)
-class AllowedDisclosure(Record):
-    text: str
-    """The detail exactly as it may appear, e.g. '0345 600 9527' or 'enquiries@careinspectorate.com'."""
-    reason: str
-    """Why it is fine to publish, e.g. "the Care Inspectorate's public enquiry line"."""
-
-
-@dataclass(kw_only=True)
-class AllowedDisclosures(Record):
-    """Contact details that may be published. File: site-data/allowed-disclosures.yaml (optional)"""
-
-    allowed: list[AllowedDisclosure]
-    """Each e-mail address, phone number, postcode or other detail that the disclosure check should accept."""
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.base.errors import Position, Problems, relative
+from generator.base.urls import slugify
 from generator.model import models as m
 from generator.model.content_files import read_text
 from generator.model.convert import convert_record, is_bad
-from generator.model.disclosures import AllowedDisclosure, AllowedDisclosures
 from generator.model.grades import GradeWord, read_grade
 from generator.model.layout import CONTENT_DIR, DATA_DIR
+from generator.model.models import AllowedDisclosure, AllowedDisclosures
 from generator.model.yamlnodes import parse_yaml
 
 #: folder under site-data/ -> the record class each of its files holds
@@ -165,7 +166,7 @@ def load_site_data(
                 for path in _yaml_files(entry, project, problems, data.unreadable):
                     record_id = path.stem
                     if not SAFE_ID.match(record_id):
-                        safe = slugify_id(record_id)
+                        safe = slugify(record_id)
                         problems.add(
                             Position(relative(path, project)),
                             f"file name '{path.name}' is not a safe id: use lower-case letters, digits and single hyphens"
@@ -211,11 +212,6 @@ def load_site_data(
             if narrative is not None:
                 data.narratives[pub.id] = narrative
     return data, problems
-
-
-def slugify_id(name: str) -> str:
-    """The safe id closest to a file name ('Fife 2023' -> 'fife-2023')."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _read_grade_words(data: SiteData, problems: Problems) -> None:

@@ -794,3 +794,19 @@ class Letter(Publication):
     next_steps: list[NextStep] = field(default_factory=list)
     deadline: PartialDate | None = None
     """By when the partnership is expected to have made the changes."""
+
+
+@dataclass(kw_only=True)
+class AllowedDisclosure(Record):
+    text: str
+    """The detail exactly as it may appear, e.g. '0345 600 9527' or 'enquiries@careinspectorate.com'."""
+    reason: str
+    """Why it is fine to publish, e.g. "the Care Inspectorate's public enquiry line"."""
+
+
+@dataclass(kw_only=True)
+class AllowedDisclosures(Record):
+    """Contact details that may be published. File: site-data/allowed-disclosures.yaml (optional)"""
+
+    allowed: list[AllowedDisclosure]
+    """Each e-mail address, phone number, postcode or other detail that the disclosure check should accept."""
