@@ -23,7 +23,7 @@ from pathlib import Path
 
 from generator.base.errors import Position, Problems, relative
 from generator.derive.derive import Derived
-from generator.derive.paths import ALL_PUBLICATIONS_FEED, SEARCH_PAGE, page_specs, partnership_feed, site_file_paths
+from generator.derive.paths import ALL_PUBLICATIONS_FEED, SEARCH_PAGE, page_address, page_specs, partnership_feed, site_file_paths
 from generator.model.content_files import ContentPage
 from generator.model.layout import DATA_DIR
 from generator.model.load import ADDRESSES_FILE
@@ -49,14 +49,6 @@ class Addresses:
     published: dict[str, Position] = field(default_factory=dict)
     redirects: dict[str, tuple[str, Position]] = field(default_factory=dict)
     """Old address -> (new address, where the redirect is written)."""
-
-
-def page_address(docs_path: str) -> str:
-    """The address of a page from its docs path, with directory URLs (`a/b.md` -> `/a/b/`, `a/index.md` -> `/a/`)."""
-    stem = docs_path.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem.removesuffix("index").rstrip("/")
-    return "/" + (stem + "/" if stem else "")
 
 
 def is_page(address: str) -> bool:

@@ -142,9 +142,17 @@ def page_feeds(derived: Derived, path: str) -> list[tuple[str, str]]:
     return feeds
 
 
+def page_address(docs_path: str) -> str:
+    """The address of a page from its docs path, with directory URLs (`a/b.md` -> `/a/b/`, `a/index.md` -> `/a/`)."""
+    stem = docs_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem.removesuffix("index").rstrip("/")
+    return "/" + (stem + "/" if stem else "")
+
+
 def page_url(pub: m.Publication) -> str:
-    """Site-relative URL of a publication's page (directory URLs)."""
-    return f"{KIND_FOLDER[type(pub)]}/{pub.id}/"
+    """Site-relative URL of a publication's page (directory URLs): `inspections/fife-2023/`."""
+    return page_address(page_path(pub)).removeprefix("/")
 
 
 def data_path(pub: m.Publication, suffix: str) -> str:

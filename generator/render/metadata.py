@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.derive.derive import Derived
+from generator.derive.paths import INDEX_PAGES
 from generator.derive.review_pages import Chapter
 from generator.model import models as m
 from generator.model.queries import KIND_NAME
@@ -113,12 +114,12 @@ def record_meta(derived: Derived, spec_context: dict[str, Any]) -> PageMeta | No
 
 #: Index and reference pages: what each is, in words that stay true whatever the data.
 INDEX_DESCRIPTIONS = {
-    "partnerships/index.md": "Every community planning partnership in Scotland, A to Z, with its joint inspection publications.",
-    "publications.md": "Every joint inspection publication on this site: inspection reports, reviews, responses and letters.",
-    "programmes/index.md": "The programmes of joint inspections of services for children and young people in Scotland.",
-    "themes/index.md": "Subjects followed across inspections and programmes.",
-    "glossary.md": "Terms used in the joint inspection reports, with their definitions and where they are used.",
-    "evaluation-scale.md": "The six-point evaluation scale and the words the reports use for proportions.",
-    "frameworks/index.md": "The quality frameworks and indicators the inspections evaluate against.",
-    "open-data.md": "The evaluations and publications as open data (CSV, JSON, a data package) and Atom feeds.",
+    INDEX_PAGES["partnerships"]: "Every community planning partnership in Scotland, A to Z, with its joint inspection publications.",
+    INDEX_PAGES["publications"]: "Every joint inspection publication on this site: inspection reports, reviews, responses and letters.",
+    INDEX_PAGES["programmes"]: "The programmes of joint inspections of services for children and young people in Scotland.",
+    INDEX_PAGES["themes"]: "Subjects followed across inspections and programmes.",
+    INDEX_PAGES["glossary"]: "Terms used in the joint inspection reports, with their definitions and where they are used.",
+    INDEX_PAGES["scale"]: "The six-point evaluation scale and the words the reports use for proportions.",
+    INDEX_PAGES["frameworks"]: "The quality frameworks and indicators the inspections evaluate against.",
+    INDEX_PAGES["data"]: "The evaluations and publications as open data (CSV, JSON, a data package) and Atom feeds.",
 }

@@ -34,8 +34,10 @@ from generator.derive.paths import (
     data_path,
     has_feed,
     in_feed,
+    page_address,
     page_path,
     page_specs,
+    page_url,
     partnership_feed,
     undated_publications,
 )
@@ -409,8 +411,6 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
     """Atom feeds: all publications, and one per partnership. Site path -> XML. Entries come in the one
     order (`derive.publication_sort_key`, newest first); a publication with no date (and no correction) cannot
     be placed in a feed, and the feed's subtitle says how many are left out and where they are listed."""
-    from generator.derive.paths import page_url
-
     base = base_url.rstrip("/") + "/"
     template = env.get_template(f"{TEMPLATE_SUBDIR}/feeds/atom.xml.j2")
 
@@ -426,11 +426,13 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
 
     feeds = {}
     if has_feed(derived.publications):
-        feeds[ALL_PUBLICATIONS_FEED] = feed(ALL_PUBLICATIONS_FEED, "All publications", derived.publications, "publications/")
+        feeds[ALL_PUBLICATIONS_FEED] = feed(ALL_PUBLICATIONS_FEED, "All publications", derived.publications,
+                                         page_address(INDEX_PAGES["publications"]).removeprefix("/"))
     for pid, pubs in derived.by_partnership.items():
         if has_feed(pubs):
             name = derived.data.partnerships[pid].name
-            feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", pubs, f"partnerships/{pid}/")
+            feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", pubs,
+                                              page_address(page_path(derived.data.partnerships[pid])).removeprefix("/"))
     return feeds
 
 
