@@ -87,6 +87,7 @@ def test_an_untested_mkdocs_converts_every_page_itself(tmp_path: Path) -> None:
 
 def test_compressed_copies_come_from_the_cache_when_the_file_is_unchanged(tmp_path: Path) -> None:
     project = copy_tiny(tmp_path / "project")
+    edit(project / "mkdocs.yml", "precompress: false", "precompress: true")
     runs = []
     for step in ("cold", "warm", "edited"):
         if step == "edited":

@@ -71,6 +71,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = copy_tiny(tmp_path_factory.mktemp("trust") / "project")
     edit(project / "mkdocs.yml", "site_name: Tiny test site",
          f"site_name: Tiny test site\nsite_url: {SITE_URL}\nsite_description: A tiny site's own description.")
+    edit(project / "mkdocs.yml", "precompress: false", "precompress: true")  # test_text_files_have_precompressed_copies_that_match
     result = mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.stderr
     assert "the Care Inspectorate's details are used (the default)" in result.stderr
