@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import html.parser
-import os
 import re
 import subprocess
 import sys
@@ -27,7 +26,7 @@ import pytest
 
 from generator.output.pagefind import EXCLUDE_SELECTORS
 
-from .support import CHROMIUM, ROOT, copy_tiny, is_local, mkdocs_build
+from .support import CHROMIUM, ROOT, copy_tiny, fake_pagefind, is_local, mkdocs_build
 
 
 def tree(site: Path) -> dict[str, bytes]:
@@ -283,15 +282,7 @@ def test_pages_that_list_other_pages_do_not_grow_with_them(built: Path, tmp_path
     assert "Chronologies were in place" not in after["/themes/chronologies/"]["content"]  # a finding quoted from a report
 
 
-def fake_pagefind(folder: Path, body: str) -> dict[str, str]:
-    """An environment in which `import pagefind_bin` finds a stand-in whose get_executable() runs `body`."""
-    package = folder / "fake" / "pagefind_bin"
-    package.mkdir(parents=True)
-    (package / "__init__.py").write_text(body)
-    return {**os.environ, "PYTHONPATH": str(folder / "fake"), "NO_MKDOCS_2_WARNING": "1"}
-
-
-@pytest.mark.parametrize("case", ["missing", "fails"])
+@pytest.mark.parametrize("case", ["missing", "fails", "crashes"])
 def test_a_failed_index_publishes_nothing(tiny: Path, built: Path, case: str) -> None:
     site = tiny / "site"
     site.mkdir()
@@ -301,7 +292,8 @@ def test_a_failed_index_publishes_nothing(tiny: Path, built: Path, case: str) ->
         body = "def get_executable():\n    raise FileNotFoundError('no binary in this wheel')\n"
     else:
         script = tiny / "pagefind-that-fails"
-        script.write_text("#!/bin/sh\necho 'Error: something went wrong' >&2\nexit 3\n")
+        fail = "exit 3" if case == "fails" else "kill -SEGV $$"
+        script.write_text(f"#!/bin/sh\necho 'Error: something went wrong' >&2\n{fail}\n")
         script.chmod(0o755)
         body = f"def get_executable():\n    return {str(script)!r}\n"
     env = fake_pagefind(tiny, body)
@@ -310,10 +302,24 @@ def test_a_failed_index_publishes_nothing(tiny: Path, built: Path, case: str) ->
                             capture_output=True, text=True, env=env, timeout=300)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr, result.stderr
-    expected = "has no binary" if case == "missing" else "Pagefind failed (exit 3)"
+    expected = {"missing": "has no binary", "fails": "Pagefind failed (exit 3)", "crashes": "Pagefind failed (exit -11)"}[case]
     assert expected in result.stderr and "nothing was published" in result.stderr, result.stderr
     assert tree(site) == before, "the published site changed"
     assert not list(tiny.glob(".site.building*")) + list(tiny.glob(".site.search-*")), "staging folder left behind"
+
+
+def test_a_pagefind_that_stops_answering_is_stopped(tmp_path: Path) -> None:
+    """No build waits for ever: Pagefind is stopped after its time and the build told why."""
+    from generator.output.pagefind import PagefindRun, SearchIndexError
+
+    script = tmp_path / "pagefind-that-hangs"
+    script.write_text("#!/bin/sh\nexec sleep 600\n")
+    script.chmod(0o755)
+    (tmp_path / "site").mkdir()
+    run = PagefindRun(tmp_path / "site", script)
+    with pytest.raises(SearchIndexError, match="did not finish indexing .* within 1 s; it was stopped"):
+        run.wait(timeout=1)
+    assert run.proc.poll() is not None
 
 
 def test_search_can_be_switched_off(tiny: Path) -> None:
@@ -335,12 +341,6 @@ browser_only = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: run `sh .ci/setup --browser` to install it"),
 ]
-
-
-
-
-
-
 
 
 @pytest.fixture(scope="module")
