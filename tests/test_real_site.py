@@ -123,3 +123,43 @@ def test_every_script_style_sheet_and_source_map_published_is_named_by_another_f
     unused = [p.relative_to(site).as_posix() for p in files if p.suffix in (".js", ".css", ".map")
               and not any(p.name in text for other, text in loaders.items() if other != p)]
     assert unused == []
+
+
+def test_every_permalink_is_named_for_screen_readers(site: Path) -> None:
+    """Not "¶" at every heading: "Link to this section: <the heading>" (issue 26)."""
+    import html.parser
+
+    class Headings(html.parser.HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.heading: list[str] | None = None
+            self.found: list[tuple[str, str | None]] = []
+            self.label: str | None = None
+            self.in_link = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                self.heading, self.label = [], None
+            elif tag == "a" and self.heading is not None and "headerlink" in (dict(attrs).get("class") or ""):
+                self.label, self.in_link = dict(attrs).get("aria-label"), True
+
+        def handle_endtag(self, tag: str) -> None:
+            if tag == "a":
+                self.in_link = False
+            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.heading is not None:
+                if self.label is not None or "¶" in "".join(self.heading):
+                    self.found.append((" ".join("".join(self.heading).split()), self.label))
+                self.heading = None
+
+        def handle_data(self, data: str) -> None:
+            if self.heading is not None and not self.in_link:
+                self.heading.append(data)
+
+    pages = 0
+    for page in site.rglob("*.html"):
+        parser = Headings()
+        parser.feed(page.read_text())
+        for heading, label in parser.found:
+            assert label == f"Link to this section: {heading}", (page, heading, label)
+        pages += bool(parser.found)
+    assert pages > 50

@@ -32,6 +32,7 @@ from generator.output.asset_names import asset_names, wants_hashed_name
 from generator.render.glossary_links import GlossaryLinkExtension
 from generator.render.metadata import INDEX_DESCRIPTIONS, PageMeta, record_meta
 from generator.render.opendata import site_files
+from generator.render.permalinks import PermalinkLabelExtension
 from generator.render.redirects import redirect_outputs
 from generator.render.render import (
     TEMPLATE_SUBDIR,
@@ -216,6 +217,7 @@ def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_dra
     )
     # Markdown extensions the templates rely on; MkDocs types the list as names, Markdown takes instances too
     config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type]
+    config.markdown_extensions.append(PermalinkLabelExtension())  # type: ignore[arg-type]
     if options.glossary_links:
         site.glossary = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])
         config.markdown_extensions.append(site.glossary)  # type: ignore[arg-type]
