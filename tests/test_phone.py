@@ -87,6 +87,26 @@ def test_typing_fif_leaves_fife(phone) -> None:
     assert items.filter(visible=True).count() == 32
 
 
+def test_a_word_that_is_no_area_offers_the_site_search_for_it(phone) -> None:
+    """A town or a subject typed in the finder: no area matches, so the site search for the same words is offered,
+    and it opens with the words searched (issue 26)."""
+    phone.goto_site("/")
+    box = phone.get_by_label("Type the name of your area")
+    offer = phone.get_by_role("link", name="Search the site for “chronology”")
+    box.fill("fif")
+    expect(phone.locator(".rs-finder__search")).to_be_hidden()  # an area matches: nothing else to offer
+    box.fill("chronology")
+    expect(phone.get_by_role("status")).to_contain_text("No area matches")
+    expect(offer).to_be_visible()
+    assert offer.get_attribute("href").endswith("/search/?q=chronology")
+    offer.click()
+    phone.wait_for_url("**/search/?q=chronology")
+    phone.wait_for_selector(".rs-search[data-ready]:not([hidden])")
+    assert phone.get_by_label("Words to search for").input_value() == "chronology"
+    phone.wait_for_selector(".rs-result")
+    assert phone.locator(".rs-result").count() > 0
+
+
 def test_without_javascript_the_list_still_has_every_area(browser, phone_url: str) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     try:
@@ -425,6 +445,9 @@ def _in_use(page, what: str) -> None:
     if what == "filter":
         page.get_by_label("Type the name of your area").fill("lanark")
         expect(page.get_by_role("status").filter(has_text="areas match")).to_have_count(1)
+    elif what == "no match":
+        page.get_by_label("Type the name of your area").fill("Kirkcaldy")
+        expect(page.locator(".rs-finder__search a")).to_be_visible()
     else:
         page.locator(".rs-sortable th button").nth(2).press("Enter")
         page.locator(".rs-sortable th button").nth(2).press("Enter")
@@ -432,7 +455,7 @@ def _in_use(page, what: str) -> None:
 
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
-@pytest.mark.parametrize("path,what", [("/", "filter"), (GRID, "sort"), ("/partnerships/", "sort"),
+@pytest.mark.parametrize("path,what", [("/", "filter"), ("/", "no match"), (GRID, "sort"), ("/partnerships/", "sort"),
                                        ("/reviews/review-2018-2020/after-the-questions/", "sort")])
 def test_no_wcag_violation_with_the_filter_and_sorting_in_use(browser, phone_url: str, path: str, what: str, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})

@@ -1,5 +1,6 @@
 /* Small progressive enhancements; every page reads and works without them. No requests to anyone.
-   - Area finder (.rs-finder on the home page): a box that filters the list of areas as you type.
+   - Area finder (.rs-finder on the home page): a box that filters the list of areas as you type; where nothing
+     matches, a link to the site search for the same words.
    - Sortable tables (tables inside .rs-sortable): a button in each column heading sorts by that column,
      with aria-sort saying how; Enter or Space on the button does the same.
    - Moved items (.rs-moved on a review's overview): an address of an item from before the review had
@@ -34,9 +35,18 @@
     status.id = id + "-status";
     status.className = "rs-finder__status";
     status.setAttribute("role", "status");
+    // A place that is not an area's name (a town, a street) may still be in a report: offer the site search for it.
+    var searchLink = document.querySelector("a.rs-search-link");
+    var offer = document.createElement("p");
+    offer.className = "rs-finder__search";
+    offer.hidden = true;
+    var offerLink = document.createElement("a");
+    offer.appendChild(document.createTextNode("Not the name of an area? "));
+    offer.appendChild(offerLink);
     form.appendChild(label);
     form.appendChild(input);
     form.appendChild(status);
+    if (searchLink) form.appendChild(offer);
     list.parentNode.insertBefore(form, list);
 
     // What a reader may type: the area's name and other names, not its result.
@@ -53,6 +63,13 @@
       });
       status.textContent = !query ? "" : shown === 0 ? "No area matches \u201c" + input.value.trim() + "\u201d. Check the spelling, or clear the box to see all " + items.length + " areas."
         : shown === 1 ? "1 area matches." : shown + " areas match.";
+      offer.hidden = !(query && shown === 0 && searchLink);
+      if (!offer.hidden) {
+        var target = new URL(searchLink.getAttribute("href").split("#")[0], document.baseURI);
+        target.search = "?q=" + encodeURIComponent(input.value.trim());
+        offerLink.href = target.pathname + target.search;
+        offerLink.textContent = "Search the site for \u201c" + input.value.trim() + "\u201d";
+      }
     }
     input.addEventListener("input", update);
     // Enter with one area left opens it.
