@@ -370,7 +370,7 @@ class Searcher:
         return self.page
 
     def all_results(self) -> list[str]:
-        """Every result's address, pressing "Show more results" until there are no more."""
+        """Every result's page, pressing "Show more results" until there are no more (without the section it lands on)."""
         page = self.page
         while page.locator(".rs-search__more").is_visible():
             count = page.locator(".rs-result").count()
@@ -378,7 +378,7 @@ class Searcher:
             page.wait_for_function(f"() => document.querySelectorAll('.rs-result').length > {count}")
         hrefs = page.eval_on_selector_all(".rs-result__title a", "as => as.map(a => a.getAttribute('href'))")
         prefix = "/inspections/"
-        return [h[len(prefix):] if h.startswith(prefix) else h for h in hrefs]
+        return [h.split("#")[0].removeprefix(prefix) for h in hrefs]
 
     def count(self) -> int:
         status = self.page.inner_text(".rs-search__status")
@@ -429,6 +429,39 @@ def test_chronology_finds_the_pages_that_say_chronologies(searcher: Searcher, re
     assert found <= stem, f"results that do not contain the word: {sorted(found - stem)}"
     assert searcher.count() == len(found)
     assert searcher.errors == []
+
+
+@_mark
+def test_a_result_lands_on_the_section_that_holds_the_words(searcher: Searcher) -> None:
+    """Each result links to the heading of the section with most of the words (Pagefind's sub-results), so the reader
+    arrives at the match, not at the top of a page 20 screens long (issue 26)."""
+    page = searcher.open_search("chronology")
+    page.wait_for_selector(".rs-result")
+    hrefs = page.eval_on_selector_all(".rs-result__title a", "as => as.map(a => a.getAttribute('href'))")
+    assert hrefs and all("#" in h for h in hrefs), hrefs
+    report = next(h for h in hrefs if "/inspections/north-lanarkshire-2023/" in h)
+    page.locator(f'.rs-result__title a[href="{report}"]').click()
+    page.wait_for_url("**/inspections/north-lanarkshire-2023/#*")
+    page.wait_for_function("() => document.readyState === 'complete'")
+    landed = page.evaluate("""() => {
+        const heading = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+        const r = heading.getBoundingClientRect();
+        let text = '', el = heading.nextElementSibling;
+        while (el && !/^H[1-6]$/.test(el.tagName)) { text += ' ' + el.textContent; el = el.nextElementSibling; }
+        return {top: r.top, bottom: r.bottom, height: innerHeight, scrolled: scrollY, text};
+    }""")
+    assert landed["scrolled"] > 0 and 0 <= landed["top"] < landed["height"], landed  # the heading is on screen
+    assert re.search(r"chronolog", landed["text"], re.I), landed["text"][:300]  # and the words are in its section
+    assert searcher.errors == []
+
+
+@_mark
+def test_glossary_letters_are_not_search_results(searcher: Searcher) -> None:
+    """The glossary's letter headings are for finding one's way, not words anyone searches for."""
+    page = searcher.open_search("K")
+    page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.length > 0")
+    sections = page.eval_on_selector_all(".rs-result__section", "ps => ps.map(p => p.textContent)")
+    assert not any(re.fullmatch(r"In “[A-Z]”", s) for s in sections), sections
 
 
 @_mark

@@ -42,6 +42,7 @@ EXCLUDE_SELECTORS = (
     ".rs-repeated",     # text repeated from other pages, growing with the site: lists of publications, a theme's quotes
     ".rs-breadcrumb",   # the same three links on every publication
     ".headerlink",      # the permalink sign after every heading
+    ".rs-nav-only",     # headings only for finding one's way (the glossary's letters): no words a reader searches for
     "svg",              # chart labels: the same figures are in the table beside each chart
 )
 #: in the bundle: every filter's values, {name: [value, ...]}, read from the index itself. The search page builds

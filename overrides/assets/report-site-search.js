@@ -130,12 +130,18 @@ async function start(root) {
     const added = [];
     for (const data of slice) {
       const meta = data.meta || {};
-      const link = el("a", { href: data.url }, meta.title || data.url);
+      // The section that holds most of the words (Pagefind's sub-results, one per heading with an id): the link
+      // lands there, not at the top of a long page.
+      const section = (data.sub_results || []).reduce((best, s) =>
+        (s.url.includes("#") && (!best || (s.locations || []).length > (best.locations || []).length)) ? s : best, null);
+      const link = el("a", { href: section ? section.url : data.url }, meta.title || data.url);
       const facts = [meta.type, meta.partnership, meta.date].filter(Boolean).join(" · ");
+      const words = section ? section.excerpt : data.excerpt;
       const item = el("li", { class: "rs-result" },
         el("h3", { class: "rs-result__title" }, link),
         facts ? el("p", { class: "rs-result__meta" }, facts) : null,
-        data.excerpt ? el("p", { class: "rs-result__excerpt" }, excerpt(data.excerpt)) : null);
+        section && section.title ? el("p", { class: "rs-result__section" }, `In “${section.title}”`) : null,
+        words ? el("p", { class: "rs-result__excerpt" }, excerpt(words)) : null);
       list.append(item);
       added.push(link);
     }
