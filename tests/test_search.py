@@ -456,6 +456,22 @@ def test_a_result_lands_on_the_section_that_holds_the_words(searcher: Searcher) 
 
 
 @_mark
+def test_a_misspelt_word_gets_the_site_s_own_word_offered(searcher: Searcher) -> None:
+    """"chronolgy" finds nothing; the search offers "chronology", a word of the site's pages, and searches it."""
+    from playwright.sync_api import expect
+
+    page = searcher.open_search("chronolgy")
+    expect(page.locator(".rs-search__status")).to_contain_text("No pages match for “chronolgy”")
+    offer = page.locator(".rs-search__suggest a")
+    expect(offer).to_have_text("chronology")
+    offer.click()
+    expect(page.locator(".rs-search__status")).to_contain_text("for “chronology”")
+    assert page.locator("#rs-search-q").input_value() == "chronology"
+    assert page.locator(".rs-result").count() > 0 and page.locator(".rs-search__suggest").is_hidden()
+    assert searcher.errors == []
+
+
+@_mark
 def test_glossary_letters_are_not_search_results(searcher: Searcher) -> None:
     """The glossary's letter headings are for finding one's way, not words anyone searches for."""
     page = searcher.open_search("K")

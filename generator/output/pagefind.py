@@ -17,8 +17,10 @@ data, never from the page text.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -142,6 +144,7 @@ class PagefindRun:
                 (self.bundle / name).unlink(missing_ok=True)
             stabilise(self.bundle)
             write_filter_values(self.bundle)
+            write_words(self.bundle)
         except (BundleFormatError, OSError, ValueError, KeyError, TypeError) as exc:
             raise SearchIndexError(f"search: could not read back or reorder Pagefind's index of {self.site_dir}: {exc}") from None
         fragments = self.bundle / "fragment"
@@ -190,6 +193,26 @@ class BackgroundIndex:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
         self._thread.join(timeout=30)
+
+
+#: in the bundle: the words of the indexed pages, most used first, for the search page's "did you mean" when a query
+#: finds nothing ("chronolgy" -> "chronology"); fetched only then
+WORDS = "rs-words.json"
+_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def write_words(bundle: Path) -> list[str]:
+    """Write WORDS: every word of four letters or more in the indexed text (Pagefind's fragments: the text it
+    indexed, so nothing the index leaves out), lower-cased, most frequent first, then in alphabetical order."""
+    counts: dict[str, int] = {}
+    fragments = bundle / "fragment"
+    for fragment in sorted(fragments.iterdir()) if fragments.is_dir() else []:
+        record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
+        for word in _WORD.findall(str(record.get("content", "")).lower()):
+            counts[word] = counts.get(word, 0) + 1
+    words = sorted(counts, key=lambda w: (-counts[w], w))
+    (bundle / WORDS).write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return words
 
 
 def write_filter_values(bundle: Path) -> dict[str, list[str]]:

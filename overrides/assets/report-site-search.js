@@ -54,6 +54,55 @@ async function filterValues(bundle) {
   }
 }
 
+// The words of the indexed pages, most used first (generator/output/pagefind.py WORDS), fetched only when a query
+// finds nothing: a word not among them gets the closest that is ("chronolgy" -> "chronology").
+async function siteWords(bundle) {
+  try {
+    const response = await fetch(new URL("rs-words.json", bundle));
+    return response.ok ? await response.json() : [];
+  } catch (error) {
+    return [];
+  }
+}
+
+// Edits (insert, delete, replace, swap two neighbours) from a to b, or `limit` + 1 once it is past `limit`.
+function distance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let before = null, previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let least = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      least = Math.min(least, d);
+    }
+    if (least > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+// The query with each word the site does not use replaced by the most used close one; null when nothing changes.
+function suggestion(term, words) {
+  const known = new Set(words);
+  let changed = false;
+  const fixed = term.toLowerCase().split(/\s+/).filter(Boolean).map((word) => {
+    if (word.length < 4 || known.has(word)) return word;
+    const limit = word.length >= 8 ? 2 : 1;
+    let best = null, bestDistance = limit + 1;
+    for (const candidate of words) {  // most used first: of equally close words, the commonest wins
+      const d = distance(word, candidate, Math.min(limit, bestDistance - 1));
+      if (d < bestDistance) { best = candidate; bestDistance = d; if (d === 1) break; }
+    }
+    if (best) changed = true;
+    return best || word;
+  });
+  return changed ? fixed.join(" ") : null;
+}
+
 async function start(root) {
   const form = root.querySelector(".rs-search__form");
   const input = root.querySelector("#rs-search-q");
@@ -63,6 +112,9 @@ async function start(root) {
   const status = root.querySelector(".rs-search__status");
   const list = root.querySelector(".rs-search__results");
   const more = root.querySelector(".rs-search__more");
+  const suggest = el("p", { class: "rs-search__suggest", hidden: "" });
+  status.after(suggest);
+  let words = null;
   const noJs = document.querySelector(".rs-search-nojs");
   const bundle = new URL(root.dataset.bundle, document.baseURI);
 
@@ -158,7 +210,7 @@ async function start(root) {
     if (!term && !Object.keys(filters).length) {
       results = [];
       list.replaceChildren();
-      heading.hidden = more.hidden = true;
+      heading.hidden = more.hidden = suggest.hidden = true;
       status.textContent = "";
       return;
     }
@@ -173,6 +225,22 @@ async function start(root) {
     status.textContent = results.length
       ? `${plural(results.length, "result", "results")}${describe(term, filters)}.`
       : `No pages match${describe(term, filters)}. Try other words, or fewer filters.`;
+    suggest.hidden = true;
+    if (!results.length && term) {
+      words = words || await siteWords(bundle);
+      const better = suggestion(term, words);
+      if (id !== latest) return;
+      if (better) {
+        const link = el("a", { href: `?q=${encodeURIComponent(better)}` }, better);
+        link.addEventListener("click", (event) => {
+          event.preventDefault();
+          input.value = better;
+          run(true);
+        });
+        suggest.replaceChildren("Did you mean ", link, "?");
+        suggest.hidden = false;
+      }
+    }
     if (focusResults) heading.focus();
   }
 
