@@ -81,7 +81,7 @@ def test_older_programme_on_a_different_scale(project: Path) -> None:
     assert "No graded inspection" not in fife
     # the undated 2018-2020 record is placed at its programme's end, so it is the latest, not the 2010 one
     assert fife.index("### Children in need of care and protection") < fife.index("### Children's services \\(2009-2012\\)")
-    assert "[The inspection report](../inspections/fife-2018-2020.md)" in fife.split("## Inspection history", 1)[0]
+    assert "From [the inspection report](../inspections/fife-2018-2020.md)" in fife.split("## Inspection history", 1)[0]
 
 
 def test_new_programme_with_no_reports_yet(project: Path) -> None:

@@ -107,6 +107,20 @@ def test_a_word_that_is_no_area_offers_the_site_search_for_it(phone) -> None:
     assert phone.locator(".rs-result").count() > 0
 
 
+def test_the_first_text_under_the_fife_heading_is_a_grade_in_words(phone) -> None:
+    """The result first (issue 26): what the grade rests on (the programme, the report not held) follows it."""
+    phone.goto_site("/partnerships/fife/")
+    first = phone.evaluate("""() => {
+        const h1 = document.querySelector('article h1');
+        for (const el of document.querySelectorAll('article p, article li')) {
+            if (h1.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING && el.textContent.trim()) return el.textContent.trim();
+        }
+        return '';
+    }""")
+    assert re.match(r"(Excellent|Very good|Good|Adequate|Weak|Unsatisfactory) \(\d\): \w", first), first
+    assert on_first_screen(phone.locator(".rs-verdict li").first), "the grade is below the first screen at 375 px"
+
+
 def test_without_javascript_the_list_still_has_every_area(browser, phone_url: str) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     try:

@@ -218,7 +218,8 @@ ALLOWED = [
     # site search (generator/output/pagefind.py): its page's script and style, and Pagefind's bundle; no theme search index
     r"assets/report-site-search\.[0-9a-f]{8}\.(css|js)",
     r"pagefind/(pagefind[a-z-]*\.(js|css)|pagefind-entry\.json|pagefind\.en_[0-9a-f]+\.pf_meta|wasm\.[a-z]+\.pagefind)",
-    r"pagefind/rs-filter-values\.json",  # the filters' values for the search page (search.FILTER_VALUES)
+    r"pagefind/rs-filter-values\.json",  # the filters' values for the search page (pagefind.FILTER_VALUES)
+    r"pagefind/rs-words\.json",  # the words of the indexed pages, for "did you mean" (pagefind.WORDS)
     r"pagefind/(filter|fragment|index)/en_[0-9a-f]+\.pf_(filter|fragment|index)",
     r"data/evaluations\.(csv|json|schema\.json)", r"data/datapackage\.json",
     r"data/(inspections|reviews|responses|letters)/{id}\.(json|csv)",

@@ -75,8 +75,11 @@ def article(page: Path) -> str:
 def test_partnership_page_starts_with_its_latest_inspection_and_what_the_grades_mean(site: Path) -> None:
     text = text_of(site / "partnerships/fife/index.html")
     after_title = text.split("Fife", 1)[1].strip()
+    # The result first (issue 26), then what it rests on
     assert after_title.startswith(
-        "Latest inspection The inspection report, published 12 September 2023, in the programme At risk of harm (2021 onwards)."
+        "Latest inspection Very good (5): major strengths. Quality indicator 2.1: Impact on children and young people."
+        " Evaluated, grade not published. Quality indicator 2.2: Impact on families."
+        " From the inspection report, published 12 September 2023, in the programme At risk of harm (2021 onwards)."
         " It looked at: how well services work together to keep children at risk of harm safe."
     ), after_title[:300]
     assert "Very good (5): major strengths. Quality indicator 2.1: Impact on children and young people." in text
@@ -84,7 +87,7 @@ def test_partnership_page_starts_with_its_latest_inspection_and_what_the_grades_
     source = article(site / "partnerships/fife/index.html")
     verdict = source[source.index('class="rs-verdict"'):source.index("</div>", source.index('class="rs-verdict"'))]
     assert re.search(r'href="\.\./\.\./evaluation-scale/#six-point"[^>]*>What the grades mean</a>', verdict), verdict
-    assert '<a href="../../inspections/fife-2023/">The inspection report</a>' in verdict
+    assert '<a href="../../inspections/fife-2023/">the inspection report</a>' in verdict
     # The grades of the latest inspection are shown once, not again under its history.
     assert "Evaluations, At risk of harm" not in text  # no second table of the same grades
     assert "Evaluations, Children's services (2012-2017)" in text  # the earlier inspection keeps its own
@@ -92,7 +95,8 @@ def test_partnership_page_starts_with_its_latest_inspection_and_what_the_grades_
 
 def test_an_older_report_says_a_newer_one_exists(site: Path) -> None:
     text = text_of(site / "inspections/fife-2016/index.html")
-    assert "The result of this inspection Published May 2016" in text
+    result = text.index("The result of this inspection")
+    assert result < text.index("Good (4)", result) < text.index("Published May 2016", result)  # the result first
     assert "A newer inspection of Fife is on this site: its inspection report, published 12 September 2023." in text
     assert "A newer inspection" not in text_of(site / "inspections/fife-2023/index.html")
 
