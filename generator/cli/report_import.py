@@ -318,6 +318,7 @@ def draft_yaml(found: Found, pid: str, partnership: m.Partnership, programme: m.
         missing.append("evidence: what inspectors did, with numbers")
     for block in found.evidence_unclear:
         add(f"# page {block.page}: more than one number, so no count was taken: {_q(block.text)}")
+        missing.append(f"evidence: the counts in a line with more than one number (page {block.page}): {one_line(block.text)}")
     if found.key_messages:
         add("key_messages:\n" + _bullets(found.key_messages, 2).rstrip("\n"))
     else:
