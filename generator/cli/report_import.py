@@ -198,7 +198,8 @@ def _title_page(items: list[Block], found: Found) -> None:
         page.append(block)
     for block in page:
         text = block.text
-        if ("inspection" in text.casefold() and len(text) > 20 and not text.casefold().startswith("prepared by")
+        if (not block.bullet and not text.endswith(".") and text[:1].isupper() and "inspection" in text.casefold() and len(text) > 20
+                and not text.casefold().startswith("prepared by")
                 and not re.match(r"^[\w ()]{1,30}:\s", text)):
             found.title = (text, block.page)
             break

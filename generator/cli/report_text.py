@@ -74,6 +74,7 @@ def blocks(pages: list[str]) -> list[Block]:
     """The report as blocks, in order. A block that starts in lower case continues the paragraph before it
     (a paragraph cut by a page break)."""
     out: list[Block] = []
+    full = False  # the last line of the page before filled its width: a line wrapped onto this page
     for number, lines in enumerate(clean_pages(pages), start=1):
         groups: list[tuple[bool, list[str]]] = []  # (a list item, its lines)
         fresh = True
@@ -89,9 +90,24 @@ def blocks(pages: list[str]) -> list[Block]:
                 fresh = False
             else:
                 groups[-1][1].append(line)
-        for bullet, group in groups:
-            _add(out, _join(group), number, bullet)
+        for index, (bullet, group) in enumerate(groups):
+            text = _join(group)
+            if index == 0 and out and _goes_on(out[-1], text, bullet, full):
+                prev = out.pop()  # a paragraph or list item cut by the page break
+                out.append(Block(prev.text + " " + text, prev.page, prev.bullet))
+                continue
+            _add(out, text, number, bullet)
+        width = max((len(" ".join(ln.split())) for ln in lines), default=0)
+        full = bool(groups) and len(groups[-1][1][-1]) >= 0.85 * width
     return out
+
+
+def _goes_on(last: Block, text: str, bullet: bool, full: bool) -> bool:
+    """The first text of a page continues the last of the page before: that one stops mid-sentence, and this one
+    starts in lower case, or that one is too long for a heading or its last line filled the page's width."""
+    if bullet or last.text.endswith((".", ":", "?", "!")):
+        return False
+    return text[:1].islower() or len(last.text) >= 130 or full
 
 
 def _add(out: list[Block], text: str, page: int, bullet: bool) -> None:
@@ -107,5 +123,5 @@ def _join(lines: list[str]) -> str:
     text = lines[0]
     for line in lines[1:]:
         # a word broken after its hyphen at the end of a printed line joins without a space
-        text += line if re.search(r"[A-Za-z]-$", text) else " " + line
+        text += line if re.search(r"[A-Za-z]-$", text) or (re.search(r"[0-9]-$", text) and line[:1].isdigit()) else " " + line
     return text
