@@ -249,3 +249,25 @@ def test_clear_messages_and_no_traceback(tmp_path: Path, args: tuple[str, ...], 
     assert message in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert not list((project / "site-data/inspections").glob("*import*"))
+
+
+def test_two_readings_are_listed_and_neither_chosen(tmp_path: Path) -> None:
+    """Two dates that could be the publication date, and two grade lines for one indicator: both in a comment,
+    neither written as a value."""
+    report = tmp_path / "report.txt"
+    report.write_text("Report of a joint inspection of services for children in Fife\n\n17 October 2023\n\n3 November 2023\n\n"
+                      "Contents\tPage\nIntroduction\t3\n\nIntroduction\n\nSome words.\n\n"
+                      "Evaluation of quality indicator 2.1: Very good\n\nEvaluation of quality indicator 2.1: Good\n", encoding="utf-8")
+    project = real_copy(tmp_path / "project")
+    result = run_cli("import", str(report), "--programme", "at-risk-of-harm-2021", "--partnership", "fife", "--id", "fife-import",
+                     "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    path = project / "site-data/inspections/fife-import.yaml"
+    draft, text = load(path), path.read_text(encoding="utf-8")
+    assert "published" not in draft
+    assert '"17 October 2023"' in text and '"3 November 2023"' in text
+    assert "grade" not in draft["evaluations"][0]
+    assert "Two readings, neither chosen" in text and "Very good" in text and ": Good" in text
+    assert any(item.startswith("evaluations: indicator 2.1 is graded twice") for item in missing_list(path))
+    assert draft["title"] == "Report of a joint inspection of services for children in Fife"
+    assert run_check(project).returncode == 0
