@@ -1,5 +1,6 @@
 """`python -m generator check [PATH]`: validate a project's site-data/ and content/ narratives.
 `python -m generator new KIND ...`: start a new record from a skeleton (see `new --help`).
+`python -m generator import REPORT --programme ID --partnership ID`: a draft inspection record from a published report.
 `python -m generator addresses [PATH] [--list]`: add every address the site now has to site-data/addresses.yaml."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import sys
 from pathlib import Path
 
 from generator.base.errors import Problems, format_problems
-from generator.cli import scaffold
+from generator.cli import report_import, scaffold
 from generator.derive.addresses import current_addresses, write_addresses
 from generator.derive.site import check_site
 from generator.model.content_files import check_content
@@ -22,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="check every data file and narrative; report all problems with file:line:col")
     check.add_argument("path", nargs="?", default=".", help="the project folder (default: the current folder)")
     scaffold.add_parser(sub)
+    report_import.add_parser(sub)
     addresses = sub.add_parser("addresses", help="when publishing: add every address the site now has to site-data/addresses.yaml "
                                                  "(the list of published addresses; never removes one)")
     addresses.add_argument("path", nargs="?", default=".", help="the project folder (default: the current folder)")
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_check(Path(args.path))
     if args.command == "new":
         return scaffold.run(args)
+    if args.command == "import":
+        return report_import.run(args)
     return 2  # pragma: no cover - argparse rejects other commands
 
 

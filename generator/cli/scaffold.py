@@ -545,6 +545,12 @@ def scaffold(project: Path, kind: str, args: argparse.Namespace) -> list[Output]
         raise ScaffoldError(f"no {DATA}/ folder in {project}: run this in the project folder, or pass --project")
     data, _problems = load_site_data(project)
     outputs = KINDS[kind].build(args, data)
+    write_outputs(project, outputs)
+    return outputs
+
+
+def write_outputs(project: Path, outputs: list[Output]) -> None:
+    """Write the files, each checked to load first; nothing at all if one is already there or would not load."""
     for out in outputs:
         target = project / out.path
         if not out.append and target.exists():
@@ -562,7 +568,6 @@ def scaffold(project: Path, kind: str, args: argparse.Namespace) -> list[Output]
                     fh.write(text)
         except OSError as exc:
             raise ScaffoldError(f"could not write {out.path}: {exc.strerror or exc}") from None
-    return outputs
 
 
 def _final_text(project: Path, out: Output) -> str:
