@@ -58,6 +58,8 @@ class Found:
     """What the report gives, each value with the page it was found on."""
 
     title: tuple[str, int] | None = None
+    publisher: tuple[str, int, str] | None = None
+    """Organisation id, page, the line that names it ("Prepared by the Care Inspectorate ...")."""
     published: tuple[str, int, str] | None = None
     published_choices: list[tuple[str, int]] = field(default_factory=list)
     fieldwork: tuple[str, str, int] | None = None
@@ -98,6 +100,7 @@ def _template_sections() -> list[str]:
 def read_report(items: list[Block], programme: m.Programme, data: SiteData) -> Found:
     found = Found()
     _title_page(items, found)
+    _publisher(items, found, data)
     questions = {q.ref: q for q in programme.questions}
     heads = {_key(q.label): q.ref for q in programme.questions}
     question_head = re.compile(r"^(" + "|".join(sorted({re.escape(q.kind) for q in programme.questions}) or ["statement"]) + r")\s+(\w+)\s*[:.]?", re.I)
@@ -214,6 +217,21 @@ def _title_page(items: list[Block], found: Found) -> None:
         found.published_choices = sorted(alone)
 
 
+def _publisher(items: list[Block], found: Found, data: SiteData) -> None:
+    """Who published the report, only where its title page says so ("Prepared by the Care Inspectorate", "Published
+    by ..."), and only an organisation the site knows: never taken from the programme's lead."""
+    for block in items[:12]:
+        if block.page != 1:
+            break
+        hit = re.match(r"^(?:prepared|published)\s+by\s+(?:the\s+)?(.+)", block.text, re.I)
+        if not hit:
+            continue
+        named = [org for org in data.organisations.values() if hit.group(1).casefold().startswith(org.name.casefold().removeprefix("the "))]
+        if len(named) == 1:
+            found.publisher = (named[0].id, block.page, block.text)
+        return
+
+
 def _fieldwork(items: list[Block], found: Found) -> None:
     hits = [(hit, block) for block in items for hit in _FIELDWORK.finditer(block.text)]
     readings = {(_iso(*h.groups()[:3]), _iso(*h.groups()[3:])) for h, _b in hits}
@@ -285,7 +303,13 @@ def draft_yaml(found: Found, pid: str, partnership: m.Partnership, programme: m.
         add("title: TODO the report's title as published")
     add("# Drafts appear in `mkdocs serve` only; change to 'published' when every TODO is done and checked.")
     add("status: draft")
-    add(f"partnership: {partnership.id}\nprogramme: {programme.id}\npublisher: {programme.lead or 'null'}")
+    add(f"partnership: {partnership.id}\nprogramme: {programme.id}")
+    if found.publisher:
+        org, page, line = found.publisher
+        add(f"# page {page}: {_q(line)}\npublisher: {org}")
+    else:
+        missing.append("publisher: who published the report (its title page names no organisation this site knows)")
+        add("#publisher: TODO the organisation that published the report, an id from site-data/organisations.yaml")
     if found.published:
         iso, page, text = found.published
         add(f"# page {page}: {_q(text)}\npublished: {iso}")
