@@ -123,7 +123,7 @@ def test_every_generator_command_in_the_guide_is_valid(tmp_path: Path, capsys: p
     assert len(lines) >= 12
     for line in lines:
         words = shlex.split(line)[3:]
-        if words[0] == "new":
+        if words[0] in ("new", "import"):
             words = [*words, "--project", str(tmp_path / "none")]  # parsed, then stops: no site-data/ there
         else:
             words = [*words, str(tmp_path / "none")]
