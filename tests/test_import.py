@@ -271,3 +271,27 @@ def test_two_readings_are_listed_and_neither_chosen(tmp_path: Path) -> None:
     assert any(item.startswith("evaluations: indicator 2.1 is graded twice") for item in missing_list(path))
     assert draft["title"] == "Report of a joint inspection of services for children in Fife"
     assert run_check(project).returncode == 0
+
+
+def test_a_programme_declares_its_reports_headings_as_data(tmp_path: Path) -> None:
+    """A programme whose reports use other words ('Summary of findings', 'Example of practice', 'Our evaluation of
+    quality indicator') says so in its record (`report_headings`); the import then finds those parts by them."""
+    report = tmp_path / "report.txt"
+    report.write_text("Report of a joint inspection of services for children in Fife\n\n17 October 2023\n\n"
+                      "Contents\tPage\nIntroduction\t3\nSummary of findings\t4\n\nIntroduction\n\nSome words.\n\n"
+                      "Summary of findings\n\n- Staff knew the children well.\n- Plans were of mixed quality.\n\n"
+                      "Statement 1: Children and young people are safer because risks have been identified early and responded "
+                      "to effectively\n\nExample of practice: a family hub\n\nThe hub opened in 2022.\n\n"
+                      "Our evaluation of quality indicator 2.1: Good\n", encoding="utf-8")
+    project = real_copy(tmp_path / "project")
+    programme = project / "site-data/programmes/at-risk-of-harm-2021.yaml"
+    programme.write_text(programme.read_text(encoding="utf-8") + "report_headings:\n  key_messages: Summary of findings\n"
+                         "  practice_example: Example of practice\n  evaluation: Our evaluation of quality indicator\n", encoding="utf-8")
+    result = run_cli("import", str(report), "--programme", "at-risk-of-harm-2021", "--partnership", "fife", "--id", "fife-import",
+                     "--project", str(project))
+    assert result.returncode == 0, result.stderr
+    draft = load(project / "site-data/inspections/fife-import.yaml")
+    assert draft["key_messages"] == ["Staff knew the children well.", "Plans were of mixed quality."]
+    assert draft["practice_examples"][0]["title"] == "a family hub" and draft["practice_examples"][0]["question"] == "1"
+    assert draft["evaluations"][0]["grade"] == "Good"
+    assert run_check(project).returncode == 0

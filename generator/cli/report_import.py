@@ -40,8 +40,29 @@ from generator.model.load import SiteData, load_site_data
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATE = rf"(\d{{1,2}})(?:st|nd|rd|th)? ({_MONTHS}) (\d{{4}})"
 _FIELDWORK = re.compile(rf"took place between {_DATE} and {_DATE}")
-_EVALUATION = re.compile(r"^Evaluation of quality indicator ([0-9][0-9.]*)\s*:\s*(.+?)\.?$", re.I)
-_PRACTICE = re.compile(r"^(?:good )?practice example\s*:?\s*(.+)$", re.I)
+
+
+@dataclass(frozen=True)
+class Headings:
+    """The headings of a programme's reports (its `report_headings`, data: models.ReportHeadings), as patterns."""
+
+    key_messages: str
+    conclusion: str
+    next_steps: str
+    evaluation_section: str
+    """A heading starting with the evaluation line's first two words ('Evaluation of the impact ...') starts a section."""
+    evaluation: re.Pattern[str]
+    """A grade's line: the indicator's code, then the scale's word."""
+    practice: re.Pattern[str]
+    """A practice example's heading: its title."""
+
+    @classmethod
+    def of(cls, programme: m.Programme) -> Headings:
+        words = programme.report_headings or m.ReportHeadings()
+        return cls(_key(words.key_messages), _key(words.conclusion), _key(words.next_steps),
+                   _key(" ".join(words.evaluation.split()[:2])),
+                   re.compile(rf"^{re.escape(words.evaluation)}\s+([0-9][0-9.]*)\s*:\s*(.+?)\.?$", re.I),
+                   re.compile(rf"^(?:good )?{re.escape(words.practice_example)}\s*:?\s*(.+)$", re.I))
 _LINK = re.compile(r"\[([^\]]+)\]\(#\)")  # links whose address the text lost: kept as their words
 
 
@@ -106,6 +127,7 @@ def read_report(items: list[Block], programme: m.Programme, data: SiteData) -> F
     question_head = re.compile(r"^(" + "|".join(sorted({re.escape(q.kind) for q in programme.questions}) or ["statement"]) + r")\s+(\w+)\s*[:.]?", re.I)
     contents = _contents(items)
     own_sections = _template_sections()
+    heads_of = Headings.of(programme)
     top = contents | {_key(s) for s in own_sections}
 
     def question_of(block: Block) -> str | None:
@@ -116,7 +138,7 @@ def read_report(items: list[Block], programme: m.Programme, data: SiteData) -> F
         return None
 
     def is_top(block: Block) -> bool:
-        return (not block.bullet and (_key(block.text) in top or block.text.casefold().startswith("evaluation of")
+        return (not block.bullet and (_key(block.text) in top or _key(block.text).startswith(heads_of.evaluation_section)
                                       or any(_key(block.text).startswith(c) for c in contents if c.startswith("appendix"))))
 
     section: str | None = None  # the narrative section being read, or None (not copied)
@@ -131,7 +153,7 @@ def read_report(items: list[Block], programme: m.Programme, data: SiteData) -> F
             section = questions[ref].label
             found.sections.setdefault(section, [])
             continue
-        if is_top(block) and _key(block.text) == "key messages" and current_q is not None:
+        if is_top(block) and _key(block.text) == heads_of.key_messages and current_q is not None:
             where = "question messages"  # a statement's own key messages: its section goes on after them
             continue
         if is_top(block):
@@ -140,21 +162,21 @@ def read_report(items: list[Block], programme: m.Programme, data: SiteData) -> F
             if matches:
                 section = matches[0]
                 found.sections.setdefault(section, [])
-            elif key == "key messages":
+            elif key == heads_of.key_messages:
                 where = "" if found.key_messages else "key messages"  # the first list only
-            elif key == "conclusion":
+            elif key == heads_of.conclusion:
                 where = "conclusion"
-            elif key == "what happens next":
+            elif key == heads_of.next_steps:
                 where = "next steps"
-        elif block.heading and _key(block.text) == "key messages":
+        elif block.heading and _key(block.text) == heads_of.key_messages:
             where = "question messages" if current_q else ("" if found.key_messages else "key messages")
             continue
-        if _EVALUATION.match(block.text):
-            _grade(block, programme, data, found)
+        if heads_of.evaluation.match(block.text):
+            _grade(block, heads_of.evaluation, programme, data, found)
             continue
         if is_top(block):
             continue
-        practice = _PRACTICE.match(block.text) if block.heading else None
+        practice = heads_of.practice.match(block.text) if block.heading else None
         if practice:
             found.practice.append((practice.group(1).strip(), current_q, block.page, []))
             where = "practice"
@@ -241,8 +263,8 @@ def _fieldwork(items: list[Block], found: Found) -> None:
     found.fieldwork_choices = [(h.group(0), b.page) for h, b in hits] if len(readings) > 1 else []
 
 
-def _grade(block: Block, programme: m.Programme, data: SiteData, found: Found) -> None:
-    hit = _EVALUATION.match(block.text)
+def _grade(block: Block, pattern: re.Pattern[str], programme: m.Programme, data: SiteData, found: Found) -> None:
+    hit = pattern.match(block.text)
     assert hit is not None
     code, word = hit.group(1).rstrip("."), hit.group(2).strip()
     framework = data.frameworks.get(programme.framework or "")

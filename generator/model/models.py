@@ -304,6 +304,21 @@ class LineOfEnquiry(Record):
 
 
 @dataclass(kw_only=True)
+class ReportHeadings(Record):
+    """The headings a programme's reports print, so the import finds each part of a report by its words (each
+    heading as printed, matched in any case; the statements or questions are the programme's `questions`)."""
+
+    key_messages: str = "Key messages"
+    """The list of key messages, at the top and under each statement or question."""
+    practice_example: str = "Practice example"
+    """The start of a practice example's heading ('Practice example: contextual safeguarding')."""
+    evaluation: str = "Evaluation of quality indicator"
+    """The start of a grade's line ('Evaluation of quality indicator 2.1: Very good')."""
+    conclusion: str = "Conclusion"
+    next_steps: str = "What happens next"
+
+
+@dataclass(kw_only=True)
 class Programme(Record):
     """An inspection (or improvement) programme. File: site-data/programmes/<id>.yaml"""
 
@@ -349,6 +364,8 @@ class Programme(Record):
     'Followed by' on its own: never write `next`."""
     lines_of_enquiry: list[LineOfEnquiry] = field(default_factory=list)
     """The key lines of enquiry the programme's reports follow, where a publication lists them."""
+    report_headings: ReportHeadings | None = None
+    """The headings the programme's reports use, read by `python -m generator import` (leave out: the usual ones)."""
     notes: str | None = None
 
     def question(self, ref: str) -> Question | None:
