@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,7 +33,6 @@ from generator.derive.paths import (
     PageSpec,
     chapter_path,
     data_path,
-    has_feed,
     in_feed,
     page_address,
     page_path,
@@ -328,7 +328,6 @@ class Renderer:
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
             "undated_publications": undated_publications,
-            "has_feed": has_feed,
             "is_review": lambda x: isinstance(x, m.Review),
             "is_response": lambda x: isinstance(x, m.Response),
             "is_letter": lambda x: isinstance(x, m.Letter),
@@ -407,32 +406,45 @@ def entry_updated(pub: m.Publication) -> dt.date:
     return max(days)
 
 
-def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publisher: Publisher | None = None) -> dict[str, str]:
-    """Atom feeds: all publications, and one per partnership. Site path -> XML. Entries come in the one
-    order (`derive.publication_sort_key`, newest first); a publication with no date (and no correction) cannot
-    be placed in a feed, and the feed's subtitle says how many are left out and where they are listed."""
+def build_time() -> dt.datetime:
+    """When this build happens, in UTC: `SOURCE_DATE_EPOCH` where it is set (a reproducible build), as MkDocs' own
+    build date (the footer's) reads it, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publisher: Publisher | None = None,
+                 built: dt.datetime | None = None) -> dict[str, str]:
+    """Atom feeds: all publications, and one for every partnership, from the start. Site path -> XML. Entries come
+    in the one order (`derive.publication_sort_key`, newest first); a publication with no date (and no correction)
+    cannot be placed in a feed, and the feed's subtitle says how many are left out and where they are listed.
+
+    A feed's `updated` is its newest entry's day. A feed with no entry has no such day, and Atom requires one: it
+    gets the day and time the feed was built (`built`, by default `build_time()`), never a made-up publication
+    date, and its subtitle says that this is when it was last built and that nothing is published about it yet."""
     base = base_url.rstrip("/") + "/"
     template = env.get_template(f"{TEMPLATE_SUBDIR}/feeds/atom.xml.j2")
+    built = (built or build_time()).astimezone(dt.UTC).replace(microsecond=0)
 
-    def feed(path: str, title: str, pubs: list[m.Publication], page: str) -> str:
+    def feed(path: str, title: str, about: str, pubs: list[m.Publication], page: str) -> str:
         entries = [p for p in pubs if in_feed(p)]
+        updated = f"{max(entry_updated(p) for p in entries).isoformat()}T00:00:00Z" if entries else built.strftime("%Y-%m-%dT%H:%M:%SZ")
         return template.render(
-            feed_url=base + path, page_url=base + page, title=title, entries=entries, base=base, page_url_of=page_url,
-            publisher=publisher, left_out=len(pubs) - len(entries),
-            updated=max(entry_updated(p) for p in entries), entry_updated=entry_updated,
+            feed_url=base + path, page_url=base + page, title=title, about=about, entries=entries, base=base,
+            page_url_of=page_url, publisher=publisher, left_out=len(pubs) - len(entries), listed=len(pubs),
+            updated=updated, built=f"{built.day} {built:%B %Y}", entry_updated=entry_updated,
             kind_name=lambda p: KIND_NAME[type(p)],
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )
 
-    feeds = {}
-    if has_feed(derived.publications):
-        feeds[ALL_PUBLICATIONS_FEED] = feed(ALL_PUBLICATIONS_FEED, "All publications", derived.publications,
-                                         page_address(INDEX_PAGES["publications"]).removeprefix("/"))
-    for pid, pubs in derived.by_partnership.items():
-        if has_feed(pubs):
-            name = derived.data.partnerships[pid].name
-            feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", pubs,
-                                              page_address(page_path(derived.data.partnerships[pid])).removeprefix("/"))
+    feeds = {ALL_PUBLICATIONS_FEED: feed(ALL_PUBLICATIONS_FEED, "All publications", "", derived.publications,
+                                         page_address(INDEX_PAGES["publications"]).removeprefix("/"))}
+    for pid, partnership in sorted(derived.data.partnerships.items()):
+        feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {partnership.name}", partnership.name,
+                                            derived.by_partnership.get(pid, []),
+                                            page_address(page_path(partnership)).removeprefix("/"))
     return feeds
 
 
