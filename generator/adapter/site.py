@@ -190,7 +190,8 @@ def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_dra
         raise PluginError("the accessibility test results are unreadable (see above); nothing was built and site/ is untouched") from None
     template_dirs = [project / d for d in options.templates_dirs]
     markup_env = make_markup_environment(template_dirs, templates)
-    renderer = Renderer(derived, make_environment(template_dirs, templates), markup_env, publisher=publisher)
+    renderer = Renderer(derived, make_environment(template_dirs, templates), markup_env, base_url=config.site_url or "",
+                        publisher=publisher)
     try:
         pages = render_pages(renderer, workers)
         if options.search:  # the search page: reached from the header, not the nav

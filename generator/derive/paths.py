@@ -66,6 +66,7 @@ INDEX_PAGES = {
     "scale": "evaluation-scale.md",
     "frameworks": "frameworks/index.md",
     "data": "open-data.md",
+    "updates": "updates.md",
 }
 
 
@@ -102,6 +103,7 @@ def page_specs(d: Derived) -> list[PageSpec]:
     specs.append(PageSpec(INDEX_PAGES["scale"], "Evaluation scale and proportion words", "scale.md.j2", {}, "Reference"))
     specs.append(PageSpec(INDEX_PAGES["frameworks"], "Quality frameworks", "frameworks-index.md.j2", {}, "Reference"))
     specs.append(PageSpec(INDEX_PAGES["data"], "Open data and feeds", "data.md.j2", {}, "Reference"))
+    specs.append(PageSpec(INDEX_PAGES["updates"], "Follow updates", "updates.md.j2", {"partnerships": partnerships}, "Reference"))
     for fw in sorted(data.frameworks.values(), key=lambda f: f.title or ""):  # None only where the check failed
         specs.append(PageSpec(page_path(fw), fw.title or "", "framework.md.j2", {"framework": fw}, "Reference"))
     return specs
