@@ -114,3 +114,37 @@ def test_every_area_has_a_feed_from_the_start_dated_by_the_build_when_it_has_no_
         assert "[its Atom feed](../feeds/orkney-islands.xml)" in page and "The feed has no entries yet" in page
     assert "the day it was last built" not in feeds["feeds/fife.xml"]  # a feed with entries is dated by its newest
     assert all("1970" not in feed for feed in feeds.values())
+
+
+def test_a_partnership_page_says_when_its_record_last_changed() -> None:
+    """Issue 26: beside what the site holds about an area, when its record last changed: the newest of its
+    publications' dates and their corrections' dates, as precise as the sources give it (a year stays a year);
+    where nothing is dated, or nothing is published, it says so (derived once: `Derived.record_change`)."""
+    from generator.derive.derive import record_change
+
+    _data, derived, _problems = check_site(STATES)
+    assert derived is not None
+    env, markup_env = make_environment([ROOT / "overrides"]), make_markup_environment([ROOT / "overrides"])
+
+    def line(pid: str) -> str:
+        renderer = Renderer(derived, env, markup_env, publisher=default_publisher())
+        page = renderer.render(next(s for s in renderer.pages() if s.path == f"partnerships/{pid}.md"))
+        (found,) = [row for row in page.splitlines() if row.startswith("- **Last change to this record:**")]
+        return found.removeprefix("- **Last change to this record:** ")
+
+    # the newest is the review, dated only 'about 2025': it reads as that year, not as a made-up day
+    assert line("fife") == r"2025 \(approximate\), when the newest publication about Fife was published"
+    # one undated publication beside a dated one: it is not counted, and the line says so
+    assert line("moray").endswith("(1 publication with no date in the sources this site holds is not counted)")
+    assert line("orkney-islands") == "none yet: nothing is published about Orkney Islands on this site"
+    undated = next(p for p in derived.publications if p.date is None and not p.corrections)
+    derived.by_partnership["orkney-islands"] = [undated]
+    assert line("orkney-islands") == ("not known: none of the publications about Orkney Islands has a date in the sources "
+                                      "this site holds")
+    # a correction newer than every publication date is the last change
+    corrected = next(p for p in derived.publications if p.corrections)
+    change = record_change([corrected])
+    assert change.corrected and change.date == corrected.last_corrected and change.date.human() == "15 January 2024"
+    derived.by_partnership["orkney-islands"] = [corrected]
+    assert line("orkney-islands") == "15 January 2024, when a publication about Orkney Islands was corrected"
+    assert not record_change([undated, *derived.by_partnership["fife"]]).corrected
