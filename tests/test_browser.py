@@ -323,6 +323,40 @@ def test_a_report_prints_whole_with_its_address_and_date(visit: Visit) -> None:
         assert hidden == 0, "a collapsed note's text would be missing from the printout"
 
 
+@pytest.mark.parametrize("feed,title", [("feeds/north-lanarkshire.xml", "Publications about North Lanarkshire"),
+                                        ("feeds/publications.xml", "All publications")])
+def test_a_feed_opened_in_the_browser_reads_as_a_page(browser, real_url: str, real_site: Path, feed: str, title: str) -> None:
+    """Issue 26: a person who opens a feed's link sees a page (its style sheet, feeds/feed.css, names by a relative
+    address, shows the XHTML the feed carries for people), not Chromium's tree of raw XML: a heading, how to follow
+    the feed, and each entry with its title as a link, its date and its summary."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort())
+    try:
+        page = context.new_page()
+        response = page.goto(real_url + feed, wait_until="load")
+        assert response is not None and response.ok
+        text = page.evaluate("() => document.documentElement.textContent")
+        assert "does not appear to have any style information" not in page.content()  # the raw-XML tree view
+        assert page.locator("#webkit-xml-viewer-source-xml").count() == 0
+        expect(page.get_by_role("heading", level=1)).to_have_text(title)
+        expect(page.get_by_role("heading", name="How to follow this feed")).to_be_visible()
+        assert "paste it into a feed reader, or into an e-mail program that can follow feeds" in text
+        expect(page.get_by_role("link", name="What a feed is, how to follow one, and every feed of this site")).to_be_visible()
+        # the Atom elements a person need not read are hidden; the entries are headings with links, and summaries
+        assert not page.locator("id").first.is_visible()
+        entries = page.get_by_role("heading", level=3)
+        assert entries.count() == len(re.findall("<entry>", (real_site / feed).read_text())) > 0
+        first = entries.first.get_by_role("link")
+        expect(first).to_be_visible()
+        assert urlsplit(first.get_attribute("href") or "").path.startswith("/inspections/")
+        summary = page.locator("summary").first
+        expect(summary).to_be_visible()
+        words = summary.text_content() or ""
+        assert re.search(r"published \d{1,2} [A-Z][a-z]+ \d{4}", words), words
+    finally:
+        context.close()
+
+
 def test_feed_readers_find_the_feeds_from_a_partnership_page(visit: Visit, built_site: Path) -> None:
     page = visit.open(NL_PARTNERSHIP)
     links = page.locator('head link[rel~="alternate"][type="application/atom+xml"]')  # rel is a list of words

@@ -482,3 +482,22 @@ def test_no_wcag_violation_with_the_filter_and_sorting_in_use(browser, phone_url
         assert not violations, describe_violations(violations, f"{path} at {width}px with the {what} in use")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 1280])
+def test_no_wcag_violation_on_the_updates_page(browser, phone_url: str, width: int) -> None:
+    """The page that says how to follow the site or an area (issue 26), with every feed's full address: no WCAG 2.2
+    A/AA violation, and no address wider than the screen."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        response = page.goto(phone_url + "/updates/", wait_until="networkidle")
+        assert response is not None and response.status == 200
+        expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Follow updates"))
+        assert page.locator(".rs-feed-list a[href$='.xml']").count() == 33  # all publications, and 32 areas
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+        start_axe(page)
+        violations = axe_result(page)
+        assert not violations, describe_violations(violations, f"/updates/ at {width}px")
+    finally:
+        context.close()

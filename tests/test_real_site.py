@@ -117,9 +117,10 @@ def test_the_search_index_is_pagefind_s_over_the_published_pages(site: Path) -> 
 
 def test_every_script_style_sheet_and_source_map_published_is_named_by_another_file(site: Path) -> None:
     """Nothing is published that no page can load: each script, style sheet and source map is named by a page, a
-    script or a style sheet (pagefind.js by the search page, its worker by pagefind.js, a map by its script)."""
+    script or a style sheet (pagefind.js by the search page, its worker by pagefind.js, a map by its script), or a
+    feed (feeds/feed.css, which shows a feed opened in a browser as a page)."""
     files = [p for p in site.rglob("*") if p.is_file() and not p.name.endswith((".gz", ".br"))]
-    loaders = {p: p.read_text(errors="replace") for p in files if p.suffix in (".html", ".js", ".css")}
+    loaders = {p: p.read_text(errors="replace") for p in files if p.suffix in (".html", ".js", ".css", ".xml")}
     unused = [p.relative_to(site).as_posix() for p in files if p.suffix in (".js", ".css", ".map")
               and not any(p.name in text for other, text in loaders.items() if other != p)]
     assert unused == []

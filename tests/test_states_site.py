@@ -10,6 +10,7 @@ tests/fixtures/states/site-data.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -26,6 +27,10 @@ STATES = Path(__file__).parent / "fixtures" / "states"
 GOLDEN = Path(__file__).parent / "golden-states"
 
 
+#: the build's day and time, which dates a feed with no entry (fixed: the feeds are compared with golden files)
+BUILT = dt.datetime(2026, 5, 4, 9, 30, tzinfo=dt.UTC)
+
+
 def render_states() -> dict[str, str]:
     _data, derived, problems = check_site(STATES)
     assert derived is not None, problems.sorted()
@@ -35,7 +40,7 @@ def render_states() -> dict[str, str]:
     # the charts a page shows (SVG; the plugin puts each where the page holds its placeholder)
     charts = {f"charts/{page.removesuffix('.md')}/{chart_id}.svg": svg
               for page, by_id in renderer.charts.items() for chart_id, svg in by_id.items()}
-    feeds = render_feeds(derived, markup_env, "https://example.org/", default_publisher())
+    feeds = render_feeds(derived, markup_env, "https://example.org/", default_publisher(), built=BUILT)
     # the open data a reader downloads: the table of every evaluation (the per-record files repeat its rows)
     data = {path: text for path, text in site_files(derived, "https://example.org/").items() if path == "data/evaluations.csv"}
     return pages | charts | feeds | data
@@ -78,22 +83,68 @@ def test_the_states_site_builds_strict_and_no_page_shows_the_draft(tmp_path: Pat
     assert not any("orkney-islands-2025" in page for page in pages)
 
 
-def test_a_feed_is_written_only_when_it_has_a_dated_entry() -> None:
-    """Atom needs a feed's `updated` day. A partnership with nothing published, or only publications with no date
-    in the sources, gets no feed (none with an invented day), is not announced by its page, and the page says why."""
+def test_every_area_has_a_feed_from_the_start_dated_by_the_build_when_it_has_no_entry() -> None:
+    """Atom needs a feed's `updated`. A partnership with nothing published, or only publications with no date in the
+    sources, still gets its feed, announced by its page: valid Atom with no entry, dated by the build (never an
+    invented publication date), and a subtitle that says nothing is published yet, or what is left out, and that
+    the date is the day it was built."""
+    import feedparser
+
     from generator.derive.paths import page_feeds
 
     _data, derived, _problems = check_site(STATES)
     assert derived is not None
     env, markup_env = make_environment([ROOT / "overrides"]), make_markup_environment([ROOT / "overrides"])
     undated = next(p for p in derived.publications if p.date is None and not p.corrections)
-    for pubs, says in (([], "it begins with the first publication about it that has a date"),
-                       ([undated], "none of the publications about it has one in the sources this site holds")):
+    for pubs, says in (([], "Nothing is published about Orkney Islands on this site yet, so this feed has no entries yet."),
+                       ([undated], "1 publication with no date in the sources this site holds is not in this feed")):
         derived.by_partnership["orkney-islands"] = pubs
-        feeds = render_feeds(derived, markup_env, "https://example.org/", default_publisher())
-        assert "feeds/orkney-islands.xml" not in feeds and "feeds/fife.xml" in feeds
-        assert [href for _t, href in page_feeds(derived, "partnerships/orkney-islands.md")] == ["feeds/publications.xml"]
+        feeds = render_feeds(derived, markup_env, "https://example.org/", default_publisher(), built=BUILT)
+        parsed = feedparser.parse(feeds["feeds/orkney-islands.xml"].encode())
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert parsed.version == "atom10" and parsed.entries == []
+        assert parsed.feed.title == "Publications about Orkney Islands"
+        assert says in parsed.feed.subtitle
+        assert "the day it was last built, 4 May 2026, not the date of a publication" in parsed.feed.subtitle
+        assert parsed.feed.updated == "2026-05-04T09:30:00Z"
+        assert [href for _t, href in page_feeds(derived, "partnerships/orkney-islands.md")] == [
+            "feeds/publications.xml", "feeds/orkney-islands.xml"]
         page = Renderer(derived, env, markup_env, publisher=default_publisher()).render(
             next(s for s in Renderer(derived, env, markup_env).pages() if s.path == "partnerships/orkney-islands.md"))
-        assert "no Atom feed" in page and says in page and "feeds/orkney-islands.xml" not in page
+        assert "[its Atom feed](../feeds/orkney-islands.xml)" in page and "The feed has no entries yet" in page
+    assert "the day it was last built" not in feeds["feeds/fife.xml"]  # a feed with entries is dated by its newest
     assert all("1970" not in feed for feed in feeds.values())
+
+
+def test_a_partnership_page_says_when_its_record_last_changed() -> None:
+    """Issue 26: beside what the site holds about an area, when its record last changed: the newest of its
+    publications' dates and their corrections' dates, as precise as the sources give it (a year stays a year);
+    where nothing is dated, or nothing is published, it says so (derived once: `Derived.record_change`)."""
+    from generator.derive.derive import record_change
+
+    _data, derived, _problems = check_site(STATES)
+    assert derived is not None
+    env, markup_env = make_environment([ROOT / "overrides"]), make_markup_environment([ROOT / "overrides"])
+
+    def line(pid: str) -> str:
+        renderer = Renderer(derived, env, markup_env, publisher=default_publisher())
+        page = renderer.render(next(s for s in renderer.pages() if s.path == f"partnerships/{pid}.md"))
+        (found,) = [row for row in page.splitlines() if row.startswith("- **Last change to this record:**")]
+        return found.removeprefix("- **Last change to this record:** ")
+
+    # the newest is the review, dated only 'about 2025': it reads as that year, not as a made-up day
+    assert line("fife") == r"2025 \(approximate\), when the newest publication about Fife was published"
+    # one undated publication beside a dated one: it is not counted, and the line says so
+    assert line("moray").endswith("(1 publication with no date in the sources this site holds is not counted)")
+    assert line("orkney-islands") == "none yet: nothing is published about Orkney Islands on this site"
+    undated = next(p for p in derived.publications if p.date is None and not p.corrections)
+    derived.by_partnership["orkney-islands"] = [undated]
+    assert line("orkney-islands") == ("not known: none of the publications about Orkney Islands has a date in the sources "
+                                      "this site holds")
+    # a correction newer than every publication date is the last change
+    corrected = next(p for p in derived.publications if p.corrections)
+    change = record_change([corrected])
+    assert change.corrected and change.date == corrected.last_corrected and change.date.human() == "15 January 2024"
+    derived.by_partnership["orkney-islands"] = [corrected]
+    assert line("orkney-islands") == "15 January 2024, when a publication about Orkney Islands was corrected"
+    assert not record_change([undated, *derived.by_partnership["fife"]]).corrected

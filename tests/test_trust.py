@@ -224,6 +224,7 @@ ALLOWED = [
     r"data/evaluations\.(csv|json|schema\.json)", r"data/datapackage\.json",
     r"data/(inspections|reviews|responses|letters)/{id}\.(json|csv)",
     r"feeds/{id}\.xml",
+    r"feeds/feed\.css",  # what shows a feed opened in a browser as a page (render.FEED_STYLESHEET), named by every feed
 ]
 ALLOWED_RE = re.compile("(?:" + "|".join(f"(?:{p})" for p in ALLOWED).replace("{id}", r"[a-z0-9]+(?:-[a-z0-9]+)*") + r")(?:\.gz|\.br)?")
 
@@ -232,7 +233,7 @@ def expected_pages(project: Path) -> set[str]:
     """The page folders the tiny site's data and content call for."""
     data = project / "site-data"
     pages = {"", "about", "accessibility", "privacy", "partnerships", "publications", "programmes", "themes", "glossary",
-             "evaluation-scale", "frameworks", "open-data", "search"}
+             "evaluation-scale", "frameworks", "open-data", "updates", "search"}
     for folder in ("partnerships", "inspections", "reviews", "responses", "letters", "programmes", "frameworks"):
         pages |= {f"{folder}/{p.stem}" for p in (data / folder).glob("*.yaml")}
     themes = re.findall(r"^  - id: (\S+)", (data / "themes.yaml").read_text(), re.MULTILINE)

@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_build_datetime, get_relative_url
 from mkdocs.utils.meta import get_data
 
 from generator.adapter.config import ReportSiteConfig, make_publisher
@@ -190,14 +190,16 @@ def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_dra
         raise PluginError("the accessibility test results are unreadable (see above); nothing was built and site/ is untouched") from None
     template_dirs = [project / d for d in options.templates_dirs]
     markup_env = make_markup_environment(template_dirs, templates)
-    renderer = Renderer(derived, make_environment(template_dirs, templates), markup_env, publisher=publisher)
+    renderer = Renderer(derived, make_environment(template_dirs, templates), markup_env, base_url=config.site_url or "",
+                        publisher=publisher)
     try:
         pages = render_pages(renderer, workers)
         if options.search:  # the search page: reached from the header, not the nav
             spec = search_page_spec()
             pages[spec.path] = (spec, renderer.render(spec))
         extra_files = site_files(derived, config.site_url, publisher)
-        extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", publisher))
+        # a feed with no entry is dated by the build, as the footer's "page built on" is (SOURCE_DATE_EPOCH honoured)
+        extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", publisher, built=get_build_datetime()))
         # Moved addresses keep working: a redirect page, or a copy of the data file or feed
         extra_files.update(redirect_outputs(derived.data.addresses, extra_files, markup_env, config.site_url, config.site_name))
     except Exception as exc:  # noqa: BLE001 - a failing template is reported, never a traceback

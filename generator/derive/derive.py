@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from generator.derive.review_pages import Chapter, item_chapter, review_chapters
 from generator.model import models as m
+from generator.model.dates import PartialDate
 from generator.model.queries import ClaimCheck, EvaluationState, LatestEvaluations, claim_check, missing_state, publication_sort_key
 
 if TYPE_CHECKING:
@@ -49,6 +50,31 @@ class ThemeGroup:
     programme: m.Programme | None
     """None for publications that belong to no programme (listed last)."""
     entries: list[ThemeEntry]
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    """How current the site's record of some publications is (issue 26: a partnership's page says it): the newest
+    date among their dates and their corrections' dates, as precise as the sources give it (a year-only date stays a
+    year), and what it leaves out. No date is made up: with no dated publication, `date` is None."""
+
+    date: PartialDate | None
+    """The newest date (the one order for dates, `PartialDate.sort_key`), or None when nothing is dated."""
+    corrected: bool
+    """The newest date is a correction's (no publication has a date as new)."""
+    publications: int
+    undated: int
+    """Publications with no date in the sources and no correction: nothing of theirs is counted."""
+
+
+def record_change(pubs: list[m.Publication]) -> RecordChange:
+    published = [p.date for p in pubs if p.date is not None]
+    corrections = [c.date for p in pubs for c in p.corrections]
+    newest_published = max(published, key=lambda d: d.sort_key, default=None)
+    newest_correction = max(corrections, key=lambda d: d.sort_key, default=None)
+    corrected = newest_correction is not None and (newest_published is None or newest_correction.sort_key > newest_published.sort_key)
+    undated = sum(1 for p in pubs if p.date is None and not p.corrections)
+    return RecordChange(newest_correction if corrected else newest_published, corrected, len(pubs), undated)
 
 
 @dataclass
@@ -219,6 +245,10 @@ class Derived:
     def theme_story(self, theme_id: str) -> list[ThemeGroup]:
         """The theme's entries by programme (in the order the programmes started), oldest first in each."""
         return theme_story(self.data, self.theme_entries.get(theme_id, []))
+
+    def record_change(self, partnership_id: str) -> RecordChange:
+        """When the site's record of the partnership last changed: its publications' and their corrections' dates."""
+        return record_change(self.by_partnership.get(partnership_id, []))
 
     def latest_graded_inspection(self, partnership_id: str) -> m.Inspection | None:
         """The newest inspection of the partnership with any known grade (an indicator's, or totals)."""

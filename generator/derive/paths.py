@@ -66,6 +66,7 @@ INDEX_PAGES = {
     "scale": "evaluation-scale.md",
     "frameworks": "frameworks/index.md",
     "data": "open-data.md",
+    "updates": "updates.md",
 }
 
 
@@ -102,6 +103,7 @@ def page_specs(d: Derived) -> list[PageSpec]:
     specs.append(PageSpec(INDEX_PAGES["scale"], "Evaluation scale and proportion words", "scale.md.j2", {}, "Reference"))
     specs.append(PageSpec(INDEX_PAGES["frameworks"], "Quality frameworks", "frameworks-index.md.j2", {}, "Reference"))
     specs.append(PageSpec(INDEX_PAGES["data"], "Open data and feeds", "data.md.j2", {}, "Reference"))
+    specs.append(PageSpec(INDEX_PAGES["updates"], "Follow updates", "updates.md.j2", {"partnerships": partnerships}, "Reference"))
     for fw in sorted(data.frameworks.values(), key=lambda f: f.title or ""):  # None only where the check failed
         specs.append(PageSpec(page_path(fw), fw.title or "", "framework.md.j2", {"framework": fw}, "Reference"))
     return specs
@@ -117,14 +119,9 @@ def partnership_feed(pid: str) -> str:
 def in_feed(pub: m.Publication) -> bool:
     """Whether a publication can be placed in a feed: an Atom entry needs a day it was updated, so one with no
     date in the sources gets in only through a dated correction. The rest are listed on the site's pages, and
-    each feed and page says how many are left out and why (`undated_publications`)."""
+    each feed and page says how many are left out and why (`undated_publications`). A feed with no entry
+    still exists: its `updated` is the day it was built, and it says so (`render_feeds`)."""
     return pub.date is not None or bool(pub.corrections)
-
-
-def has_feed(pubs: Iterable[m.Publication]) -> bool:
-    """Whether a list of publications gets a feed. Atom requires a feed's `updated` day; a feed with no
-    entry has none that is known, so it is not written (and not announced) rather than given an invented one."""
-    return any(in_feed(p) for p in pubs)
 
 
 def undated_publications(pubs: Iterable[m.Publication]) -> list[m.Publication]:
@@ -134,10 +131,11 @@ def undated_publications(pubs: Iterable[m.Publication]) -> list[m.Publication]:
 
 def page_feeds(derived: Derived, path: str) -> list[tuple[str, str]]:
     """The Atom feeds a page announces to browsers and feed readers (`<link rel="alternate">`):
-    all publications everywhere, and on a partnership's page that partnership's own feed."""
-    feeds = [("All publications", ALL_PUBLICATIONS_FEED)] if has_feed(derived.publications) else []
+    all publications everywhere, and on a partnership's page that partnership's own feed. Every feed exists
+    from the start, with no entry until something about it has a date (`render_feeds`)."""
+    feeds = [("All publications", ALL_PUBLICATIONS_FEED)]
     folder, _, name = path.removesuffix(".md").partition("/")
-    if folder == "partnerships" and name in derived.by_partnership and has_feed(derived.by_partnership[name]):
+    if folder == "partnerships" and name in derived.data.partnerships:
         feeds.append((f"Publications about {derived.data.partnerships[name].name}", partnership_feed(name)))
     return feeds
 

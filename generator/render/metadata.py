@@ -122,4 +122,5 @@ INDEX_DESCRIPTIONS = {
     INDEX_PAGES["scale"]: "The six-point evaluation scale and the words the reports use for proportions.",
     INDEX_PAGES["frameworks"]: "The quality frameworks and indicators the inspections evaluate against.",
     INDEX_PAGES["data"]: "The evaluations and publications as open data (CSV, JSON, a data package) and Atom feeds.",
+    INDEX_PAGES["updates"]: "How to follow new publications, for the whole site or one area, with a feed reader or an e-mail program.",
 }

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import os
 import re
 from collections.abc import Iterable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from types import MappingProxyType
 from typing import Any
 
@@ -32,7 +33,6 @@ from generator.derive.paths import (
     PageSpec,
     chapter_path,
     data_path,
-    has_feed,
     in_feed,
     page_address,
     page_path,
@@ -325,10 +325,11 @@ class Renderer:
             "link": link, "url": url, "grade": grade, "original_of": original_of, "missing_state": missing_state,
             "grade_level": grade_level, "partnership_name": partnership_name,
             "kind_name": kind_name, "publication": publication, "cite": cite, "item_anchor": item_anchor,
+            # a site address in full where the site's address is known (`site_url`), else as a path in the site
+            "address": lambda path: (self.base_url.rstrip("/") + "/" if self.base_url else "") + path,
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
             "undated_publications": undated_publications,
-            "has_feed": has_feed,
             "is_review": lambda x: isinstance(x, m.Review),
             "is_response": lambda x: isinstance(x, m.Response),
             "is_letter": lambda x: isinstance(x, m.Letter),
@@ -407,32 +408,55 @@ def entry_updated(pub: m.Publication) -> dt.date:
     return max(days)
 
 
-def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publisher: Publisher | None = None) -> dict[str, str]:
-    """Atom feeds: all publications, and one per partnership. Site path -> XML. Entries come in the one
-    order (`derive.publication_sort_key`, newest first); a publication with no date (and no correction) cannot
-    be placed in a feed, and the feed's subtitle says how many are left out and where they are listed."""
+#: the style sheet a browser shows a feed with (a person who opens one sees a page, not XML), named by each feed
+#: with an address relative to it, so the feeds work under any site_url; copied from the templates' `feeds/`
+FEED_STYLESHEET = "feeds/feed.css"
+
+
+def build_time() -> dt.datetime:
+    """When this build happens, in UTC: `SOURCE_DATE_EPOCH` where it is set (a reproducible build), as MkDocs' own
+    build date (the footer's) reads it, else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publisher: Publisher | None = None,
+                 built: dt.datetime | None = None) -> dict[str, str]:
+    """Atom feeds: all publications, and one for every partnership, from the start, and the style sheet that shows a
+    feed to a person as a page (`FEED_STYLESHEET`). Site path -> text. Entries come
+    in the one order (`derive.publication_sort_key`, newest first); a publication with no date (and no correction)
+    cannot be placed in a feed, and the feed's subtitle says how many are left out and where they are listed.
+
+    A feed's `updated` is its newest entry's day. A feed with no entry has no such day, and Atom requires one: it
+    gets the day and time the feed was built (`built`, by default `build_time()`), never a made-up publication
+    date, and its subtitle says that this is when it was last built and that nothing is published about it yet."""
     base = base_url.rstrip("/") + "/"
     template = env.get_template(f"{TEMPLATE_SUBDIR}/feeds/atom.xml.j2")
+    built = (built or build_time()).astimezone(dt.UTC).replace(microsecond=0)
 
-    def feed(path: str, title: str, pubs: list[m.Publication], page: str) -> str:
+    def feed(path: str, title: str, about: str, pubs: list[m.Publication], page: str) -> str:
         entries = [p for p in pubs if in_feed(p)]
+        updated = f"{max(entry_updated(p) for p in entries).isoformat()}T00:00:00Z" if entries else built.strftime("%Y-%m-%dT%H:%M:%SZ")
         return template.render(
-            feed_url=base + path, page_url=base + page, title=title, entries=entries, base=base, page_url_of=page_url,
-            publisher=publisher, left_out=len(pubs) - len(entries),
-            updated=max(entry_updated(p) for p in entries), entry_updated=entry_updated,
+            feed_url=base + path, page_url=base + page, title=title, about=about, entries=entries, base=base,
+            page_url_of=page_url, publisher=publisher, left_out=len(pubs) - len(entries), listed=len(pubs),
+            stylesheet=PurePosixPath(FEED_STYLESHEET).relative_to(PurePosixPath(path).parent).as_posix(),
+            updates_url=base + page_address(INDEX_PAGES["updates"]).removeprefix("/"),
+            updated=updated, built=f"{built.day} {built:%B %Y}", entry_updated=entry_updated,
             kind_name=lambda p: KIND_NAME[type(p)],
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )
 
-    feeds = {}
-    if has_feed(derived.publications):
-        feeds[ALL_PUBLICATIONS_FEED] = feed(ALL_PUBLICATIONS_FEED, "All publications", derived.publications,
+    assert env.loader is not None
+    feeds = {FEED_STYLESHEET: env.loader.get_source(env, f"{TEMPLATE_SUBDIR}/{FEED_STYLESHEET}")[0]}
+    feeds[ALL_PUBLICATIONS_FEED] = feed(ALL_PUBLICATIONS_FEED, "All publications", "", derived.publications,
                                          page_address(INDEX_PAGES["publications"]).removeprefix("/"))
-    for pid, pubs in derived.by_partnership.items():
-        if has_feed(pubs):
-            name = derived.data.partnerships[pid].name
-            feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {name}", pubs,
-                                              page_address(page_path(derived.data.partnerships[pid])).removeprefix("/"))
+    for pid, partnership in sorted(derived.data.partnerships.items()):
+        feeds[partnership_feed(pid)] = feed(partnership_feed(pid), f"Publications about {partnership.name}", partnership.name,
+                                            derived.by_partnership.get(pid, []),
+                                            page_address(page_path(partnership)).removeprefix("/"))
     return feeds
 
 
