@@ -343,7 +343,7 @@ def check_partnership_feeds(inspections: list[Insp], feeds: dict[str, str], page
         if mine:
             assert updated and entries and updated.group(1) == max(entries), feed[:600]
         else:
-            assert updated and not entries and updated.group(1) == "2026-05-04T09:30:00Z", feed[:600]
+            assert updated and not entries and updated.group(1) == "2026-05-04T00:00:00Z", feed[:600]
             assert "Nothing is published about" in feed and "the day it was last built, 4 May 2026" in feed
             assert "The feed has no entries yet." in page
     for feed in feeds.values():

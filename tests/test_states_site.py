@@ -106,7 +106,7 @@ def test_every_area_has_a_feed_from_the_start_dated_by_the_build_when_it_has_no_
         assert parsed.feed.title == "Publications about Orkney Islands"
         assert says in parsed.feed.subtitle
         assert "the day it was last built, 4 May 2026, not the date of a publication" in parsed.feed.subtitle
-        assert parsed.feed.updated == "2026-05-04T09:30:00Z"
+        assert parsed.feed.updated == "2026-05-04T00:00:00Z"
         assert [href for _t, href in page_feeds(derived, "partnerships/orkney-islands.md")] == [
             "feeds/publications.xml", "feeds/orkney-islands.xml"]
         page = Renderer(derived, env, markup_env, publisher=default_publisher()).render(

@@ -430,15 +430,16 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
     cannot be placed in a feed, and the feed's subtitle says how many are left out and where they are listed.
 
     A feed's `updated` is its newest entry's day. A feed with no entry has no such day, and Atom requires one: it
-    gets the day and time the feed was built (`built`, by default `build_time()`), never a made-up publication
-    date, and its subtitle says that this is when it was last built and that nothing is published about it yet."""
+    gets the day the feed was built (`built`, by default `build_time()`; the day only, as the footer prints it, so two
+    builds of the same data on one day write the same feeds), never a made-up publication date, and its subtitle says
+    that this is when it was last built and that nothing is published about it yet."""
     base = base_url.rstrip("/") + "/"
     template = env.get_template(f"{TEMPLATE_SUBDIR}/feeds/atom.xml.j2")
     built = (built or build_time()).astimezone(dt.UTC).replace(microsecond=0)
 
     def feed(path: str, title: str, about: str, pubs: list[m.Publication], page: str) -> str:
         entries = [p for p in pubs if in_feed(p)]
-        updated = f"{max(entry_updated(p) for p in entries).isoformat()}T00:00:00Z" if entries else built.strftime("%Y-%m-%dT%H:%M:%SZ")
+        updated = f"{max(entry_updated(p) for p in entries).isoformat()}T00:00:00Z" if entries else built.strftime("%Y-%m-%dT00:00:00Z")
         return template.render(
             feed_url=base + path, page_url=base + page, title=title, about=about, entries=entries, base=base,
             page_url_of=page_url, publisher=publisher, left_out=len(pubs) - len(entries), listed=len(pubs),
