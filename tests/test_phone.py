@@ -236,6 +236,17 @@ def test_long_pages_have_a_contents_list_on_a_phone(phone, path: str) -> None:
     expect(phone.get_by_role("link", name="Back to contents")).to_be_hidden()
 
 
+def test_the_report_says_where_the_official_record_is(phone) -> None:
+    """The original's address is in no source, so the page says it is not known, and links to the inspectorate's own
+    list of reports instead (issue 26)."""
+    phone.goto_site(NL_REPORT)
+    facts = phone.locator(".rs-facts")
+    expect(facts).to_contain_text("Original report: address not known")
+    where = facts.get_by_role("link", name="the Care Inspectorate's list of joint inspection reports")
+    expect(where).to_be_visible()
+    assert where.get_attribute("href").startswith("http://www.careinspectorate.com/")
+
+
 def test_a_short_page_has_no_contents_list(phone) -> None:
     """Fewer than four sections (README, "What readers and analysts get"): nothing to find one's way through."""
     phone.goto_site("/partnerships/fife/")
@@ -352,6 +363,7 @@ _HISTORY_STATES = {
 partnership: perth-and-kinross
 programme: old-2012
 published: 2013-09
+not_stated: [url]
 evaluations:
   - {indicator: "1.1", missing: not-held}
   - {indicator: "9.4", grade: 6}
@@ -360,6 +372,7 @@ evaluations:
 partnership: perth-and-kinross
 programme: old-2012
 published: 2016-02
+not_stated: [url]
 grade_totals:
   counts: {4: 1, 1: 1}
   as_published: one good, one unsatisfactory
