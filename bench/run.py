@@ -265,6 +265,7 @@ def _inspection_yaml(synth: Synth, rid: str, name: str, pid: str, prog_id: str, 
         f"programme: {prog_id}",
         "publisher: care-inspectorate",
         f"published: {published.isoformat()}",
+        "not_stated: [url]",  # synthetic: no original anywhere (the check warns on a held report with neither)
         f"notified: {notified.isoformat()}",
         f"fieldwork_start: {start.isoformat()}",
         f"fieldwork_end: {end.isoformat()}",

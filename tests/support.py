@@ -163,10 +163,15 @@ def tree_bytes(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
 
 
+#: a long page's contents list for phones and its way back (overrides/partials/rs-contents.html): navigation, as the
+#: sidebar's table of contents is, so not part of the page's own text
+CONTENTS_NAV = re.compile(r'<nav class="rs-contents".*?</nav>|<p class="rs-contents-back">.*?</p>', re.S)
+
+
 def text_of(page: Path) -> str:
-    """The article's visible text, whitespace folded (what a reader sees)."""
+    """The article's visible text, whitespace folded (what a reader sees), without the contents list for phones."""
     source = page.read_text()
-    article = source[source.index("<article"):source.index("</article>")]
+    article = CONTENTS_NAV.sub("", source[source.index("<article"):source.index("</article>")])
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
 
 

@@ -47,7 +47,7 @@ CASES = [
     ("narrative-outside-content", INSP, "narrative: narrative/inspections/fife-2023.md", "narrative: ../../etc/passwd.md", f"{INSP}:", ["outside content/"]),
     ("missing-narrative", INSP, "narrative: narrative/inspections/fife-2023.md", "narrative: narrative/none.md", f"{INSP}:", ["does not exist"]),
     ("scale-duplicate-value", "site-data/scales/six-point.yaml", "{value: 6,", "{value: 5,", "site-data/scales/six-point.yaml:", ["value 5 appears twice"]),
-    ("bad-url", INSP, "publisher: care-inspectorate", "publisher: care-inspectorate\nurl: javascript:alert(1)", f"{INSP}:", ["web address"]),
+    ("bad-url", INSP, "url: https://example.org/reports/fife-2023.pdf", "url: javascript:alert(1)", f"{INSP}:", ["web address"]),
 ]
 
 

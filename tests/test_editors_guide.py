@@ -64,11 +64,13 @@ def test_worked_example_from_scaffold_to_published_page(tiny: Path) -> None:
 
     # 3: the inspection's title, publication date and grade, then the narrative, as the guide shows them.
     inspection = tiny / "site-data/inspections/angus-2026.yaml"
-    title_line, published_line, grade_line, status_line = (b.strip() for b in blocks(WORKED, "yaml")[1:5])
+    title_line, published_line, url_line, grade_line, status_line = (b.strip() for b in blocks(WORKED, "yaml")[1:6])
     assert published_line == "published: 2026-10-20" and grade_line == "grade: 5" and status_line == "status: published"
+    assert url_line.startswith("url: https://")
     assert "deleting its `#`" in WORKED and "replace the line `not_published: TODO ...`" in WORKED
     replace_line(inspection, "title: TODO", title_line)
     replace_line(inspection, "#published:", published_line)
+    replace_line(inspection, "#url:", url_line)
     replace_line(inspection, "not_published: TODO", grade_line)
     (tiny / "content/narrative/inspections/angus-2026.md").write_text(blocks(WORKED, "markdown")[0])
 
@@ -95,6 +97,7 @@ def test_worked_example_from_scaffold_to_published_page(tiny: Path) -> None:
     html = page.read_text()
     assert '<span class="rs-grade rs-grade-5">Very good (5)</span>' in html  # the grade as 'Word (n)'
     assert "Joint inspection of services for children at risk of harm in Angus" in html
+    assert url_line.split()[1] in html  # the page links to the original
     assert "Angus is in the east of Scotland." in html and "Draft" not in html.split("<article")[1].split("</article>")[0]
     assert "angus-2026" in (tiny / "site/partnerships/angus/index.html").read_text()
     assert "At risk of harm (2026 onwards)" in (tiny / "site/programmes/at-risk-of-harm-2026/index.html").read_text()

@@ -148,6 +148,111 @@ def test_verdict_is_visible_without_scrolling_on_a_partnership_page(phone, path:
         assert on_first_screen(grade), "the grade is below the first screen"
 
 
+# --- long pages: a contents list at the top, and a way back to it (issue 26) ----------------------
+
+def in_view(locator) -> bool:
+    """Some of it on screen, below the sticky header."""
+    return locator.evaluate(
+        """el => { const r = el.getBoundingClientRect(), header = document.querySelector('.md-header');
+                   const top = header ? header.getBoundingClientRect().bottom : 0;
+                   return r.height > 0 && r.bottom > top + 1 && r.top < innerHeight - 1; }"""
+    )
+
+
+def test_any_section_of_the_north_lanarkshire_report_is_three_taps_from_the_top(phone) -> None:
+    """At 375 px Material's table of contents is hidden in the navigation drawer; the page's own "Contents"
+    disclosure is on the first screen, one tap opens it, one more reaches any section (the last included), and
+    "Back to contents" brings the reader back to the list, open, from anywhere on the page."""
+    phone.goto_site(NL_REPORT)
+    expect(phone.locator(".md-sidebar--secondary")).to_be_hidden()
+    summary = phone.locator(".rs-contents summary")
+    expect(summary).to_have_text("Contents")
+    assert on_first_screen(summary), "the contents list is below the first screen"
+    taps = 0
+    summary.tap()
+    taps += 1
+    contents = phone.locator("#rs-contents-list")
+    expect(contents).to_be_visible()
+    sections = contents.locator("> li > a")
+    assert sections.count() >= 10
+    entries = contents.locator("a").all_inner_texts()
+    headings = phone.locator("article h2, article h3").evaluate_all(
+        "hs => hs.filter(h => !h.closest('.rs-contents')).map(h => h.firstChild.textContent.trim())")
+    assert entries == headings, "the contents list is not every section and subsection of the page, in order"
+    last = sections.last
+    target = last.get_attribute("href")
+    last.tap()
+    taps += 1
+    heading = phone.locator(target)
+    expect(heading).to_have_text(re.compile("Related publications"))
+    assert in_view(heading) and taps <= 3, f"{taps} taps and the last section is not on screen"
+    # The way back: on screen wherever the reader is, and it leads to the list, open.
+    back = phone.get_by_role("link", name="Back to contents")
+    expect(back).to_be_visible()
+    assert in_view(back), "Back to contents is not on screen at the last section"
+    back.tap()
+    expect(phone.locator(".rs-contents details")).to_have_attribute("open", "")
+    phone.wait_for_function("() => location.hash === '#rs-contents-list'")
+    assert in_view(contents.locator("a").first), "Back to contents does not show the list"
+    # From the middle of the page with the list closed, the same: the list opens.
+    summary.tap()
+    expect(contents).to_be_hidden()
+    phone.locator(target).scroll_into_view_if_needed()
+    phone.evaluate("() => window.scrollBy(0, -innerHeight * 3)")
+    assert in_view(back), "Back to contents is not on screen in the middle of the page"
+    back.tap()
+    expect(contents).to_be_visible()
+    subsection = contents.get_by_role("link", name="Independent advocacy")
+    subsection.tap()
+    assert in_view(phone.locator(subsection.get_attribute("href"))), "a subsection is not reached from the list"
+
+
+def test_back_to_contents_works_without_javascript(browser, phone_url: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(phone_url + NL_REPORT, wait_until="load")
+        page.get_by_role("link", name="Back to contents").click()
+        expect(page.locator("#rs-contents-list")).to_be_visible()  # the browser opens the disclosure for its fragment
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/reviews/review-2018-2020/", "/reviews/review-2018-2020/question-1/", "/glossary/",
+                                  "/themes/chronologies/", "/partnerships/north-lanarkshire/"])
+def test_long_pages_have_a_contents_list_on_a_phone(phone, path: str) -> None:
+    phone.goto_site(path)
+    summary = phone.locator(".rs-contents summary")
+    expect(summary).to_be_visible()
+    assert on_first_screen(summary), f"{path}: the contents list is below the first screen"
+    assert phone.locator("[data-pagefind-body] .rs-contents, [data-pagefind-body] .rs-contents-back").count() == 0
+    summary.tap()
+    first = phone.locator("#rs-contents-list a").first
+    first.tap()
+    assert in_view(phone.locator(first.get_attribute("href")))
+    # Where the sidebar shows its table of contents, the page's own list is not shown again.
+    phone.set_viewport_size({"width": 1280, "height": 800})
+    expect(phone.locator(".rs-contents")).to_be_hidden()
+    expect(phone.get_by_role("link", name="Back to contents")).to_be_hidden()
+
+
+def test_the_report_says_where_the_official_record_is(phone) -> None:
+    """The original's address is in no source, so the page says it is not known, and links to the inspectorate's own
+    list of reports instead (issue 26)."""
+    phone.goto_site(NL_REPORT)
+    facts = phone.locator(".rs-facts")
+    expect(facts).to_contain_text("Original report: address not known")
+    where = facts.get_by_role("link", name="the Care Inspectorate's list of joint inspection reports")
+    expect(where).to_be_visible()
+    assert where.get_attribute("href").startswith("http://www.careinspectorate.com/")
+
+
+def test_a_short_page_has_no_contents_list(phone) -> None:
+    """Fewer than four sections (README, "What readers and analysts get"): nothing to find one's way through."""
+    phone.goto_site("/partnerships/fife/")
+    assert phone.locator(".rs-contents, .rs-contents-back").count() == 0
+
+
 # --- on paper ------------------------------------------------------------------------------------
 
 A4_POINTS = (595.3, 841.9)
@@ -190,6 +295,8 @@ def test_a_report_prints_on_a4_with_its_grade_on_page_one_and_notes_last(phone, 
     whole = "\n".join(texts)
     assert whole.index("Notes on this record") > whole.index("Related publications"), "the notes are not last"
     assert "Notes on this record" not in "\n".join(texts[:len(texts) // 2])
+    # The contents list for phones is not printed (the printout is read in order).
+    assert "Back to contents" not in whole and "Evaluation of quality indicator 2.1: Very good" not in texts[0]
     # Every link to another site has its address printed beside it.
     for href in external:
         assert squeezed(href) in squeezed(whole), f"the address of {href} is not printed"
@@ -256,6 +363,7 @@ _HISTORY_STATES = {
 partnership: perth-and-kinross
 programme: old-2012
 published: 2013-09
+not_stated: [url]
 evaluations:
   - {indicator: "1.1", missing: not-held}
   - {indicator: "9.4", grade: 6}
@@ -264,6 +372,7 @@ evaluations:
 partnership: perth-and-kinross
 programme: old-2012
 published: 2016-02
+not_stated: [url]
 grade_totals:
   counts: {4: 1, 1: 1}
   as_published: one good, one unsatisfactory
@@ -462,6 +571,13 @@ def _in_use(page, what: str) -> None:
     elif what == "no match":
         page.get_by_label("Type the name of your area").fill("Kirkcaldy")
         expect(page.locator(".rs-finder__search a")).to_be_visible()
+    elif what == "contents":
+        summary = page.locator(".rs-contents summary")
+        if summary.is_visible():
+            summary.click()
+            expect(page.locator("#rs-contents-list")).to_be_visible()
+        else:  # where the sidebar shows the table of contents, the page's own list is hidden, open or not
+            page.locator(".rs-contents details").evaluate("d => { d.open = true; }")
     else:
         page.locator(".rs-sortable th button").nth(2).press("Enter")
         page.locator(".rs-sortable th button").nth(2).press("Enter")
@@ -470,7 +586,8 @@ def _in_use(page, what: str) -> None:
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
 @pytest.mark.parametrize("path,what", [("/", "filter"), ("/", "no match"), (GRID, "sort"), ("/partnerships/", "sort"),
-                                       ("/reviews/review-2018-2020/after-the-questions/", "sort")])
+                                       ("/reviews/review-2018-2020/after-the-questions/", "sort"),
+                                       (NL_REPORT, "contents"), ("/glossary/", "contents"), ("/themes/chronologies/", "contents")])
 def test_no_wcag_violation_with_the_filter_and_sorting_in_use(browser, phone_url: str, path: str, what: str, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 800})
     try:

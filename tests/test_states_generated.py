@@ -138,7 +138,7 @@ def write_project(root: Path, inspections: list[Insp]) -> Path:
         "title: Joint inspections\nshort_title: Joint inspections (2021-2025)\nstart: 2021\nlead: care-inspectorate\n"
         "framework: qf-2019\nscale: six-point\nremit: Inspections.\n"
         f"evaluates: [{', '.join(repr(c) for c in CODES)}]\nreview: review\n")
-    review = ["title: Review of the programme", "programme: prog", "published: about 2025",
+    review = ["title: Review of the programme", "not_stated: [url]", "programme: prog", "published: about 2025",
               f"evaluated_indicators: [{', '.join(repr(c) for c in CODES)}]", "grade_claims:"]
     for claim in claims(inspections):
         review += [f"  - text: {claim['text']}", f"    indicators: ['{claim['code']}']",
@@ -149,7 +149,7 @@ def write_project(root: Path, inspections: list[Insp]) -> Path:
     for n, insp in enumerate(inspections):
         (data / "partnerships" / f"{insp.partnership}.yaml").write_text(
             f"name: {insp.name}\ncouncil: {insp.name} Council\narea_code: S1200{n:04d}\narea_code_source: codes\n")
-        lines = [f"title: Inspection of {insp.name}", f"partnership: {insp.partnership}", "programme: prog"]
+        lines = [f"title: Inspection of {insp.name}", "not_stated: [url]", f"partnership: {insp.partnership}", "programme: prog"]
         if insp.date:
             lines.append(f"published: {insp.date[0]}")
         if insp.draft:

@@ -24,6 +24,7 @@ GOLDEN = Path(__file__).parent / "golden-story"
 
 OLDER_REVIEW = """\
 title: Review of findings from the older programme
+not_stated: [url]
 programme: old-2012
 published: 2018-02
 key_messages:

@@ -18,7 +18,7 @@ from generator.derive.site import check_site
 from generator.derive.verdict import partnership_verdict
 from generator.render.render import HOME_MARKER, make_environment, place_home_fragment, render_site
 
-from .support import ROOT, copy_tiny, edit, mkdocs_build, run_check
+from .support import CONTENTS_NAV, ROOT, copy_tiny, edit, mkdocs_build, run_check
 
 _BLOCK = re.compile(r"</?(?:p|li|ul|ol|h[1-6]|div|td|th|tr|table|caption|thead|tbody|br|details|summary|figure|figcaption|svg|article|nav)\b[^>]*>", re.I)
 
@@ -66,7 +66,7 @@ def markdown_pages(project: Path) -> dict[str, str]:
 
 def article(page: Path) -> str:
     source = page.read_text()
-    return source[source.index("<article"):source.index("</article>")]
+    return CONTENTS_NAV.sub("", source[source.index("<article"):source.index("</article>")])
 
 
 # --- partnership pages ---------------------------------------------------------------------------

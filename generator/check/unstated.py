@@ -4,6 +4,10 @@ publisher, a programme's lead, a question's text, a publication's title.
 Each such field is either written or listed in the record's `not_stated`; never both, never neither. The
 editor records what the sources say and what they do not, and pages show "not stated in the sources" in
 place of the missing text: nobody has to invent a fact to pass the check.
+
+A publication's `url` (where the original is published, issue 26) may be left out, but a report the site holds
+in full (an inspection report or a review not rebuilt from another publication) without it, and without
+`not_stated: [url]`, gets a warning: readers are owed the official record, or a plain "not known".
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ def records_with_unstated_fields(data: SiteData) -> Iterator[m.Record]:
 def check_not_stated(data: SiteData, problems: Problems) -> None:
     """A field the sources may not give is written, or listed in `not_stated`: one of the two."""
     for record in records_with_unstated_fields(data):
-        allowed = type(record).may_be_unstated
+        allowed = (*type(record).may_be_unstated, *type(record).unstated_optional)
         listed: list[str] = getattr(record, "not_stated", [])
         given: frozenset[str] = getattr(record, "given_fields", frozenset())
         what = type(record).__name__
@@ -40,9 +44,25 @@ def check_not_stated(data: SiteData, problems: Problems) -> None:
             elif name in given:
                 problems.add(record.pos(name), f"'{name}' is given and also listed in 'not_stated': keep the value if a "
                              f"source states it, or remove it and keep 'not_stated: [{name}]'")
-        for name in allowed:
+        for name in type(record).may_be_unstated:
             if name not in given and name not in listed:
                 problems.add(record.at, f"{what} needs '{name}'. If no source this site holds states it, do not invent it: "
                              f"write 'not_stated: [{name}]' and the pages will say it is not stated in the sources")
         if len(set(listed)) != len(listed):
             problems.add(record.pos("not_stated"), "'not_stated' names a field twice")
+
+
+def held_in_full(pub: m.Publication) -> bool:
+    """A report whose whole text the site holds: an inspection report or a review, published, not rebuilt from
+    another publication."""
+    return isinstance(pub, (m.Inspection, m.Review)) and pub.status == "published" and pub.rebuilt_from is None
+
+
+def check_original_address(data: SiteData, problems: Problems) -> None:
+    """A warning for a report held in full that neither gives the original's address nor says no source gives it."""
+    for pub in data.publications.values():
+        if held_in_full(pub) and pub.url is None and "url" not in pub.not_stated:
+            problems.add(pub.at, "where the original of this report is published is not recorded (the site holds it in "
+                         "full); add 'url:' with its full address as a source gives it, or, where no source this site "
+                         "holds gives it, write 'not_stated: [url]' (the page then says the address is not known): "
+                         "never invent one", "warning")

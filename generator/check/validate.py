@@ -340,10 +340,11 @@ class _Checker(GradeRules):
 def validate(data: SiteData) -> Problems:
     """Check every cross-record rule. Returns all problems found."""
     from generator.check.drafts import check_draft_links
-    from generator.check.unstated import check_not_stated
+    from generator.check.unstated import check_not_stated, check_original_address
 
     problems = Problems()
     check_not_stated(data, problems)  # first: a field left out without saying why is the root cause
     _Checker(data, problems).run()
     check_draft_links(data, problems)
+    check_original_address(data, problems)
     return problems

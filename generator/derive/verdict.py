@@ -79,6 +79,17 @@ def _reports_elsewhere(derived: Derived) -> list[m.Organisation]:
     return out
 
 
+def reports_list(derived: Derived, pub: m.Publication) -> m.Organisation | None:
+    """Where the inspectorate lists its reports, for a publication's page: the `reports_url` of the body that
+    published it, else of the one that leads its programme; None where neither gives one (no address is made up)."""
+    programme = derived.programme_of(pub)
+    for org_id in (pub.publisher, programme.lead if programme else None):
+        org = derived.data.organisations.get(org_id or "")
+        if org is not None and org.reports_url:
+            return org
+    return None
+
+
 def inspection_verdict(derived: Derived, insp: m.Inspection) -> Verdict:
     """The verdict of one inspection (for the top of its own page)."""
     programme = derived.programme_of(insp)

@@ -31,6 +31,9 @@ class Record:
     """Descriptive fields the sources may not give: leave one out and list it in `not_stated` (never invent it)."""
     unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({})
     """What readers see for a field listed in `not_stated`, where the pages need a text (titles)."""
+    unstated_optional: ClassVar[tuple[str, ...]] = ()
+    """Fields that may be listed in `not_stated` but may also be simply left out (a publication's `url`: the
+    check warns only where it matters, on a report the site holds in full)."""
 
     def pos(self, name: str) -> Position:
         return self.field_at.get(name, self.at)
@@ -42,7 +45,7 @@ class Record:
         # dataclasses.replace arrives with those words already in place: they are not the editor's)
         listed = getattr(self, "not_stated", ())
         self.given_fields = frozenset(
-            n for n in self.may_be_unstated
+            n for n in (*self.may_be_unstated, *self.unstated_optional)
             if getattr(self, n) is not None and not (n in listed and getattr(self, n) == self.unstated_values.get(n)))
         for name, words in self.unstated_values.items():
             if getattr(self, name) is None and name in getattr(self, "not_stated", ()):
@@ -551,12 +554,13 @@ class Publication(Record):
 
     may_be_unstated: ClassVar[tuple[str, ...]] = ("title",)
     unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Publication (title not stated in the sources)"})
+    unstated_optional: ClassVar[tuple[str, ...]] = ("url",)
 
     id: str = ""
     title: str | None = None
     """The title as published; `not_stated: [title]` where no source gives it (the page then says so)."""
     not_stated: list[str] = field(default_factory=list)
-    """Fields no source states, e.g. [title]: pages say 'not stated in the sources' instead."""
+    """Fields no source states, e.g. [title] or [url]: pages say 'not stated in the sources' or 'not known' instead."""
     status: Literal["published", "draft"] = "published"
     """Drafts appear in `mkdocs serve` only."""
     publisher: str | None = None
@@ -564,7 +568,8 @@ class Publication(Record):
     published: PartialDate | None = None
     """Publication date; leave out when no source states it."""
     url: str | None = None
-    """Where the original is published."""
+    """Where the original is published (its full address, as a source gives it); `not_stated: [url]` where no
+    source gives it (the page then says the address is not known)."""
     summary: str | None = None
     """A summary for families: a few short sentences in everyday words (what was looked at, what was found,
     what happens next). Shown first on the page and in the feeds; the check warns when it is hard to read."""

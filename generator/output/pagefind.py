@@ -45,6 +45,7 @@ EXCLUDE_SELECTORS = (
     ".rs-breadcrumb",   # the same three links on every publication
     ".headerlink",      # the permalink sign after every heading
     ".rs-nav-only",     # headings only for finding one's way (the glossary's letters): no words a reader searches for
+    ".rs-contents",     # a long page's contents list on a phone (partials/rs-contents.html): its own headings again
     "svg",              # chart labels: the same figures are in the table beside each chart
 )
 #: in the bundle: every filter's values, {name: [value, ...]}, read from the index itself. The search page builds

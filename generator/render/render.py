@@ -344,6 +344,7 @@ class Renderer:
             "partnership_verdict": lambda pid: verdict.partnership_verdict(self.d, pid),
             "inspection_verdict": lambda insp: verdict.inspection_verdict(self.d, insp),
             "grade_range": verdict.grade_range,
+            "reports_list": lambda pub: verdict.reports_list(self.d, pub),
         }
 
     def render(self, spec: PageSpec) -> str:

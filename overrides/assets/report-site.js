@@ -4,7 +4,8 @@
    - Sortable tables (tables inside .rs-sortable): a button in each column heading sorts by that column,
      with aria-sort saying how; Enter or Space on the button does the same.
    - Moved items (.rs-moved on a review's overview): an address of an item from before the review had
-     chapters (reviews/ID/#finding-3) goes on to the chapter that holds it now. */
+     chapters (reviews/ID/#finding-3) goes on to the chapter that holds it now.
+   - Contents (.rs-contents on a long page): "Back to contents" opens the list where a browser would not. */
 (function () {
   "use strict";
 
@@ -150,6 +151,13 @@
       if (decodeURIComponent(links[i].hash.slice(1)) === id) { location.replace(links[i].href); return; }
     }
   }
+
+  // -- contents: browsers open a closed <details> to show a fragment inside it; this does it where one does not
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element ? event.target.closest(".rs-contents-back a") : null;
+    var box = link ? document.querySelector(".rs-contents details") : null;
+    if (box) box.open = true;
+  });
 
   function all() {
     document.querySelectorAll(".rs-finder").forEach(finder);
