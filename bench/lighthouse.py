@@ -49,6 +49,8 @@ PAGES = {
     "publications list": "publications/",
     "search": "search/",
     "data": "open-data/",
+    "theme": "themes/chronologies/",
+    "updates": "updates/",  # how to follow the site or an area (issue 26)
 }
 METRICS = ("first-contentful-paint", "largest-contentful-paint", "speed-index", "total-blocking-time", "cumulative-layout-shift")
 

@@ -568,6 +568,9 @@ def _in_use(page, what: str) -> None:
     if what == "filter":
         page.get_by_label("Type the name of your area").fill("lanark")
         expect(page.get_by_role("status").filter(has_text="areas match")).to_have_count(1)
+    elif what == "suggestion":
+        page.wait_for_selector(".rs-search[data-ready]:not([hidden])")
+        expect(page.locator(".rs-search__suggest a")).to_be_visible()
     elif what == "no match":
         page.get_by_label("Type the name of your area").fill("Kirkcaldy")
         expect(page.locator(".rs-finder__search a")).to_be_visible()
@@ -585,7 +588,7 @@ def _in_use(page, what: str) -> None:
 
 
 @pytest.mark.parametrize("width", [320, 375, 1280])
-@pytest.mark.parametrize("path,what", [("/", "filter"), ("/", "no match"), (GRID, "sort"), ("/partnerships/", "sort"),
+@pytest.mark.parametrize("path,what", [("/", "filter"), ("/", "no match"), ("/search/?q=chronolgy", "suggestion"), (GRID, "sort"), ("/partnerships/", "sort"),
                                        ("/reviews/review-2018-2020/after-the-questions/", "sort"),
                                        (NL_REPORT, "contents"), ("/glossary/", "contents"), ("/themes/chronologies/", "contents")])
 def test_no_wcag_violation_with_the_filter_and_sorting_in_use(browser, phone_url: str, path: str, what: str, width: int) -> None:
