@@ -207,6 +207,15 @@ def test_any_section_of_the_north_lanarkshire_report_is_three_taps_from_the_top(
     assert in_view(phone.locator(subsection.get_attribute("href"))), "a subsection is not reached from the list"
 
 
+def test_back_to_contents_steps_aside_while_the_list_is_on_screen(phone) -> None:
+    """At the top the list is in view, and the link to it would only cover the first words of the report."""
+    phone.goto_site("/inspections/north-lanarkshire-2023/")
+    back = phone.locator(".rs-contents-back a")
+    expect(back).to_be_hidden()
+    phone.locator("h2").nth(3).scroll_into_view_if_needed()
+    expect(back).to_be_visible()
+
+
 def test_back_to_contents_works_without_javascript(browser, phone_url: str) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False, is_mobile=True, has_touch=True)
     try:

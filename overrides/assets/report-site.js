@@ -158,10 +158,20 @@
     var box = link ? document.querySelector(".rs-contents details") : null;
     if (box) box.open = true;
   });
+  // ... and while the list itself is on screen, the link to it would only cover the text beneath: it steps aside.
+  function contentsBack() {
+    var contents = document.querySelector(".rs-contents"), back = document.querySelector(".rs-contents-back");
+    if (!contents || !back || !("IntersectionObserver" in window) || back.hasAttribute("data-rs-ready")) return;
+    back.setAttribute("data-rs-ready", "");
+    new IntersectionObserver(function (entries) {
+      back.classList.toggle("rs-contents-back--near", entries[entries.length - 1].isIntersecting);
+    }).observe(contents);
+  }
 
   function all() {
     document.querySelectorAll(".rs-finder").forEach(finder);
     document.querySelectorAll(".rs-sortable table").forEach(sortable);
+    contentsBack();
   }
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(function () { setTimeout(all, 0); });
