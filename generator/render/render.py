@@ -330,6 +330,8 @@ class Renderer:
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
             "undated_publications": undated_publications,
+            # feeds' paths, from derive/paths.py like every other path
+            "all_feed": ALL_PUBLICATIONS_FEED, "partnership_feed": partnership_feed,
             "is_review": lambda x: isinstance(x, m.Review),
             "is_response": lambda x: isinstance(x, m.Response),
             "is_letter": lambda x: isinstance(x, m.Letter),
