@@ -91,7 +91,7 @@ def test_data_text_is_escaped_everywhere(tmp_path: Path) -> None:
 def test_drafts_are_not_built(tmp_path: Path) -> None:
     project = copy_tiny(tmp_path / "project")
     (project / "site-data/inspections/na-h-eileanan-siar-2024.yaml").write_text(
-        "title: Draft report\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\n"
+        "title: Draft report\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\nnot_stated: [publisher]\n"
         "evaluations:\n  - {indicator: '2.1', grade: 2}\n"
     )
     result = mkdocs_build(project, project / "site")

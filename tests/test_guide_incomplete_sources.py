@@ -28,15 +28,20 @@ def follow(title: str, project: Path) -> str:
                 assert result.returncode == 0, f"{line}: {result.stderr}"
         elif block.startswith("# site-data/"):
             (project / block.splitlines()[0][2:]).write_text(block)
-        elif block.startswith("- id: "):  # an organisation's entry in organisations.yaml, as it should read
-            orgs = project / "site-data" / "organisations.yaml"
+        elif block.startswith("- id: "):  # an entry of organisations.yaml or documents.yaml, as it should read
             oid = block.split("\n", 1)[0].removeprefix("- id: ")
-            entry = re.compile(rf"(?ms)^  - id: {re.escape(oid)}\n.*?(?=^  - id: |\Z)")
-            assert len(entry.findall(orgs.read_text())) == 1, f"the command should have added {oid}"
-            orgs.write_text(entry.sub("".join(f"  {line}\n" for line in block.splitlines()), orgs.read_text()))
+            entry = re.compile(rf"(?ms)^  - id: \"?{re.escape(oid)}\"?\n.*?(?=^  - id: |\Z)")
+            files = [f for f in (project / "site-data" / n for n in ("organisations.yaml", "documents.yaml"))
+                     if len(entry.findall(f.read_text())) == 1]
+            assert len(files) == 1, f"the command should have added {oid}"
+            files[0].write_text(entry.sub("".join(f"  {line}\n" for line in block.splitlines()), files[0].read_text()))
     for path in re.findall(r"The command also writes `(content/[^`]+)`\. Delete it", " ".join(text.split())):
         (project / path).unlink()
     return text
+
+
+def fife_page(site: dict[str, str]) -> str:
+    return site["partnerships/fife.md"]
 
 
 def pages(project: Path, *, include_drafts: bool = False) -> dict[str, str]:
@@ -63,15 +68,25 @@ def test_older_programme_on_a_different_scale(project: Path) -> None:
     no_todo_left(project)
     site = pages(project)
     programme = site["programmes/children-2009.md"]
-    assert ("- **Led by:** Her Majesty's Inspectorate of Education (until 2011; its work passed to Education Scotland and "
-            "Care Inspectorate)") in programme
-    assert "[Quality framework \\(title not stated in the sources\\)](../frameworks/hmie-2009.md)" in programme
-    assert site["frameworks/hmie-2009.md"].startswith("# Quality framework \\(title not stated in the sources\\)\n")
+    assert ("- **Led by:** Her Majesty's Inspectorate of Education \\(until 2011; its work passed to Education Scotland and "
+            "Care Inspectorate\\)") in programme
+    # a framework whose title no source gives is named from what the site holds: the programme, publisher and year
+    framework = ("Quality framework: Children's services \\(2009-2012\\); Her Majesty's Inspectorate of Education; 2009 "
+                 "\\(title not stated in the sources\\)")
+    assert f"[{framework}](../frameworks/hmie-2009.md)" in programme
+    assert site["frameworks/hmie-2009.md"].startswith(f"# {framework}\n")
+    assert "- **Years:** 2009 to 2012" in programme and "to now" not in programme
+    assert "This site has pages for 1 report from this programme, but holds none of them itself" in programme
     scale = site["evaluation-scale.md"].split("## HMIE six-point scale", 1)[1].split("\n## ", 1)[0]
     assert scale.count("| Not stated in the sources this site holds |") == 6
     assert "Used by: [Children's services \\(2009-2012\\)]" in scale
     report = site["inspections/fife-2010.md"]
-    assert report.startswith("# Inspection report \\(title not stated in the sources\\)\n")
+    assert report.startswith("# Inspection report: Fife, 2010 \\(title not stated in the sources\\)\n")
+    # known only from the summary: never "this report" as the source of its totals
+    assert ("This site does not hold the inspection report itself: this page is rebuilt from Summary of the 2009-2012 "
+            "inspections.") in report
+    assert "Stated in: Summary of the 2009-2012 inspections, which this site does not hold." in report
+    assert "Stated in: this report" not in report and "this report" not in fife_page(site)
     assert "(as published: “1 excellent, 1 very good”)" in report
     assert "| <span class=\"rs-grade rs-grade-6\">Excellent (6)</span> | 1 |" in report
     assert "give no grades" not in report and "holds no grades" not in report
@@ -90,7 +105,9 @@ def test_new_programme_with_no_reports_yet(project: Path) -> None:
     site = pages(project)
     page = site["programmes/children-2026.md"]
     assert "- **Led by:** not stated in the sources this site holds" in page
-    assert "No report from this programme is published on this site yet" in page
+    assert "This site holds no report from this programme yet." in page
+    assert "No source this site holds lists the partnerships the programme covered." in page
+    assert "- **Years:** 2026 onwards" in page
     assert "1. How well are children and young people supported?\n2. Its words are not stated in the sources this site holds." in page
     assert "## Key lines of enquiry\n\n- How well are children's rights upheld?" in page
     assert "- **Previous programme:** [" in page

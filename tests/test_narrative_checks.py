@@ -152,7 +152,7 @@ def test_placeholder_counts_from_the_data(text: str, number: str) -> None:
 def test_drafts_are_not_counted(tiny: Path) -> None:
     before = ph.expand("{{ count: inspections }}", check_site(tiny)[0])
     (tiny / "site-data/inspections/na-h-eileanan-siar-2024.yaml").write_text(
-        "title: Draft\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\nevaluations:\n  - {indicator: '2.1', grade: 6}\n")
+        "title: Draft\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\nnot_stated: [publisher]\nevaluations:\n  - {indicator: '2.1', grade: 6}\n")
     data, _derived, problems = check_site(tiny, include_drafts=True)
     assert not problems.errors
     assert ph.expand("{{ count: inspections }} {{ count: evaluations programme=risk-2021 min_grade=6 }}", data) == f"{before} 0"

@@ -112,7 +112,7 @@ def test_every_json_data_file_names_its_licence_and_publisher(site: Path) -> Non
         assert document["licence"] == {
             "name": "Open Government Licence v3.0", "id": "OGL-UK-3.0",
             "url": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"}, path
-        assert document["publisher"] == "Care Inspectorate", path
+        assert document["data_publisher"] == "Care Inspectorate", path
     page = text_of(site / "open-data/index.html")
     assert "The data are published by Care Inspectorate under the Open Government Licence v3.0" in page
     assert "You may reuse them" not in page

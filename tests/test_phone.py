@@ -372,7 +372,7 @@ _HISTORY_STATES = {
 partnership: perth-and-kinross
 programme: old-2012
 published: 2013-09
-not_stated: [url]
+not_stated: [url, publisher]
 evaluations:
   - {indicator: "1.1", missing: not-held}
   - {indicator: "9.4", grade: 6}
@@ -381,7 +381,7 @@ evaluations:
 partnership: perth-and-kinross
 programme: old-2012
 published: 2016-02
-not_stated: [url]
+not_stated: [url, publisher]
 grade_totals:
   counts: {4: 1, 1: 1}
   as_published: one good, one unsatisfactory

@@ -147,7 +147,7 @@ CHANGES = {
     # What only the theme's templates read: the nav, an override, the palette.
     "new report": ("site-data/inspections/na-h-eileanan-siar-2015.yaml", "",
                    "title: Services for children and young people in Na h-Eileanan Siar\npartnership: na-h-eileanan-siar\n"
-                   "programme: old-2012\npublished: 2015-03\nnot_stated: [url]\nevaluations:\n  - {indicator: \"1.1\", grade: 4}\n"),
+                   "programme: old-2012\npublished: 2015-03\nnot_stated: [url, publisher]\nevaluations:\n  - {indicator: \"1.1\", grade: 4}\n"),
     "nav": ("site-data/programmes/old-2012.yaml", "short_title: Children's services (2012-2017)", "short_title: Services for children (2012-2017)"),
     "override template": ("overrides/partials/footer.html", "All content is available", "Everything here is available"),
     "palette": ("mkdocs.yml", "  name: material\n", "  name: material\n  palette: {primary: red}\n"),

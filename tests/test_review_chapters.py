@@ -46,7 +46,7 @@ Partnerships improved.
 #: a second review, of a programme with no questions: it stays one page
 OLDER_REVIEW = """\
 title: Review of findings from the older programme
-not_stated: [url]
+not_stated: [url, publisher]
 programme: old-2012
 published: 2018-02
 key_messages:
@@ -297,7 +297,7 @@ def test_with_the_original_reports_address_the_overview_says_where_to_read_it_wh
     project = copy_tiny(tmp_path / "p")
     edit(project / "site-data/reviews/review-2021.yaml", "published: 2024-03\n",
          "published: 2024-03\nurl: https://www.careinspectorate.com/review.pdf\n")
-    edit(project / "site-data/reviews/review-2021.yaml", "not_stated: [url]\n", "")
+    edit(project / "site-data/reviews/review-2021.yaml", "not_stated: [url, publisher]\n", "not_stated: [publisher]\n")
     overview = render(project)["reviews/review-2021.md"]
     assert ("To read or print the whole review in one document, use the "
             "[original report](https://www.careinspectorate.com/review.pdf).") in overview

@@ -46,7 +46,7 @@ def wait_for(url: str, text: str, timeout: float = 60) -> str:
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     project = copy_tiny(tmp_path / "project")
-    draft = "title: A draft report\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\n"
+    draft = "title: A draft report\npartnership: na-h-eileanan-siar\nprogramme: risk-2021\nstatus: draft\nnot_stated: [publisher]\n"
     (project / "site-data/inspections/na-h-eileanan-siar-2025.yaml").write_text(draft)
     port = free_port()
     mkdocs = Path(sys.executable).parent / "mkdocs"

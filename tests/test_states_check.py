@@ -42,8 +42,8 @@ CASES = [
      "site-data/scales/six-point.yaml:", ["ScaleLevel needs 'meaning'", "not_stated: [meaning]", "do not invent it"]),
     ("field-given-and-not-stated", PROG, "lead: care-inspectorate", "lead: care-inspectorate\nnot_stated: [lead]", f"{PROG}:",
      ["'lead' is given and also listed in 'not_stated'"]),
-    ("not-stated-names-a-required-field", PROG, "lead: care-inspectorate", "lead: care-inspectorate\nnot_stated: [remit]", f"{PROG}:",
-     ["'remit' cannot be marked as not stated in Programme", "'lead'"]),
+    ("not-stated-names-a-required-field", PROG, "lead: care-inspectorate", "lead: care-inspectorate\nnot_stated: [title]", f"{PROG}:",
+     ["'title' cannot be marked as not stated in Programme", "'lead'"]),
     ("previous-loop", "site-data/programmes/old-2012.yaml", "title:", "previous: risk-2021\ntitle:", "site-data/programmes/",
      ["leads back to programme"]),
 ]

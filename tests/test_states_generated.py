@@ -1,4 +1,13 @@
-"""Generated sites in every incomplete-data state (issue 10): no sentence the generator writes contradicts the data.
+"""Generated sites in every incomplete-data state (issues 10 and 25): no sentence the generator writes contradicts the
+data, and every fact carries where it is stated.
+
+States drawn: held by this site / rebuilt from a named publication / not held, known from a source not named; grades
+with no source named / stated in a held publication / in a cited document not held; grades by indicator / totals only /
+none; dates exact / month / year / approximate / absent; indicator codes given / assigned by the site; coverage listed
+by a source / not; draft / published; publisher and lead the Care Inspectorate / a second organisation / not stated;
+titles given / not; a programme ended / running / with its end not stated. Besides the checks per page, no page, feed
+or data file prints a day the data does not hold or 'to now', and every sentence pattern of the inventory
+(generator/derive/facts.py SENTENCES) is met in some generated site.
 
 A seeded random generator writes small projects (a programme with a review, a few partnerships, one inspection
 each) whose evaluations, grade totals, dates, corrections, rebuilt records and drafts are drawn from every state
@@ -14,19 +23,22 @@ import csv
 import datetime as dt
 import functools
 import io
+import json
 import random
 import re
 import shutil
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.derive.facts import SENTENCES
 from generator.derive.site import check_site
 from generator.model.publisher import default_publisher
 from generator.render.opendata import site_files
-from generator.render.render import Renderer, make_environment, make_markup_environment, render_feeds
+from generator.render.render import Renderer, make_environment, make_markup_environment, md_escape, render_feeds
 
 from .support import ROOT
 
@@ -64,8 +76,49 @@ class Insp:
     evals: list[Eval] = field(default_factory=list)
     totals: dict[int, int] | None = None
     corrected: tuple[str, str] | None = None
-    rebuilt: bool = False
+    holding: str = "held"
+    """'held' (the site holds the report), 'rebuilt' (rebuilt_from: review) or 'unnamed' (held: false, no source named)."""
     draft: bool = False
+    source: str = "none"
+    """Where its grades (or totals) are stated: 'none' (no source named), 'review' (a publication this site holds),
+    'doc' (a cited document this site does not hold)."""
+    publisher: str = "care-inspectorate"
+    """'care-inspectorate', 'other-body' (a second organisation) or 'not-stated'."""
+    titled: bool = True
+
+    @property
+    def rebuilt(self) -> bool:
+        return self.holding == "rebuilt"
+
+    @property
+    def title(self) -> str:
+        """The title its pages show (a name the site builds from the partnership and the year where none is stated)."""
+        if self.titled:
+            return f"Inspection of {self.name}"
+        year = self.date[1][-4:] if self.date and not self.date[0].startswith("about") else None
+        when = f"{self.date[0][-4:]} (approximate)" if self.date and self.date[0].startswith("about") else year
+        return f"Inspection report: {self.name}, {when or 'Joint inspections (2021-2025)'} (title not stated in the sources)"
+
+
+@dataclass
+class Options:
+    """The programme's and framework's states, drawn once per site."""
+
+    lead: str
+    """'care-inspectorate', 'other-body' or 'not-stated'."""
+    end: str
+    """'given' (2025), 'running' (left out) or 'not-stated'."""
+    coverage: bool
+    """Whether a source (the review) lists the partnerships the programme covered."""
+    assigned_code: bool
+    """Whether indicator 9's code is the site's own (code_assigned), the sources giving none."""
+    framework_titled: bool
+
+
+def options(seed: int) -> Options:
+    rng = random.Random(f"options-{seed}")
+    return Options(rng.choice(["care-inspectorate", "other-body", "not-stated"]), rng.choice(["given", "running", "not-stated"]),
+                   rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.5)
 
 
 def _date(rng: random.Random) -> tuple[tuple[str, str] | None, bool]:
@@ -103,18 +156,26 @@ def generate(seed: int) -> list[Insp]:
                 insp.evals.append(Eval(code, grade, state, url))
         if rng.random() < 0.3:
             insp.corrected = ("2026-02-03", "3 February 2026")
-        insp.rebuilt = rng.random() < 0.3
+        insp.holding = rng.choice(["held", "held", "rebuilt", "unnamed"])
         insp.draft = rng.random() < 0.15
+        insp.source = rng.choice(["none", "none", "review", "doc"])
+        insp.publisher = rng.choice(["care-inspectorate", "other-body", "not-stated"])
+        insp.titled = rng.random() < 0.7
         inspections.append(insp)
     return inspections
 
 
-def claims(inspections: list[Insp]) -> list[dict[str, object]]:
-    """One true claim per indicator, from the grades the inspections gave (held or not)."""
+#: the grades Area 9 got: a partnership the programme covered (where a source lists them) with no report on this site
+AREA_9 = {"2.1": 4, "2.2": 3, "9": 5}
+
+
+def claims(inspections: list[Insp], coverage: bool = False) -> list[dict[str, object]]:
+    """One true claim per indicator, from the grades the inspections gave (held or not), and Area 9's where the
+    programme's coverage is listed."""
     out = []
     for code in CODES:
         given = [ev.true_grade for insp in inspections if not insp.draft for ev in insp.evals
-                 if ev.code == code and ev.true_grade is not None]
+                 if ev.code == code and ev.true_grade is not None] + ([AREA_9[code]] if coverage else [])
         if given:
             good = sum(1 for g in given if g >= 4)
             out.append({"code": code, "text": f"{good} of the {len(given)} evaluations of {code} were good or better",
@@ -122,7 +183,11 @@ def claims(inspections: list[Insp]) -> list[dict[str, object]]:
     return out
 
 
-def write_project(root: Path, inspections: list[Insp]) -> Path:
+ORG_NAMES = {"care-inspectorate": "Care Inspectorate", "other-body": "Another Scrutiny Body"}
+
+
+def write_project(root: Path, inspections: list[Insp], opts: Options | None = None) -> Path:
+    opts = opts or Options("care-inspectorate", "running", False, False, True)
     shutil.copytree(STATES / "content", root / "content")
     shutil.copy(STATES / "mkdocs.yml", root / "mkdocs.yml")
     data = root / "site-data"
@@ -131,25 +196,65 @@ def write_project(root: Path, inspections: list[Insp]) -> Path:
     shutil.copy(STATES / "site-data" / "themes.yaml", data / "themes.yaml")
     scale = (STATES / "site-data" / "scales" / "six-point.yaml").read_text()
     (data / "scales" / "six-point.yaml").write_text(scale.replace("defined_in: [fife-2023]", "defined_in: [codes]"))
-    shutil.copy(STATES / "site-data" / "frameworks" / "qf-2019.yaml", data / "frameworks" / "qf-2019.yaml")
-    (data / "organisations.yaml").write_text("organisations:\n  - {id: care-inspectorate, name: Care Inspectorate}\n")
-    (data / "documents.yaml").write_text("documents:\n  - {id: codes, title: Council area codes}\n")
-    (data / "programmes" / "prog.yaml").write_text(
-        "title: Joint inspections\nshort_title: Joint inspections (2021-2025)\nstart: 2021\nlead: care-inspectorate\n"
-        "framework: qf-2019\nscale: six-point\nremit: Inspections.\n"
-        f"evaluates: [{', '.join(repr(c) for c in CODES)}]\nreview: review\n")
-    review = ["title: Review of the programme", "not_stated: [url]", "programme: prog", "published: about 2025",
+    framework = (STATES / "site-data" / "frameworks" / "qf-2019.yaml").read_text()
+    if opts.assigned_code:
+        framework = framework.replace('{code: "9", title: Leadership}', '{code: "9", title: Leadership, code_assigned: true}')
+        assert "code_assigned" in framework
+    if not opts.framework_titled:
+        framework = re.sub(r"(?m)^title: .*$", "not_stated: [title]", framework)
+    (data / "frameworks" / "qf-2019.yaml").write_text(framework)
+    (data / "organisations.yaml").write_text("organisations:\n" + "".join(
+        f"  - {{id: {oid}, name: {name}, reports_url: 'https://example.org/{oid}/reports'}}\n" for oid, name in ORG_NAMES.items()))
+    (data / "documents.yaml").write_text("documents:\n  - {id: codes, title: Council area codes}\n"
+                                         "  - {id: summary, title: A summary of the grades}\n")
+    programme = ["title: Joint inspections", "short_title: Joint inspections (2021-2025)", "start: 2021",
+                 "framework: qf-2019", "scale: six-point"] + (["remit: Inspections."] if opts.framework_titled else []) + [
+                 f"evaluates: [{', '.join(repr(c) for c in CODES)}]", "review: review"]
+    not_stated = (["lead"] if opts.lead == "not-stated" else []) + (["end"] if opts.end == "not-stated" else []) + (
+        ["remit"] if not opts.framework_titled else [])
+    programme += [f"lead: {opts.lead}"] if opts.lead != "not-stated" else []
+    programme += ["end: 2025"] if opts.end == "given" else []
+    programme += [f"not_stated: [{', '.join(not_stated)}]"] if not_stated else []
+    if opts.coverage:
+        programme += [f"partnerships: [{', '.join(i.partnership for i in inspections if not i.draft)}, area-9]",
+                      "partnerships_source: review"]
+    (data / "programmes" / "prog.yaml").write_text("\n".join(programme) + "\n")
+    review = ["title: Review of the programme", "not_stated: [url]", "publisher: care-inspectorate", "programme: prog",
+              "published: about 2025",
               f"evaluated_indicators: [{', '.join(repr(c) for c in CODES)}]", "grade_claims:"]
-    for claim in claims(inspections):
+    for claim in claims(inspections, opts.coverage):
         review += [f"  - text: {claim['text']}", f"    indicators: ['{claim['code']}']",
                    f"    count: {claim['count']}", "    min_grade: 4", f"    total: {claim['total']}"]
     if review[-1] == "grade_claims:":
         review[-1] = "grade_claims: []"
+    if opts.lead == "other-body":
+        # a review whose messages the source does not number (the site numbers them, and says so)
+        review += ["key_messages:", "  - {not_stated: [number], text: Services worked well together.}",
+                   "  - {not_stated: [number], text: Plans were clear.}"]
+    published = [i for i in inspections if not i.draft]
+    if published and opts.coverage:
+        first = published[0]
+        (data / "responses").mkdir()
+        (data / "responses" / "response.yaml").write_text(
+            f"title: Response of {first.name}\npartnership: {first.partnership}\ninspection: {first.id}\n"
+            f"body: Committee\norganisation: {first.name} Council\nauthor_role: Director\nnot_stated: [url]\n")
+    if opts.end != "given":
+        # a letter with no programme and no date: its date is said to be not stated, with nothing to place it by
+        (data / "letters").mkdir()
+        (data / "letters" / "letter.yaml").write_text(
+            f"title: Letter to {inspections[0].name}\npartnership: {inspections[0].partnership}\npublisher: care-inspectorate\n"
+            "addressee_role: Chair\nwork_start: 2021-01\nwork_end: 2021-03\nnot_stated: [url]\n")
     (data / "reviews" / "review.yaml").write_text("\n".join(review) + "\n")
+    (data / "partnerships" / "area-9.yaml").write_text("name: Area 9\ncouncil: Area 9 Council\n")
     for n, insp in enumerate(inspections):
         (data / "partnerships" / f"{insp.partnership}.yaml").write_text(
             f"name: {insp.name}\ncouncil: {insp.name} Council\narea_code: S1200{n:04d}\narea_code_source: codes\n")
-        lines = [f"title: Inspection of {insp.name}", "not_stated: [url]", f"partnership: {insp.partnership}", "programme: prog"]
+        unstated = ["url"] + (["title"] if not insp.titled else []) + (["publisher"] if insp.publisher == "not-stated" else [])
+        lines = [f"not_stated: [{', '.join(unstated)}]", f"partnership: {insp.partnership}", "programme: prog"]
+        lines += [f"title: Inspection of {insp.name}"] if insp.titled else []
+        lines += [f"publisher: {insp.publisher}"] if insp.publisher != "not-stated" else []
+        lines += ["held: false"] if insp.holding == "unnamed" else []
+        source = {"none": "", "review": ", source: review", "doc": ", source: summary"}[insp.source]
         if insp.date:
             lines.append(f"published: {insp.date[0]}")
         if insp.draft:
@@ -160,15 +265,15 @@ def write_project(root: Path, inspections: list[Insp]) -> Path:
             lines += ["corrections:", f"  - {{date: {insp.corrected[0]}, text: A grade was corrected.}}"]
         if insp.totals is not None:
             counts = ", ".join(f"{g}: {c}" for g, c in insp.totals.items())
-            lines += ["grade_totals:", f"  counts: {{{counts}}}"]
+            lines += ["grade_totals:", f"  counts: {{{counts}}}"] + ([f"  {source[2:]}"] if source else [])
         else:
             lines.append("evaluations:")
             for ev in insp.evals:
                 if ev.state == "graded":
-                    lines.append(f"  - {{indicator: '{ev.code}', grade: {ev.grade}}}")
+                    lines.append(f"  - {{indicator: '{ev.code}', grade: {ev.grade}{source}}}")
                 else:
                     lines.append(f"  - {{indicator: '{ev.code}', missing: {ev.state}"
-                                 + (f", original_url: '{ev.url}'" if ev.url else "") + "}")
+                                 + (f", original_url: '{ev.url}'" if ev.url else "") + (source if ev.state != "not-held" else "") + "}")
         (data / "inspections" / f"{insp.id}.yaml").write_text("\n".join(lines) + "\n")
     return root
 
@@ -208,7 +313,31 @@ def md(text: str) -> str:
     return text.replace("(", r"\(").replace(")", r"\)")
 
 
+REVIEW_LINK = "[Review of the programme]("
+
+
+def expected_source(insp: Insp, own_page: bool) -> str:
+    """Where the page must say the inspection's grades (or totals) are stated, from what the generator wrote: a named
+    source; else the report itself only where the site holds it; else the publication it was rebuilt from; else a
+    source not named. Never 'this report' for a report the site does not hold."""
+    if insp.source == "review" or (insp.source == "none" and insp.holding == "rebuilt"):
+        return "Stated in: " + REVIEW_LINK
+    if insp.source == "doc":
+        return "Stated in: A summary of the grades, which this site does not hold"
+    if insp.holding == "unnamed":
+        return "Stated in a source this site does not name"
+    return "Stated in: this report" if own_page else f"Stated in: [{md(insp.title)}]("
+
+
+HOLDING = {
+    "held": "This site holds the inspection report itself.",
+    "rebuilt": "This site does not hold the inspection report itself: this page is rebuilt from " + REVIEW_LINK,
+    "unnamed": "This site does not hold the inspection report itself: this page is built from a source this site does not name.",
+}
+
+
 def check_inspection_page(insp: Insp, page: str) -> None:
+    assert ("\n" + page).split("\n# ", 1)[1].startswith(md(insp.title) + "\n"), page[:300]
     verdict = section(page, "## The result of this inspection")
     held = [ev for ev in insp.evals if ev.grade is not None]
     # dates: the words beside "Published"
@@ -216,7 +345,16 @@ def check_inspection_page(insp: Insp, page: str) -> None:
     if insp.date:
         assert f"- **Published:** {md(insp.date[1])}\n" in facts
     else:
-        assert "- **Published:** date not stated in the sources this site holds" in facts
+        assert "- **Published:** publication date not stated in the sources this site holds" in facts
+    assert f"- {HOLDING[insp.holding]}" in facts, facts
+    publisher = ORG_NAMES.get(insp.publisher, "not stated in the sources this site holds")
+    assert f"- **Published by:** {publisher}\n" in facts, facts
+    # where its grades are stated; never 'this report' for a report the site does not hold
+    stated = [ev for ev in insp.evals if ev.state != "not-held" or insp.totals is not None]
+    if stated:
+        assert expected_source(insp, own_page=True) in verdict, (expected_source(insp, True), verdict)
+    if insp.holding != "held" or insp.source != "none":
+        assert "Stated in: this report" not in page
     if insp.totals is not None:
         assert "The sources give only how many evaluations received each grade" in verdict
         for grade, count in insp.totals.items():
@@ -240,10 +378,9 @@ def check_inspection_page(insp: Insp, page: str) -> None:
         assert "No grade from this inspection" not in verdict and "holds no grades" not in verdict
     else:
         assert "No grade from this inspection is published in the sources this site holds." in verdict
-    if insp.rebuilt:
-        assert '!!! warning "Rebuilt from another publication"' in page.split("## The result", 1)[0]
-    else:
-        assert "Rebuilt from another publication" not in page
+    top = page.split("## The result", 1)[0]
+    assert ('!!! warning "Rebuilt from another publication"' in top) == insp.rebuilt
+    assert ('!!! warning "This site does not hold this publication"' in top) == (insp.holding == "unnamed")
 
 
 def check_partnership_page(insp: Insp, page: str) -> None:
@@ -258,6 +395,10 @@ def check_partnership_page(insp: Insp, page: str) -> None:
     date_words = f"published {md(insp.date[1])}" if insp.date else "publication date not stated in the sources this site holds"
     assert date_words in verdict
     assert ("(corrected 3 February 2026)" in verdict) == bool(insp.corrected)
+    if any(ev.state != "not-held" for ev in insp.evals) or insp.totals is not None:
+        assert expected_source(insp, own_page=False) in verdict, (expected_source(insp, False), verdict)
+    assert "Stated in: this report" not in page  # this page is not the report
+    assert (HOLDING[insp.holding] in verdict) == (insp.holding != "held")
     held = sum(1 for ev in insp.evals if ev.grade is not None)
     if insp.totals is None:
         assert verdict.count('- <span class="rs-grade') == held
@@ -265,11 +406,49 @@ def check_partnership_page(insp: Insp, page: str) -> None:
             assert verdict.count(f"- {words}") == sum(1 for ev in insp.evals if ev.state == state), (state, verdict)
 
 
+PERIOD = {"given": "2021 to 2025", "running": "2021 onwards",
+          "not-stated": "2021 onwards \\(its end is not stated in the sources this site holds\\)"}
+
+
+def check_programme(inspections: list[Insp], opts: Options, page: str) -> None:
+    """Years, lead, how many reports this site holds (and how many it holds itself), and what the programme covered
+    only where a source says: each from the generated data."""
+    published = [i for i in inspections if not i.draft]
+    assert f"- **Years:** {PERIOD[opts.end]}\n" in page
+    lead = ORG_NAMES.get(opts.lead, "not stated in the sources this site holds")
+    assert f"- **Led by:** {lead}" in page
+    reports = section(page, "## Reports on this site", "## Partnerships the programme covered")
+    held = sum(1 for i in published if i.holding == "held")
+    n, s_ = len(published), "" if len(published) == 1 else "s"
+    if not published:
+        assert "This site holds no report from this programme yet." in reports
+    elif held == n:
+        assert f"This site holds {n} report{s_} from this programme." in reports
+    elif held == 0:
+        assert f"This site has pages for {n} report{s_} from this programme, but holds none of them itself" in reports
+    else:
+        assert f"This site has pages for {n} report{s_} from this programme: it holds {held} of them itself, and {n - held}" in reports
+    if opts.lead == "not-stated":
+        assert "Where the programme's other reports are listed is not stated in the sources this site holds." in reports
+    else:
+        assert f"[the {ORG_NAMES[opts.lead]}'s list of joint inspection reports](https://example.org/{opts.lead}/reports)" in reports
+    covered = section(page, "## Partnerships the programme covered", "\n## ")
+    if opts.coverage:
+        count = len([i for i in inspections if not i.draft]) + 1
+        assert f"{REVIEW_LINK}../reviews/review.md) lists {count} partnerships the programme covered." in covered, covered
+        assert covered.count("\n- [") == count
+        assert "[Area 9](../partnerships/area-9.md) (no report on this site)" in covered
+    else:
+        assert "No source this site holds lists the partnerships the programme covered." in covered
+        assert "\n- [" not in covered
+    assert ("code assigned by this site" in page) == opts.assigned_code
+
+
 def check_programme_grid(inspections: list[Insp], page: str) -> None:
     published = [i for i in inspections if not i.draft]
     if not published:
-        assert "No report from this programme is published on this site yet" in page
-        assert "rs-grade-" not in page.split("## Partnerships covered", 1)[1]
+        assert "rs-grade-" not in page
+        assert "each grade is in the table above" not in page
         return
     grid = section(page, "## Evaluations by partnership")
     rows = [line for line in grid.splitlines() if line.startswith("| [")]
@@ -286,6 +465,9 @@ def check_programme_grid(inspections: list[Insp], page: str) -> None:
                 assert cell == STATE_WORDS[ev.state]
         assert ("(corrected " in row) == bool(insp.corrected)
         assert ("rebuilt from" in row) == insp.rebuilt
+    # a page never points at a table of grades that has none
+    if not any(ev.grade is not None for i in published if i.totals is None for ev in i.evals):
+        assert "each grade is in the table above" not in page
     # every held grade counted once, indicator grades and totals together
     if any(i.totals is not None for i in published):
         after = section(page, "all inspections in the programme", "\n\n\n").strip().splitlines()
@@ -295,12 +477,24 @@ def check_programme_grid(inspections: list[Insp], page: str) -> None:
             assert f"| {grade_span(grade)} | {expected} |" in table, (grade, table)
 
 
-def check_review(inspections: list[Insp], page: str) -> None:
+def check_framework(opts: Options, page: str) -> None:
+    title = ("\n" + page).split("\n# ", 1)[1].split("\n", 1)[0]
+    if opts.framework_titled:
+        assert title == "Quality framework 2019"
+    else:
+        assert title == ("Quality framework: Joint inspections \\(2021-2025\\); Care Inspectorate; 2019 "
+                         "\\(title not stated in the sources\\)"), title
+    assert "named in the publications on this site" not in page
+    assert ("code assigned by this site" in page) == opts.assigned_code
+
+
+def check_review(inspections: list[Insp], page: str, coverage: bool = False) -> None:
     published = [i for i in inspections if not i.draft]
-    for claim in claims(inspections):
+    for claim in claims(inspections, coverage):
         line = next(line for line in page.splitlines() if line.startswith(f"- “{claim['text']}”:"))
-        evaluated = [ev for i in published for ev in i.evals if ev.code == claim["code"] and ev.true_grade is not None]
-        held = sum(1 for ev in evaluated if ev.grade is not None)
+        evaluated: list[object] = [ev for i in published for ev in i.evals if ev.code == claim["code"] and ev.true_grade is not None]
+        held = sum(1 for ev in evaluated if isinstance(ev, Eval) and ev.grade is not None)
+        evaluated += ["area-9"] if coverage else []
         if held == len(evaluated):
             assert ": checked." in line and "holds all of them" in line, line
         elif held:
@@ -311,39 +505,46 @@ def check_review(inspections: list[Insp], page: str) -> None:
 
 
 def check_feed(inspections: list[Insp], feed: str) -> None:
-    entries = {m.group(1): m.group(0) for m in re.finditer(r"<entry>.*?/inspections/([\w-]+)/.*?</entry>", feed, re.S)}
+    entries = {found.group(1): entry for entry in re.findall(r"<entry>.*?</entry>", feed, re.S)
+               if (found := re.search(r"/inspections/([\w-]+)/", entry))}
     for insp in inspections:
         if insp.draft:
             assert insp.id not in feed
             continue
         entry = entries.get(insp.id)
-        if insp.date is None and not insp.corrected:
-            # a feed entry needs a date: it is left out, and the feed says so
-            assert entry is None
-            assert "with no date in the sources this site holds" in feed.split("<entry>", 1)[0]
-            continue
+        # every publication is in the feed, dated or not
         assert entry is not None, f"{insp.id} is not in the feed"
         # a feed gives a day as the publication date only when the sources give that exact day
         assert ("<published>" in entry) == insp.day_exact, entry
+        updated = re.search(r"<updated>(.*?)</updated>", entry)
+        assert updated is not None
+        days = ([insp.date[0]] if insp.day_exact and insp.date else []) + ([insp.corrected[0]] if insp.corrected else [])
+        # the newest day the sources give, else the day the feed was built (and the entry says so): never a
+        # first of January standing for a year
+        assert updated.group(1) == (max(days) if days else BUILT.date().isoformat()) + "T00:00:00Z", entry
+        assert ("this entry is dated the day this feed was built" in entry) == (not days), entry
         if insp.date is None:
             assert "publication date not stated" in entry, entry
         assert ("Corrected 3 February 2026" in entry) == bool(insp.corrected), entry
+        assert entry.count("does not hold") == (0 if insp.holding == "held" else 1), entry
 
 
 def check_partnership_feeds(inspections: list[Insp], feeds: dict[str, str], pages: dict[str, str]) -> None:
-    """Every partnership has a feed from the start; its `updated` is its newest entry's day, never a made-up one,
-    and a feed with no entry is dated by the build and says so; the page links the feed either way."""
+    """Every partnership has a feed from the start with every publication about it, dated or not; its `updated` is
+    its newest entry's, and a feed with no entry is dated by the build and says so; the page links the feed."""
     for pid in {insp.partnership for insp in inspections}:
         mine = [i for i in inspections if i.partnership == pid and not i.draft]
         feed, page = feeds[f"feeds/{pid}.xml"], pages[f"partnerships/{pid}.md"]
         updated = re.search(r"<feed.*?<updated>(.*?)</updated>", feed, re.S)
         entries = re.findall(r"<entry>.*?<updated>(.*?)</updated>", feed, re.S)
         assert f"[its Atom feed](../feeds/{pid}.xml)" in page
-        # the programme's review (dated, 'about 2025') is about every partnership with a published inspection
-        if mine:
-            assert updated and entries and updated.group(1) == max(entries), feed[:600]
+        for insp in mine:
+            assert f"/inspections/{insp.id}/" in feed, f"{insp.id} is not in its area's feed"
+        if entries:
+            assert updated and updated.group(1) == max(entries), feed[:600]
         else:
-            assert updated and not entries and updated.group(1) == "2026-05-04T00:00:00Z", feed[:600]
+            assert not mine
+            assert updated and updated.group(1) == "2026-05-04T00:00:00Z", feed[:600]
             assert "Nothing is published about" in feed and "the day it was last built, 4 May 2026" in feed
             assert "The feed has no entries yet." in page
     for feed in feeds.values():
@@ -356,7 +557,23 @@ def check_open_data(inspections: list[Insp], files: dict[str, str]) -> None:
         mine = [r for r in rows if r["inspection"] == insp.id]
         if insp.draft:
             assert not mine
+            assert f"data/inspections/{insp.id}.json" not in files
             continue
+        # the same facts as the pages: whether the site holds the report, where each grade is stated, who published it
+        body = json.loads(files[f"data/inspections/{insp.id}.json"])
+        assert body["held"] is (insp.holding == "held")
+        assert body["publisher"] == (None if insp.publisher == "not-stated" else insp.publisher)
+        assert body["publisher_name"] == ORG_NAMES.get(insp.publisher)
+        assert body["publisher_stated_in"]["stated_in_kind"] == (
+            "not-stated" if insp.publisher == "not-stated" else "unnamed" if insp.holding == "unnamed" else "publication")
+        assert body["title"] == insp.title
+        assert all(r["held"] == str(insp.holding == "held") for r in mine)
+        for r in mine:
+            if r["missing"] == "not-held":  # no source of its own: the page links the original report
+                continue
+            assert r["stated_in_kind"] == expected_kind(insp), r
+            assert r["stated_in"] == {"review": "review", "doc": "summary"}.get(insp.source, {"held": insp.id, "rebuilt": "review"}.get(insp.holding, "")), r
+            assert r["stated_in"] != insp.id or insp.holding == "held"
         if insp.totals is not None:
             assert {int(r["grade_value"]): int(r["evaluations"]) for r in mine} == insp.totals
             assert all(r["known_as"] == "total" for r in mine)
@@ -370,10 +587,30 @@ def check_open_data(inspections: list[Insp], files: dict[str, str]) -> None:
             assert row["rebuilt_from"] == ("review" if insp.rebuilt else "")
 
 
+def expected_kind(insp: Insp) -> str:
+    return "unnamed" if insp.source == "none" and insp.holding == "unnamed" else "publication"
+
+
+_DAY = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
+
+
+def check_no_day_the_data_does_not_hold(inspections: list[Insp], texts: list[str]) -> None:
+    """A day printed anywhere (pages, feeds, data) is a day the generated data gives, or the build's."""
+    allowed = {"4 May 2026", "3 February 2026"} | {insp.date[1] for insp in inspections if insp.day_exact and insp.date}
+    for text in texts:
+        for found in _DAY.finditer(text):
+            assert found.group(0) in allowed, (found.group(0), text[max(0, found.start() - 200):found.end() + 50])
+
+
+def check_no_period_to_now(texts: list[str]) -> None:
+    for text in texts:
+        assert "to now" not in text
+
+
 @pytest.mark.parametrize("seed", range(SITES))
 def test_no_generated_sentence_contradicts_the_data(tmp_path: Path, seed: int) -> None:
-    inspections = generate(seed)
-    pages, feeds, files = render(write_project(tmp_path / "project", inspections))
+    inspections, opts = generate(seed), options(seed)
+    pages, feeds, files = render(write_project(tmp_path / "project", inspections, opts))
     for insp in inspections:
         if insp.draft:
             assert f"inspections/{insp.id}.md" not in pages
@@ -381,11 +618,39 @@ def test_no_generated_sentence_contradicts_the_data(tmp_path: Path, seed: int) -
         else:
             check_inspection_page(insp, pages[f"inspections/{insp.id}.md"])
         check_partnership_page(insp, pages[f"partnerships/{insp.partnership}.md"])
+    check_programme(inspections, opts, pages["programmes/prog.md"])
     check_programme_grid(inspections, pages["programmes/prog.md"])
-    check_review(inspections, pages["reviews/review.md"])
+    check_framework(opts, pages["frameworks/qf-2019.md"])
+    check_review(inspections, pages["reviews/review.md"], opts.coverage)
     check_feed(inspections, feeds["feeds/publications.xml"])
     check_partnership_feeds(inspections, feeds, pages)
     check_open_data(inspections, files)
+    texts = [*pages.values(), *feeds.values(), *files.values()]
+    check_no_day_the_data_does_not_hold(inspections, texts)
+    check_no_period_to_now(texts)
+
+
+def test_every_sentence_of_the_inventory_is_met_in_a_generated_site(tmp_path: Path) -> None:
+    """The seeds reach every sentence pattern of the inventory (generator/derive/facts.py SENTENCES), found by its
+    words in the pages, feeds and data as written: a pattern no generated state produces fails here."""
+    seen: set[str] = set()
+    patterns = {key: sentence_pattern(sentence.pattern) for key, sentence in SENTENCES.items()}
+    for seed in range(SITES):
+        inspections, opts = generate(seed), options(seed)
+        pages, feeds, files = render(write_project(tmp_path / str(seed), inspections, opts))
+        text = "\n".join([*pages.values(), *feeds.values(), *files.values()])
+        seen |= {key for key, pattern in patterns.items() if key not in seen and pattern.search(text)}
+    assert set(SENTENCES) - seen == set()
+
+
+def sentence_pattern(pattern: str) -> re.Pattern[str]:
+    """A sentence as a page writes it (Markdown-escaped words), with any text in its slots."""
+    parts = []
+    for literal, name, _spec, _conv in string.Formatter().parse(pattern):
+        parts.append("(?:" + re.escape(literal) + "|" + re.escape(md_escape(literal)) + ")")
+        if name is not None:
+            parts.append(".+?")
+    return re.compile("".join(parts))
 
 
 def test_the_generator_reaches_every_state() -> None:
@@ -398,9 +663,20 @@ def test_the_generator_reaches_every_state() -> None:
                      "undated": insp.date is None, "about": bool(insp.date and insp.date[0].startswith("about")),
                      "url": any(ev.url for ev in insp.evals)}
             seen |= {name for name, on in flags.items() if on}
+            seen |= {f"holding-{insp.holding}", f"source-{insp.source}", f"publisher-{insp.publisher}",
+                     "untitled" if not insp.titled else "titled", "month" if insp.date and len(insp.date[0]) == 7 else "other",
+                     "year" if insp.date and len(insp.date[0]) == 4 else "other"}
+        opts = options(seed)
+        seen |= {f"lead-{opts.lead}", f"end-{opts.end}", f"coverage-{opts.coverage}", f"assigned-{opts.assigned_code}",
+                 f"framework-titled-{opts.framework_titled}"}
         seen |= {f"claim-{state}" for state in claim_states(generate(seed))}
     assert seen >= {"graded", "not-evaluated", "not-published", "not-held", "totals", "draft", "rebuilt", "corrected",
-                    "undated", "about", "url", "claim-checked", "claim-partly", "claim-unchecked"}
+                    "undated", "about", "url", "claim-checked", "claim-partly", "claim-unchecked", "month", "year",
+                    "holding-held", "holding-rebuilt", "holding-unnamed", "source-none", "source-review", "source-doc",
+                    "publisher-care-inspectorate", "publisher-other-body", "publisher-not-stated", "untitled", "titled",
+                    "lead-care-inspectorate", "lead-other-body", "lead-not-stated", "end-given", "end-running",
+                    "end-not-stated", "coverage-True", "coverage-False", "assigned-True", "assigned-False",
+                    "framework-titled-True", "framework-titled-False"}
 
 
 def claim_states(inspections: list[Insp]) -> set[str]:

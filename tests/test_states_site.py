@@ -84,10 +84,10 @@ def test_the_states_site_builds_strict_and_no_page_shows_the_draft(tmp_path: Pat
 
 
 def test_every_area_has_a_feed_from_the_start_dated_by_the_build_when_it_has_no_entry() -> None:
-    """Atom needs a feed's `updated`. A partnership with nothing published, or only publications with no date in the
-    sources, still gets its feed, announced by its page: valid Atom with no entry, dated by the build (never an
-    invented publication date), and a subtitle that says nothing is published yet, or what is left out, and that
-    the date is the day it was built."""
+    """Atom needs a feed's `updated`. A partnership with nothing published still gets its feed, announced by its
+    page: valid Atom with no entry, dated by the build (never an invented publication date), and a subtitle that
+    says nothing is published yet and that the date is the day it was built. An undated publication is in its
+    area's feed, its entry dated by the build, and it says so (issue 25)."""
     import feedparser
 
     from generator.derive.paths import page_feeds
@@ -96,22 +96,27 @@ def test_every_area_has_a_feed_from_the_start_dated_by_the_build_when_it_has_no_
     assert derived is not None
     env, markup_env = make_environment([ROOT / "overrides"]), make_markup_environment([ROOT / "overrides"])
     undated = next(p for p in derived.publications if p.date is None and not p.corrections)
-    for pubs, says in (([], "Nothing is published about Orkney Islands on this site yet, so this feed has no entries yet."),
-                       ([undated], "1 publication with no date in the sources this site holds is not in this feed")):
+    for pubs in ([], [undated]):
         derived.by_partnership["orkney-islands"] = pubs
         feeds = render_feeds(derived, markup_env, "https://example.org/", default_publisher(), built=BUILT)
         parsed = feedparser.parse(feeds["feeds/orkney-islands.xml"].encode())
         assert not parsed.bozo, parsed.get("bozo_exception")
-        assert parsed.version == "atom10" and parsed.entries == []
+        assert parsed.version == "atom10" and len(parsed.entries) == len(pubs)
         assert parsed.feed.title == "Publications about Orkney Islands"
-        assert says in parsed.feed.subtitle
-        assert "the day it was last built, 4 May 2026, not the date of a publication" in parsed.feed.subtitle
         assert parsed.feed.updated == "2026-05-04T00:00:00Z"
+        if pubs:
+            assert "dated the day this feed was built, 4 May 2026, not a publication date" in parsed.feed.subtitle
+            assert "this entry is dated the day this feed was built" in parsed.entries[0].summary
+            assert "published" not in parsed.entries[0]
+        else:
+            assert "Nothing is published about Orkney Islands on this site yet" in parsed.feed.subtitle
+            assert "the day it was last built, 4 May 2026, not the date of a publication" in parsed.feed.subtitle
         assert [href for _t, href in page_feeds(derived, "partnerships/orkney-islands.md")] == [
             "feeds/publications.xml", "feeds/orkney-islands.xml"]
         page = Renderer(derived, env, markup_env, publisher=default_publisher()).render(
             next(s for s in Renderer(derived, env, markup_env).pages() if s.path == "partnerships/orkney-islands.md"))
-        assert "[its Atom feed](../feeds/orkney-islands.xml)" in page and "The feed has no entries yet" in page
+        assert "[its Atom feed](../feeds/orkney-islands.xml)" in page
+        assert ("The feed has no entries yet" in page) == (not pubs)
     assert "the day it was last built" not in feeds["feeds/fife.xml"]  # a feed with entries is dated by its newest
     assert all("1970" not in feed for feed in feeds.values())
 

@@ -24,7 +24,7 @@ GOLDEN = Path(__file__).parent / "golden-story"
 
 OLDER_REVIEW = """\
 title: Review of findings from the older programme
-not_stated: [url]
+not_stated: [url, publisher]
 programme: old-2012
 published: 2018-02
 key_messages:

@@ -116,7 +116,7 @@ def test_publisher_set_in_mkdocs_yml_replaces_the_default_everywhere(tiny: Path,
     assert "Published by Fife & Co <Data>. Contact: data@fife.invalid." in footer
     assert "Care Inspectorate" not in footer and "0345" not in footer  # nothing of the default mixed in
     assert "Fife &amp; Co &lt;Data&gt;" in (site / "index.html").read_text()
-    assert json.loads((site / "data/evaluations.json").read_text())["publisher"] == "Fife & Co <Data>"
+    assert json.loads((site / "data/evaluations.json").read_text())["data_publisher"] == "Fife & Co <Data>"
     assert "<name>Fife &amp; Co &lt;Data&gt;</name>" in (site / "feeds/publications.xml").read_text()
 
 

@@ -79,6 +79,7 @@ def test_partnership_page_starts_with_its_latest_inspection_and_what_the_grades_
     assert after_title.startswith(
         "Latest inspection Very good (5): major strengths. Quality indicator 2.1: Impact on children and young people."
         " Evaluated, grade not published. Quality indicator 2.2: Impact on families."
+        " Stated in: Joint inspection of services for children at risk of harm in Fife (each of the above)."
         " From the inspection report, published 12 September 2023, in the programme At risk of harm (2021 onwards)."
         " It looked at: how well services work together to keep children at risk of harm safe."
     ), after_title[:300]

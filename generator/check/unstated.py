@@ -27,7 +27,12 @@ def records_with_unstated_fields(data: SiteData) -> Iterator[m.Record]:
     for programme in data.programmes.values():
         yield programme
         yield from programme.questions
-    yield from data.publications.values()
+        yield from programme.lines_of_enquiry
+    for pub in data.publications.values():
+        yield pub
+        if isinstance(pub, m.Review):
+            yield from pub.key_messages
+            yield from pub.summary_findings
 
 
 def check_not_stated(data: SiteData, problems: Problems) -> None:
@@ -53,9 +58,8 @@ def check_not_stated(data: SiteData, problems: Problems) -> None:
 
 
 def held_in_full(pub: m.Publication) -> bool:
-    """A report whose whole text the site holds: an inspection report or a review, published, not rebuilt from
-    another publication."""
-    return isinstance(pub, (m.Inspection, m.Review)) and pub.status == "published" and pub.rebuilt_from is None
+    """A report whose whole text the site holds: an inspection report or a review, published, held (`holds`)."""
+    return isinstance(pub, (m.Inspection, m.Review)) and pub.status == "published" and pub.holds
 
 
 def check_original_address(data: SiteData, problems: Problems) -> None:

@@ -122,6 +122,13 @@ class _Checker(GradeRules):
         self.ref(programme, "lead", programme.lead, self.d.organisations, "an organisation", "organisations.yaml")
         self.refs(programme, "partners", programme.partners, self.d.organisations, "an organisation", "organisations.yaml")
         self.refs(programme, "partnerships", programme.partnerships, self.d.partnerships, "a partnership")
+        self.ref(programme, "partnerships_source", programme.partnerships_source, self.publication_ids, "a publication",
+                 "documents.yaml")
+        if programme.partnerships and programme.partnerships_source is None:
+            # what a programme covered is a fact of its own: the reports this site holds are listed by themselves
+            self.p.add(programme.pos("partnerships"), "'partnerships' lists the areas the programme covered, and needs "
+                       "'partnerships_source': the id of the publication that lists them. Where no source lists them, "
+                       "leave 'partnerships' out: the programme's page lists the reports this site holds by itself")
         self.ref(programme, "review", programme.review, self.d.reviews, "a review")
         self.ref(programme, "previous", programme.previous, [*self.d.programmes, *self.d.documents], "a programme")
         self.order(programme, "start", "end", "a programme cannot end before it starts")
@@ -192,6 +199,10 @@ class _Checker(GradeRules):
                            f"{today.isoformat()}): give the date it was made")
         if pub.rebuilt_from is not None:
             self.ref(pub, "rebuilt_from", pub.rebuilt_from, self.publication_ids, "a publication")
+            if pub.held:
+                self.p.add(pub.pos("held"), "'held: true' says this site holds the publication itself, but "
+                           "'rebuilt_from' says its page is rebuilt from another: write 'held: false', or remove "
+                           "'rebuilt_from' if the site holds the original")
         for source in pub.sources:
             if not (source.endswith(".txt") or source in self.publication_ids):
                 self.p.add(pub.pos("sources"), f"source '{source}' is neither a shared/sources file nor a publication id")
@@ -271,9 +282,12 @@ class _Checker(GradeRules):
             return
         programme = self.d.programmes[review.programme]
         for group in ("key_messages", "summary_findings"):
+            # a number the source gives is its place in the list; one it does not give is the place (the site's)
             numbers = [msg.number for msg in getattr(review, group)]
-            if numbers != list(range(1, len(numbers) + 1)):
-                self.p.add(review.pos(group), f"'{group}' must be numbered 1, 2, 3 … in order; found {numbers}")
+            if any(n is not None and n != place for place, n in enumerate(numbers, 1)):
+                self.p.add(review.pos(group), f"'{group}' must be numbered 1, 2, 3 … in order; found "
+                           f"{[n if n is not None else 'not stated' for n in numbers]}. Where the source does not number "
+                           "them, leave 'number' out and write 'not_stated: [number]'")
             for msg in getattr(review, group):
                 self.themed(msg)
                 self.question(msg, "question", msg.question, programme)

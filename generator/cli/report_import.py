@@ -331,7 +331,9 @@ def draft_yaml(found: Found, pid: str, partnership: m.Partnership, programme: m.
         add(f"# page {page}: {_q(line)}\npublisher: {org}")
     else:
         missing.append("publisher: who published the report (its title page names no organisation this site knows)")
-        add("#publisher: TODO the organisation that published the report, an id from site-data/organisations.yaml")
+        # a draft may keep a TODO; publishing it is refused until the editor writes the publisher or `not_stated`
+        add("publisher: \"TODO the organisation that published the report, an id from site-data/organisations.yaml; where "
+            "no source says, remove this line and write not_stated: [publisher]\"")
     if found.published:
         iso, page, text = found.published
         add(f"# page {page}: {_q(text)}\npublished: {iso}")

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from generator.derive import facts
 from generator.derive.review_pages import Chapter, item_chapter, review_chapters
 from generator.model import models as m
 from generator.model.dates import PartialDate
@@ -262,6 +263,7 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
     # Narratives reach the page with their placeholders ({{ count: ... }}) replaced by numbers from the data: in a
     # copy, so the records as loaded (the checks' line and column numbers) stay as the editor wrote them.
     data = dataclasses.replace(data, narratives={pid: expand_narrative(n, data) for pid, n in data.narratives.items()})
+    data = with_site_assigned(data)
     visible = {
         pid: pub for pid, pub in data.publications.items() if include_drafts or pub.status == "published"
     }
@@ -280,9 +282,10 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
             key=lambda i: data.partnerships[i.partnership].name if i.partnership in data.partnerships else i.partnership,
         )
         out.programme_inspections[prog_id] = inspections
-        covered = set(programme.partnerships) | {i.partnership for i in inspections}
-        covered |= {p.partnership for p in out.publications if isinstance(p, m.Letter) and p.programme == prog_id}
-        out.programme_partnerships[prog_id] = sorted(covered, key=lambda pid: data.partnerships[pid].name if pid in data.partnerships else pid)
+        # the partnerships this site holds a report about: never read as the ones the programme covered (`facts.coverage`)
+        held = {i.partnership for i in inspections}
+        held |= {p.partnership for p in out.publications if isinstance(p, m.Letter) and p.programme == prog_id}
+        out.programme_partnerships[prog_id] = sorted(held, key=lambda pid: data.partnerships[pid].name if pid in data.partnerships else pid)
         framework = data.frameworks.get(programme.framework or "")
         if framework:
             for code in programme.evaluates:
@@ -295,6 +298,41 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
     out.glossary_letters = dict(letters)
     out.term_usage = _term_usage(data, out.publications)
     return out
+
+
+def with_site_assigned(data: SiteData) -> SiteData:
+    """Copies of the records with what the site assigns where the sources are silent, each labelled as the site's
+    on the pages: a name for a publication or framework whose title no source gives (`facts.untitled_name`, made
+    distinct where two would read alike), and the numbers of a review's messages that the source does not number."""
+
+    def assigned(pub: m.Publication) -> m.Publication:
+        changes: dict[str, object] = {}
+        if not pub.stated("title"):
+            changes["title"] = facts.untitled_name(data, pub)
+        if isinstance(pub, m.Review):
+            for group in ("key_messages", "summary_findings"):
+                msgs: list[m.NumberedMessage] = getattr(pub, group)
+                if any(msg.number is None for msg in msgs):
+                    changes[group] = [msg if msg.number is not None else dataclasses.replace(msg, number=place)
+                                      for place, msg in enumerate(msgs, 1)]
+        return dataclasses.replace(pub, **changes) if changes else pub  # type: ignore[arg-type]
+
+    kinds = ("inspections", "reviews", "responses", "letters")
+    copies: dict[str, dict[str, m.Publication]] = {kind: {pid: assigned(pub) for pid, pub in getattr(data, kind).items()}
+                                                   for kind in kinds}
+    frameworks = {fid: fw if fw.stated("title") else dataclasses.replace(fw, title=facts.untitled_framework_name(data, fw))
+                  for fid, fw in data.frameworks.items()}
+    # two records that would read alike get their id after the name (an id is the site's own)
+    names: dict[str, list[m.Publication]] = defaultdict(list)
+    for kind in kinds:
+        for pub in copies[kind].values():
+            if not pub.stated("title"):
+                names[pub.title or ""].append(pub)
+    for kind in kinds:
+        for pid, pub in copies[kind].items():
+            if not pub.stated("title") and len(names[pub.title or ""]) > 1:
+                copies[kind][pid] = dataclasses.replace(pub, title=f"{pub.title} [{pid}]")
+    return dataclasses.replace(data, frameworks=frameworks, **copies)  # type: ignore[arg-type]
 
 
 def _term_usage(data: SiteData, publications: list[m.Publication]) -> dict[str, list[m.Publication]]:

@@ -4,6 +4,7 @@ addresses without rendering."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -116,17 +117,17 @@ def partnership_feed(pid: str) -> str:
     return f"feeds/{pid}.xml"
 
 
-def in_feed(pub: m.Publication) -> bool:
-    """Whether a publication can be placed in a feed: an Atom entry needs a day it was updated, so one with no
-    date in the sources gets in only through a dated correction. The rest are listed on the site's pages, and
-    each feed and page says how many are left out and why (`undated_publications`). A feed with no entry
-    still exists: its `updated` is the day it was built, and it says so (`render_feeds`)."""
-    return pub.date is not None or bool(pub.corrections)
+def exact_days(pub: m.Publication) -> list[dt.date]:
+    """The days the sources give for a publication and its corrections (known to the day, not approximate)."""
+    dates = [c.date for c in pub.corrections] + ([pub.date] if pub.date else [])
+    return [d.earliest for d in dates if d.exact_day]
 
 
-def undated_publications(pubs: Iterable[m.Publication]) -> list[m.Publication]:
-    """Publications a feed cannot place (see `in_feed`)."""
-    return [p for p in pubs if not in_feed(p)]
+def no_exact_day(pubs: Iterable[m.Publication]) -> list[m.Publication]:
+    """Publications for which the sources give no day (undated, or known only to the month or year, or
+    approximately): every feed lists them too, but their entries are dated the day the feed was built, and say so
+    (an Atom entry needs a day; `render_feeds`), never a made-up publication day."""
+    return [p for p in pubs if not exact_days(p)]
 
 
 def page_feeds(derived: Derived, path: str) -> list[tuple[str, str]]:

@@ -240,6 +240,9 @@ class Indicator(Record):
     """What the indicator considers, as a publication words it (Markdown)."""
     code_note: str | None = None
     """Where the code comes from when the sources do not state it."""
+    code_assigned: bool = False
+    """`true` where no source gives the indicator a code and `code` is this site's own (pages then label it
+    'code assigned by this site'): a code is needed to refer to the indicator, but it is never shown as the source's."""
 
 
 @dataclass(kw_only=True)
@@ -300,8 +303,12 @@ class Question(Record):
 
 @dataclass(kw_only=True)
 class LineOfEnquiry(Record):
-    text: str
-    """The line of enquiry as published."""
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("text",)
+
+    text: str | None = None
+    """The line of enquiry as published; `not_stated: [text]` where a source says there is one without its words."""
+    not_stated: list[str] = field(default_factory=list)
+    """Fields no source states, e.g. [text]: pages say 'not stated in the sources' instead."""
     question: str | None = None
     """Ref of the question it belongs to, where the publication says."""
 
@@ -325,7 +332,8 @@ class ReportHeadings(Record):
 class Programme(Record):
     """An inspection (or improvement) programme. File: site-data/programmes/<id>.yaml"""
 
-    may_be_unstated: ClassVar[tuple[str, ...]] = ("lead",)
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("lead", "remit")
+    unstated_optional: ClassVar[tuple[str, ...]] = ("end",)
 
     id: str = ""
     title: str
@@ -335,7 +343,8 @@ class Programme(Record):
     kind: Literal["inspection", "supported-self-evaluation"] = "inspection"
     start: PartialDate
     end: PartialDate | None = None
-    """Leave out while the programme is running."""
+    """Leave out while the programme is running; `not_stated: [end]` where it has ended (or may have) and no
+    source says when (pages then say its end is not stated, never 'to now')."""
     lead: str | None = None
     """Organisation id of the lead body; `not_stated: [lead]` where no source says which body led it."""
     not_stated: list[str] = field(default_factory=list)
@@ -348,8 +357,8 @@ class Programme(Record):
     """Evaluation scale id; leave out for programmes that give no grades."""
     proportion_words: str | None = None
     """Proportion-words id used by its reports."""
-    remit: str
-    """What the programme looks at (Markdown)."""
+    remit: str | None = None
+    """What the programme looks at (Markdown); `not_stated: [remit]` where no source says."""
     looks_at: str | None = None
     """What its inspections look at, in one plain sentence for families (shown beside every grade),
     e.g. 'How well services work together to keep children and young people at risk of harm safe.'
@@ -359,7 +368,10 @@ class Programme(Record):
     evaluates: list[str] = field(default_factory=list)
     """Codes of the indicators it grades."""
     partnerships: list[str] = field(default_factory=list)
-    """Partnership ids covered, where a publication lists them (inspections add to this)."""
+    """The partnerships the programme covered, only where a publication lists them (with `partnerships_source`):
+    never the ones this site happens to hold reports for (pages list those by themselves)."""
+    partnerships_source: str | None = None
+    """Id of the publication (or cited document) that lists `partnerships`; required with it."""
     review: str | None = None
     """Id of the review of this programme's findings."""
     previous: str | None = None
@@ -552,7 +564,7 @@ class Publication(Record):
     narrative_sections: ClassVar[tuple[str, ...]] = ()
     """`##` headings allowed in the narrative besides question labels; empty allows any, rendered in order."""
 
-    may_be_unstated: ClassVar[tuple[str, ...]] = ("title",)
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("title", "publisher")
     unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Publication (title not stated in the sources)"})
     unstated_optional: ClassVar[tuple[str, ...]] = ("url",)
 
@@ -564,7 +576,11 @@ class Publication(Record):
     status: Literal["published", "draft"] = "published"
     """Drafts appear in `mkdocs serve` only."""
     publisher: str | None = None
-    """Organisation id (or the body that issued it)."""
+    """Organisation id of the body that published it; `not_stated: [publisher]` where no source says."""
+    held: bool | None = None
+    """Whether this site holds the publication itself (its text, from the original or a faithful copy): `true` or
+    `false`, whether or not a source is named. Left out: `false` where `rebuilt_from` is given, else `true`. A grade,
+    total or date of a record the site does not hold is never shown as stated in it."""
     published: PartialDate | None = None
     """Publication date; leave out when no source states it."""
     url: str | None = None
@@ -589,6 +605,11 @@ class Publication(Record):
     def date(self) -> PartialDate | None:
         """When it became public: the publication date (responses fall back to their meeting)."""
         return self.published
+
+    @property
+    def holds(self) -> bool:
+        """Whether this site holds the publication itself (`held`, or by default: not rebuilt from another)."""
+        return self.held if self.held is not None else self.rebuilt_from is None
 
     @property
     def last_corrected(self) -> PartialDate | None:
@@ -634,7 +655,13 @@ class Inspection(Publication):
 
 @dataclass(kw_only=True)
 class NumberedMessage(Record):
-    number: int
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("number",)
+
+    number: int | None = None
+    """Its number as published; `not_stated: [number]` where the source does not number it (pages then number it
+    by its place and say the numbering is this site's)."""
+    not_stated: list[str] = field(default_factory=list)
+    """Fields no source states, e.g. [number]."""
     text: str
     question: str | None = None
     themes: list[str] = field(default_factory=list)
@@ -736,6 +763,7 @@ class ActionPlanItem(Record):
 class Response(Publication):
     """A partnership's response to an inspection (e.g. a committee report). File: site-data/responses/<id>.yaml"""
 
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("title",)
     unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Response to an inspection (title not stated in the sources)"})
 
 

@@ -49,14 +49,25 @@ def publication_sort_key(pub: m.Publication, data: SiteData | None = None) -> tu
     (`PartialDate.sort_key`: undated first, year-only before a day in that year), then id. Sort with
     `reverse=True` for newest first (undated then come last).
 
-    With `data`, an undated record of a programme that has ended is placed at the programme's end,
-    before anything dated that day: a 2018-2020 report with no date is not older than a 2010 one (and
-    not a partnership's 'latest inspection' ahead of a 2023 one). Its date still reads 'not stated'."""
+    With `data`, an undated record of a programme (or a response to one of its inspections) is placed by what the
+    site knows of its time: at the programme's end where it has ended, else at the end of its first year, before
+    anything dated that day. A 2021-2025 report with no date is never older than a 2010 one (nor a partnership's
+    'latest inspection' ahead of a 2023 one). Its date still reads 'not stated', with the programme's years."""
     if pub.date is None and data is not None:
-        programme = data.programmes.get(getattr(pub, "programme", None) or "")
-        if programme is not None and programme.end is not None:
-            return ((programme.end.latest, -2, False), pub.id)
+        programme = programme_of(data, pub)
+        if programme is not None:
+            bound = programme.end if programme.end is not None else programme.start
+            return ((bound.latest, -2, False), pub.id)
     return (sort_key(pub.date), pub.id)
+
+
+def programme_of(data: SiteData, pub: m.Publication) -> m.Programme | None:
+    """The programme a publication belongs to: its own, or (a response) that of the inspection it answers."""
+    pid = getattr(pub, "programme", None)
+    if pid is None and isinstance(pub, m.Response):
+        insp = data.inspections.get(pub.inspection)
+        pid = insp.programme if insp else None
+    return data.programmes.get(pid or "")
 
 
 GRADED = "graded"
@@ -134,10 +145,14 @@ class ClaimCheck:
     """Partnership ids whose grades for the claim's indicators are held (all of them)."""
     checkable: bool
     """Whether the claim states a number (count, total or distribution) that can be checked."""
+    extent_known: bool = True
+    """Whether the site knows how many evaluations the claim covers: the claim states its total, or a source lists
+    the partnerships the programme covered. Otherwise the grades the site holds may be only some of them, and the
+    claim is never 'checked'."""
 
     @property
     def complete(self) -> bool:
-        return self.expected > 0 and self.held == self.expected
+        return self.extent_known and self.expected > 0 and self.held == self.expected
 
     @property
     def state(self) -> str:
@@ -150,8 +165,9 @@ class ClaimCheck:
 
 def claim_check(data: SiteData, review: m.Review, claim: m.GradeClaim) -> ClaimCheck:
     """How far the site can check a review's aggregate claim. The claim covers every partnership the programme
-    covered (its `partnerships` and its published inspections) for each of the claim's indicators; it is
-    'checked' only when the site holds every one of those grades."""
+    covered (its `partnerships`, where a source lists them, and its published inspections) for each of the claim's
+    indicators, or as many evaluations as it says; it is 'checked' only when the site knows how many that is and
+    holds every one of those grades."""
     table = review_evaluations(data, review, claim.indicators)
     programme = data.programmes.get(review.programme)
     partnerships = sorted(set(programme.partnerships if programme else []) | set(table))
@@ -164,8 +180,9 @@ def claim_check(data: SiteData, review: m.Review, claim: m.GradeClaim) -> ClaimC
         expected += sum(1 for code in claim.indicators if missing_state(row.get(code)) != "not-evaluated")
     held = sum(held_by.values())
     stated = claim.total if claim.total is not None else sum(claim.distribution.values()) if claim.distribution else None
-    if stated is not None and held == stated:
-        expected = held  # the claim names its own number of evaluations, and the site holds that many grades
+    if stated is not None:
+        expected = stated  # the claim names its own number of evaluations
     full = [pid for pid, n in held_by.items() if n == len(claim.indicators)]
     checkable = claim.count is not None or claim.total is not None or bool(claim.distribution)
-    return ClaimCheck(claim, expected, held, full, checkable)
+    known = stated is not None or bool(programme and programme.partnerships and programme.partnerships_source)
+    return ClaimCheck(claim, expected, held, full, checkable, known)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from generator.derive import facts
 from generator.derive.derive import Derived
 from generator.derive.paths import INDEX_PAGES
 from generator.derive.review_pages import Chapter
@@ -101,8 +102,7 @@ def record_meta(derived: Derived, spec_context: dict[str, Any]) -> PageMeta | No
         return PageMeta(shorten(text))
     if "programme" in spec_context:
         prog: m.Programme = spec_context["programme"]
-        end = prog.end.human() if prog.end else "now"
-        return PageMeta(shorten(f"{prog.title}, {prog.start.human()} to {end}: {prog.remit}"))
+        return PageMeta(shorten(f"{prog.title}, {facts.period(prog).text}" + (f": {prog.remit}" if prog.remit else ".")))
     if "theme" in spec_context:
         theme: m.Theme = spec_context["theme"]
         return PageMeta(shorten(f"{theme.title}: {theme.description}"))

@@ -14,6 +14,7 @@ import io
 import json
 from typing import Any
 
+from generator.derive import facts
 from generator.derive.derive import Derived
 from generator.derive.paths import data_path, page_url
 from generator.model import models as m
@@ -24,7 +25,8 @@ from generator.model.queries import GRADED, KIND_FOLDER
 EVALUATION_COLUMNS = [
     "partnership", "partnership_name", "area_code", "programme", "programme_title", "framework", "indicator", "indicator_title",
     "grade_value", "grade_word", "not_published", "inspection", "inspection_title", "published", "published_missing",
-    "fieldwork_start", "fieldwork_end", "fieldwork_missing", "stated_in", "report_url", "original_url",
+    "fieldwork_start", "fieldwork_end", "fieldwork_missing", "stated_in", "stated_in_kind", "stated_in_held", "held",
+    "report_url", "original_url",
     "missing", "missing_words", "known_as", "evaluations", "published_precision", "published_approximate", "corrected",
     "rebuilt_from", "scale", "scale_name",
 ]
@@ -63,6 +65,7 @@ def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = N
             "original_url": insp.url,
             "corrected": insp.last_corrected.iso() if insp.last_corrected else None,
             "rebuilt_from": insp.rebuilt_from,
+            "held": insp.holds,
             # a grade's number means nothing without its scale: analysts join grades of one scale only
             "scale": programme.scale if programme else None,
             "scale_name": scale.name if (scale := derived.scale_for(programme)) else None,
@@ -79,8 +82,8 @@ def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = N
                 "missing": None if state.state == GRADED else state.state,
                 "missing_words": None if state.state == GRADED else state.words,
                 "not_published": ev.not_published,
-                # a grade this site does not have is stated in no record it holds
-                "stated_in": ev.source or (insp.id if state.state == GRADED else None),
+                # where the grade (or the state) is stated: `facts.grade_source`, as the pages say it
+                **source_columns(facts.grade_source(data, insp, ev)),
                 "original_url": state.original_url or insp.url,
                 "known_as": "indicator",
                 "evaluations": 1,
@@ -91,10 +94,19 @@ def evaluation_rows(derived: Derived, inspections: list[m.Inspection] | None = N
                 rows.append({
                     **common, "indicator": "", "indicator_title": "", "grade_value": grade,
                     "grade_word": level.label if level else None, "missing": None, "missing_words": None,
-                    "not_published": None, "stated_in": insp.grade_totals.source or insp.id,
+                    "not_published": None, **source_columns(facts.totals_source(data, insp)),
                     "known_as": "total", "evaluations": count,
                 })
     return rows
+
+
+def source_columns(source: facts.Source | None) -> dict[str, Any]:
+    """Where a fact is stated, as the pages say it: a publication's id (and whether this site holds it), or the kind
+    of source where none is named ('unnamed', 'not-stated')."""
+    if source is None:
+        return {"stated_in": None, "stated_in_kind": None, "stated_in_held": None}
+    return {"stated_in": source.ref, "stated_in_kind": source.kind,
+            "stated_in_held": source.held if source.kind == "publication" else None}
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -159,6 +171,13 @@ def record_dict(record: Any) -> Any:
 def publication_data(derived: Derived, pub: m.Publication, base_url: str = "") -> dict[str, Any]:
     body: dict[str, Any] = record_dict(pub)
     body["kind"] = KIND_FOLDER[type(pub)][:-1]
+    body["held"] = pub.holds
+    who, where = facts.publisher(derived.data, pub)
+    if not isinstance(pub, m.Response):
+        org = derived.data.organisations.get(pub.publisher or "")
+        # the publication's own publisher (never the site's: that is `data_publisher`), or that no source states it
+        body["publisher_name"] = org.name if org else None
+        body["publisher_stated_in"] = source_columns(where) | {"words": who.text}
     body["page_url"] = base_url + page_url(pub)
     if isinstance(pub, m.Inspection):
         body["evaluation_rows"] = evaluation_rows(derived, [pub], base_url)
@@ -191,7 +210,7 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["evaluations"],
     "properties": {
-        "publisher": {"type": "string", "description": "Who publishes the data"},
+        "data_publisher": {"type": "string", "description": "Who publishes this data (this site's publisher, not a report's)"},
         "licence": {"type": "object", "description": "The licence the data may be reused under (name, url, id)"},
         "copyright": {"type": "string"},
         "evaluations": {
@@ -235,7 +254,15 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                                           "description": "Why fieldwork_start or fieldwork_end is empty, where one is"},
                     "fieldwork_start": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
                     "fieldwork_end": {"type": ["string", "null"], "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
-                    "stated_in": {"type": ["string", "null"], "description": "Id of the publication that states the grade (null where no grade is held)"},
+                    "stated_in": {"type": ["string", "null"], "description": "Id of the publication (or cited document) that "
+                                  "states the grade, the totals or why there is no grade; null where no source is named"},
+                    "stated_in_kind": {"type": ["string", "null"], "enum": [None, "publication", "unnamed", "not-stated"],
+                                       "description": "Where it is stated: 'publication' (stated_in), 'unnamed' (a source "
+                                       "this site does not name), 'not-stated'"},
+                    "stated_in_held": {"type": ["boolean", "null"],
+                                       "description": "Whether this site holds the publication named in stated_in"},
+                    "held": {"type": "boolean", "description": "Whether this site holds the inspection report itself "
+                             "(false: its page is rebuilt from, or known through, other publications)"},
                     "report_url": {"type": "string", "description": "The report's page on this site (absolute when the site's address is set)"},
                     "original_url": {"type": ["string", "null"], "description": "The original publication, where known"},
                     "scale": {"type": ["string", "null"], "description": "The evaluation scale grade_value is on (its id; the "
@@ -253,7 +280,7 @@ def licence_block(publisher: Publisher | None) -> dict[str, str | dict[str, str]
     if publisher is None:
         return {}
     lic = publisher.licence
-    return {"publisher": publisher.name, "licence": {"name": lic.name, "url": lic.url, "id": lic.spdx},
+    return {"data_publisher": publisher.name, "licence": {"name": lic.name, "url": lic.url, "id": lic.spdx},
             "copyright": publisher.copyright}
 
 
@@ -288,6 +315,8 @@ FIELD_TYPES: dict[str, dict[str, Any]] = {
     "fieldwork_start": {"type": "string", "constraints": {"pattern": PARTIAL_DATE.strip("^$")}},
     "fieldwork_end": {"type": "string", "constraints": {"pattern": PARTIAL_DATE.strip("^$")}},
     "report_url": {"type": "string", "format": "uri"},
+    "held": {"type": "boolean"},
+    "stated_in_held": {"type": "boolean"},
     "original_url": {"type": "string", "format": "uri"},
 }
 

@@ -14,6 +14,7 @@ import html
 import json
 import os
 import re
+import string
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType
@@ -25,7 +26,7 @@ from markupsafe import Markup
 
 from generator.base.pool import can_fork, fork_map
 from generator.base.urls import relative_link
-from generator.derive import verdict
+from generator.derive import facts, verdict
 from generator.derive.derive import Derived
 from generator.derive.paths import (
     ALL_PUBLICATIONS_FEED,
@@ -33,13 +34,13 @@ from generator.derive.paths import (
     PageSpec,
     chapter_path,
     data_path,
-    in_feed,
+    exact_days,
+    no_exact_day,
     page_address,
     page_path,
     page_specs,
     page_url,
     partnership_feed,
-    undated_publications,
 )
 from generator.derive.review_pages import item_chapter, question_chapter, question_has_content
 from generator.model import models as m
@@ -319,7 +320,50 @@ class Renderer:
             label = f"{KIND_NAME[type(pub)]}, {pub.date.human()}" if pub.date else KIND_NAME[type(pub)]
             return link(pub, label)
 
+        def organisation_name(oid: str) -> str:
+            """An organisation by name; one that has ended says until when and which bodies its work passed to."""
+            org = self.data.organisations.get(oid)
+            if org is None:
+                return oid
+            extra = [f"until {org.ended.human()}"] if org.ended else []
+            names = [self.data.organisations[s].name for s in org.successors if s in self.data.organisations]
+            if names:
+                extra.append("its work passed to " + (", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]))
+            return org.name + (f" ({'; '.join(extra)})" if extra else "")
+
+        def say(statement: facts.Statement) -> Markup:
+            """A statement (generator/derive/facts.py) on a page: its words escaped, each record it names as a link
+            where the site has a page for it."""
+            out = []
+            for literal, name, _spec, _conv in string.Formatter().parse(facts.SENTENCES[statement.key].pattern):
+                out.append(md_escape(literal))
+                if name is None:
+                    continue
+                value = statement.slots[name]
+                if isinstance(value, facts.Ref) and value.kind == "publication":
+                    out.append(cite(value.id))
+                elif isinstance(value, facts.Ref) and value.kind == "organisation" and value.id in self.data.organisations:
+                    out.append(md_escape(organisation_name(value.id)))
+                elif isinstance(value, facts.Ref) and value.kind == "address":
+                    # an address from the data, checked by validate (no spaces, quotes or brackets)
+                    out.append(Markup(f"[{md_escape(value.name)}]({value.id})"))
+                else:
+                    out.append(md_escape(value.name if isinstance(value, facts.Ref) else value))
+            return Markup("").join(out)
+
+        data = self.data
         return {
+            "say": say, "organisation_name": organisation_name,
+            "holding": lambda pub: facts.holding(data, pub),
+            "publisher_of": lambda pub: facts.publisher(data, pub),
+            "grade_source": lambda insp, ev: facts.grade_source(data, insp, ev),
+            "totals_source": lambda insp: facts.totals_source(data, insp),
+            "source_words": lambda src, own=None: say(src.statement(data, own)),
+            "period": facts.period,
+            "published_words": lambda pub: facts.published(data, pub),
+            "holdings": lambda programme: facts.holdings(data, self.d.publications, programme),
+            "coverage": lambda programme: facts.coverage(data, programme),
+            "statement": facts.Statement,
             "cite_short": cite_short, "chart": chart,
             "data_url": lambda pub, suffix: url(data_path(pub, suffix)),
             "link": link, "url": url, "grade": grade, "original_of": original_of, "missing_state": missing_state,
@@ -329,7 +373,7 @@ class Renderer:
             "address": lambda path: (self.base_url.rstrip("/") + "/" if self.base_url else "") + path,
             "page": current, "site": self.d, "data": self.data, "pages": INDEX_PAGES,
             "is_inspection": lambda x: isinstance(x, m.Inspection),
-            "undated_publications": undated_publications,
+            "no_exact_day": no_exact_day,
             # feeds' paths, from derive/paths.py like every other path
             "all_feed": ALL_PUBLICATIONS_FEED, "partnership_feed": partnership_feed,
             "is_review": lambda x: isinstance(x, m.Review),
@@ -402,13 +446,13 @@ def render_site(derived: Derived, env: jinja2.Environment) -> dict[str, tuple[Pa
     return {spec.path: (spec, renderer.render(spec)) for spec in renderer.pages()}
 
 
-def entry_updated(pub: m.Publication) -> dt.date:
-    """An Atom entry's `updated`: its latest correction, else its date. Atom needs a day; for a date known
-    only to the month or year (or approximately) that is the first day it can be, and the entry gives no
-    `published` (see `feeds/atom.xml.j2`), so no invented day is presented as the publication date."""
-    days = [c.date.earliest for c in pub.corrections] + ([pub.date.earliest] if pub.date else [])
-    assert days, "only publications `in_feed` have entries"
-    return max(days)
+def entry_updated(pub: m.Publication, built: dt.date) -> dt.date:
+    """An Atom entry's `updated`: the latest day the sources give for it or a correction. Atom needs a day: where the
+    sources give none (no date, or one known only to the month or year, or approximately), it is the day the feed
+    was built (`built`), and the entry says so (`feeds/atom.xml.j2`); no day is made up and no first of January
+    presented as a date."""
+    days = exact_days(pub)
+    return max(days) if days else built
 
 
 #: the style sheet a browser shows a feed with (a person who opens one sees a page, not XML), named by each feed
@@ -441,14 +485,17 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
     built = (built or build_time()).astimezone(dt.UTC).replace(microsecond=0)
 
     def feed(path: str, title: str, about: str, pubs: list[m.Publication], page: str) -> str:
-        entries = [p for p in pubs if in_feed(p)]
-        updated = f"{max(entry_updated(p) for p in entries).isoformat()}T00:00:00Z" if entries else built.strftime("%Y-%m-%dT00:00:00Z")
+        entries = pubs
+        built_day = built.date()
+        updated = f"{max(entry_updated(p, built_day) for p in entries).isoformat()}T00:00:00Z" if entries else built.strftime("%Y-%m-%dT00:00:00Z")
         return template.render(
             feed_url=base + path, page_url=base + page, title=title, about=about, entries=entries, base=base,
-            page_url_of=page_url, publisher=publisher, left_out=len(pubs) - len(entries), listed=len(pubs),
+            page_url_of=page_url, publisher=publisher, listed=len(pubs), no_exact_day=len(no_exact_day(pubs)),
             stylesheet=PurePosixPath(FEED_STYLESHEET).relative_to(PurePosixPath(path).parent).as_posix(),
             updates_url=base + page_address(INDEX_PAGES["updates"]).removeprefix("/"),
-            updated=updated, built=f"{built.day} {built:%B %Y}", entry_updated=entry_updated,
+            updated=updated, built=f"{built.day} {built:%B %Y}", entry_updated=lambda p: entry_updated(p, built_day),
+            exact_days=exact_days, published_text=lambda p: facts.published(derived.data, p).text,
+            holding_text=lambda p: facts.holding(derived.data, p).text,
             kind_name=lambda p: KIND_NAME[type(p)],
             partnership_name=lambda pid: derived.data.partnerships[pid].name if pid in derived.data.partnerships else "",
         )

@@ -1,0 +1,56 @@
+"""The layer where facts become words (generator/derive/facts.py): its inventory file, and the rules that decide
+where a fact is stated, on the records of the tiny site."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from generator.derive import facts
+from generator.derive.site import check_site
+from generator.model import models as m
+
+from .support import ROOT, TINY
+
+INVENTORY = ROOT / "docs-internal" / "sentences.md"
+
+
+def test_the_inventory_file_lists_every_sentence_the_code_writes() -> None:
+    assert INVENTORY.read_text() == facts.inventory(), (
+        "docs-internal/sentences.md differs from generator/derive/facts.py: run "
+        "`.venv/bin/python -m generator.derive.facts > docs-internal/sentences.md`")
+
+
+def test_every_pattern_names_the_states_it_appears_in() -> None:
+    for key, sentence in facts.SENTENCES.items():
+        assert sentence.states.strip(), key
+        assert key.split(".")[0] in {"source", "holding", "publisher", "date", "period", "holdings", "coverage",
+                                     "indicators", "messages", "name"}, key
+
+
+def tiny_data() -> tuple[object, object]:
+    data, derived, problems = check_site(TINY)
+    assert derived is not None, problems
+    return data, derived
+
+
+def test_a_record_the_site_does_not_hold_is_never_the_source_of_its_own_grades() -> None:
+    data, _derived = tiny_data()
+    insp = next(iter(data.inspections.values()))  # type: ignore[attr-defined]
+    ev = m.Evaluation(indicator="2.1", grade=4)
+    held = facts.grade_source(data, insp, ev)  # type: ignore[arg-type]
+    assert held.kind == "publication" and held.ref == insp.id
+    unnamed = dataclasses.replace(insp, held=False)
+    assert facts.grade_source(data, unnamed, ev).kind == "unnamed"  # type: ignore[arg-type]
+    assert facts.holding(data, unnamed).key == "holding.unnamed"  # type: ignore[arg-type]
+    review = next(iter(data.reviews.values()))  # type: ignore[attr-defined]
+    rebuilt = dataclasses.replace(insp, rebuilt_from=review.id)
+    assert facts.grade_source(data, rebuilt, ev) == facts.Source("publication", review.id, held=True)  # type: ignore[arg-type]
+    named = dataclasses.replace(ev, source="no-such-document")
+    assert facts.grade_source(data, unnamed, named) == facts.Source("publication", "no-such-document", held=False)  # type: ignore[arg-type]
+
+
+def test_statement_text_fills_every_slot() -> None:
+    ref = facts.Ref("publication", "x", "A review")
+    assert facts.Statement("source.not-held", {"publication": ref}).text == "Stated in: A review, which this site does not hold"
+    assert facts.Statement("holdings.all-held", {"count": 2, "s": "s"}).text == "This site holds 2 reports from this programme."
+
