@@ -4,6 +4,7 @@ where a fact is stated, on the records of the tiny site."""
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from generator.derive import facts
 from generator.derive.site import check_site
@@ -24,7 +25,8 @@ def test_every_pattern_names_the_states_it_appears_in() -> None:
     for key, sentence in facts.SENTENCES.items():
         assert sentence.states.strip(), key
         assert key.split(".")[0] in {"source", "holding", "publisher", "date", "period", "holdings", "coverage",
-                                     "indicators", "messages", "name"}, key
+                                     "indicators", "messages", "name", "banner", "original", "meaning", "words", "grades",
+                                     "claim", "change", "feed", "list"}, key
 
 
 def tiny_data() -> tuple[object, object]:
@@ -54,3 +56,23 @@ def test_statement_text_fills_every_slot() -> None:
     assert facts.Statement("source.not-held", {"publication": ref}).text == "Stated in: A review, which this site does not hold"
     assert facts.Statement("holdings.all-held", {"count": 2, "s": "s"}).text == "This site holds 2 reports from this programme."
 
+
+
+#: words that state where a fact comes from, whether the site holds something, or that a source is silent: only
+#: generator/derive/facts.py writes them (SENTENCES); a template that wrote them itself could say them in a state
+#: nobody enumerated
+PROVENANCE_WORDS = re.compile(r"not stated|does not hold|Stated in|site holds|not held|date not|to now|title not|"
+                              r"no exact day|not known|holds no|no grades?\b", re.I)
+#: the open-data page documents the columns that carry those facts: it describes them, it states none of them
+DOCUMENTATION = {"data.md.j2"}
+
+
+def test_templates_leave_every_provenance_sentence_to_the_facts_layer() -> None:
+    found = []
+    for path in sorted((ROOT / "overrides" / "report-site").rglob("*.j2")):
+        if path.name in DOCUMENTATION:
+            continue
+        text = re.sub(r"\{#.*?#\}", lambda mt: "\n" * mt.group(0).count("\n"), path.read_text(), flags=re.S)
+        for number, line in enumerate(text.splitlines(), 1):
+            found += [f"{path.name}:{number}: {mt.group(0)!r}" for mt in PROVENANCE_WORDS.finditer(line)]
+    assert not found, "write these through say(statement(...)) with a sentence in facts.SENTENCES:\n" + "\n".join(found)

@@ -85,6 +85,10 @@ class Insp:
     publisher: str = "care-inspectorate"
     """'care-inspectorate', 'other-body' (a second organisation) or 'not-stated'."""
     titled: bool = True
+    url: bool = False
+    """Whether the original's address is known (else not_stated: [url])."""
+    finding: bool = False
+    """Whether it records a finding on a theme (theme pages list it with its date)."""
 
     @property
     def rebuilt(self) -> bool:
@@ -113,12 +117,20 @@ class Options:
     assigned_code: bool
     """Whether indicator 9's code is the site's own (code_assigned), the sources giving none."""
     framework_titled: bool
+    claim_totals: bool = True
+    """Whether the review's claims state their totals (else their extent is known only from the coverage)."""
+    extra: str = "none"
+    """A second programme with one inspection (of Area 8): 'none', 'ungraded' (a programme with no scale) or
+    'no-evals' (a graded programme, an inspection with no evaluations recorded)."""
+    meaning_stated: bool = True
+    """Whether every level of the scale has its meaning (else Good's is not stated)."""
 
 
 def options(seed: int) -> Options:
     rng = random.Random(f"options-{seed}")
     return Options(rng.choice(["care-inspectorate", "other-body", "not-stated"]), rng.choice(["given", "running", "not-stated"]),
-                   rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.5)
+                   rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.5, rng.random() < 0.6,
+                   rng.choice(["none", "ungraded", "no-evals"]), rng.random() < 0.6)
 
 
 def _date(rng: random.Random) -> tuple[tuple[str, str] | None, bool]:
@@ -161,6 +173,8 @@ def generate(seed: int) -> list[Insp]:
         insp.source = rng.choice(["none", "none", "review", "doc"])
         insp.publisher = rng.choice(["care-inspectorate", "other-body", "not-stated"])
         insp.titled = rng.random() < 0.7
+        insp.url = rng.random() < 0.3
+        insp.finding = rng.random() < 0.4
         inspections.append(insp)
     return inspections
 
@@ -195,7 +209,11 @@ def write_project(root: Path, inspections: list[Insp], opts: Options | None = No
         (data / folder).mkdir(parents=True)
     shutil.copy(STATES / "site-data" / "themes.yaml", data / "themes.yaml")
     scale = (STATES / "site-data" / "scales" / "six-point.yaml").read_text()
-    (data / "scales" / "six-point.yaml").write_text(scale.replace("defined_in: [fife-2023]", "defined_in: [codes]"))
+    scale = scale.replace("defined_in: [fife-2023]", "defined_in: [codes]")
+    if not opts.meaning_stated:
+        scale = scale.replace("label: Good, meaning: Important strengths,", "label: Good, not_stated: [meaning],")
+        assert "not_stated: [meaning]" in scale
+    (data / "scales" / "six-point.yaml").write_text(scale)
     framework = (STATES / "site-data" / "frameworks" / "qf-2019.yaml").read_text()
     if opts.assigned_code:
         framework = framework.replace('{code: "9", title: Leadership}', '{code: "9", title: Leadership, code_assigned: true}')
@@ -224,7 +242,9 @@ def write_project(root: Path, inspections: list[Insp], opts: Options | None = No
               f"evaluated_indicators: [{', '.join(repr(c) for c in CODES)}]", "grade_claims:"]
     for claim in claims(inspections, opts.coverage):
         review += [f"  - text: {claim['text']}", f"    indicators: ['{claim['code']}']",
-                   f"    count: {claim['count']}", "    min_grade: 4", f"    total: {claim['total']}"]
+                   f"    count: {claim['count']}", "    min_grade: 4"] + ([f"    total: {claim['total']}"] if opts.claim_totals else [])
+    if not opts.claim_totals:
+        review += ["  - text: Most evaluations were good or better", "    indicators: ['2.1']"]
     if review[-1] == "grade_claims:":
         review[-1] = "grade_claims: []"
     if opts.lead == "other-body":
@@ -246,14 +266,26 @@ def write_project(root: Path, inspections: list[Insp], opts: Options | None = No
             "addressee_role: Chair\nwork_start: 2021-01\nwork_end: 2021-03\nnot_stated: [url]\n")
     (data / "reviews" / "review.yaml").write_text("\n".join(review) + "\n")
     (data / "partnerships" / "area-9.yaml").write_text("name: Area 9\ncouncil: Area 9 Council\n")
+    if opts.extra != "none":
+        (data / "partnerships" / "area-8.yaml").write_text("name: Area 8\ncouncil: Area 8 Council\n")
+        graded = opts.extra == "no-evals"
+        (data / "programmes" / "extra.yaml").write_text(
+            "title: Another programme\nshort_title: Another programme (2019)\nstart: 2019\nend: 2019\n"
+            "lead: care-inspectorate\nremit: Visits.\n" + ("framework: qf-2019\nscale: six-point\nevaluates: ['2.1']\n" if graded else ""))
+        (data / "inspections" / "area-8-extra.yaml").write_text(
+            "title: Inspection of Area 8\npartnership: area-8\nprogramme: extra\npublisher: care-inspectorate\n"
+            "published: 2019-06-01\nnot_stated: [url]\n")
     for n, insp in enumerate(inspections):
         (data / "partnerships" / f"{insp.partnership}.yaml").write_text(
             f"name: {insp.name}\ncouncil: {insp.name} Council\narea_code: S1200{n:04d}\narea_code_source: codes\n")
-        unstated = ["url"] + (["title"] if not insp.titled else []) + (["publisher"] if insp.publisher == "not-stated" else [])
-        lines = [f"not_stated: [{', '.join(unstated)}]", f"partnership: {insp.partnership}", "programme: prog"]
+        unstated = ([] if insp.url else ["url"]) + (["title"] if not insp.titled else []) + (
+            ["publisher"] if insp.publisher == "not-stated" else [])
+        lines = ([f"not_stated: [{', '.join(unstated)}]"] if unstated else []) + [f"partnership: {insp.partnership}", "programme: prog"]
         lines += [f"title: Inspection of {insp.name}"] if insp.titled else []
         lines += [f"publisher: {insp.publisher}"] if insp.publisher != "not-stated" else []
         lines += ["held: false"] if insp.holding == "unnamed" else []
+        lines += [f"url: https://example.org/{insp.id}.pdf"] if insp.url else []
+        lines += ["findings:", "  - {text: Chronologies were kept up to date., themes: [chronologies]}"] if insp.finding else []
         source = {"none": "", "review": ", source: review", "doc": ", source: summary"}[insp.source]
         if insp.date:
             lines.append(f"published: {insp.date[0]}")
@@ -373,7 +405,8 @@ def check_inspection_page(insp: Insp, page: str) -> None:
             assert line.startswith(f"- {STATE_WORDS[ev.state]}"), line
             assert "rs-grade-" not in line
             if ev.state == "not-held":
-                assert (f"[The original report]({ev.url})" in line) if ev.url else "(address not known)" in line
+                address = ev.url or (f"https://example.org/{insp.id}.pdf" if insp.url else None)
+                assert (f"[The original report]({address})" in line) if address else "(address not known)" in line
     if held:
         assert "No grade from this inspection" not in verdict and "holds no grades" not in verdict
     else:
@@ -482,26 +515,35 @@ def check_framework(opts: Options, page: str) -> None:
     if opts.framework_titled:
         assert title == "Quality framework 2019"
     else:
-        assert title == ("Quality framework: Joint inspections \\(2021-2025\\); Care Inspectorate; 2019 "
+        users = "Another programme \\(2019\\), " if opts.extra == "no-evals" else ""  # every programme that uses it
+        assert title == (f"Quality framework: {users}Joint inspections \\(2021-2025\\); Care Inspectorate; 2019 "
                          "\\(title not stated in the sources\\)"), title
     assert "named in the publications on this site" not in page
     assert ("code assigned by this site" in page) == opts.assigned_code
 
 
-def check_review(inspections: list[Insp], page: str, coverage: bool = False) -> None:
+def check_review(inspections: list[Insp], page: str, opts: Options) -> None:
+    """A claim is 'checked' only when the site knows how many evaluations it covers (its total, or the programme's
+    coverage listed by a source) and holds every one of them."""
     published = [i for i in inspections if not i.draft]
-    for claim in claims(inspections, coverage):
+    known = opts.claim_totals or opts.coverage
+    for claim in claims(inspections, opts.coverage):
         line = next(line for line in page.splitlines() if line.startswith(f"- “{claim['text']}”:"))
         evaluated: list[object] = [ev for i in published for ev in i.evals if ev.code == claim["code"] and ev.true_grade is not None]
         held = sum(1 for ev in evaluated if isinstance(ev, Eval) and ev.grade is not None)
-        evaluated += ["area-9"] if coverage else []
-        if held == len(evaluated):
+        evaluated += ["area-9"] if opts.coverage else []
+        if held == len(evaluated) and known:
             assert ": checked." in line and "holds all of them" in line, line
         elif held:
             assert ": not fully checked." in line and f"this site holds {held} of them" in line, line
         else:
             assert ": not checked." in line and "holds none of them" in line, line
-        assert f"It covers {len(evaluated)} evaluation" in line, line
+        if known:
+            assert f"It covers {len(evaluated)} evaluation" in line, line
+        else:
+            assert "no source this site holds says how many that is" in line, line
+    if not opts.claim_totals:
+        assert "- “Most evaluations were good or better”: not checked: the site records no figure from it to check." in page
 
 
 def check_feed(inspections: list[Insp], feed: str) -> None:
@@ -596,7 +638,7 @@ _DAY = re.compile(r"\b(\d{1,2}) (" + "|".join(MONTHS) + r") (\d{4})\b")
 
 def check_no_day_the_data_does_not_hold(inspections: list[Insp], texts: list[str]) -> None:
     """A day printed anywhere (pages, feeds, data) is a day the generated data gives, or the build's."""
-    allowed = {"4 May 2026", "3 February 2026"} | {insp.date[1] for insp in inspections if insp.day_exact and insp.date}
+    allowed = {"4 May 2026", "3 February 2026", "1 June 2019"} | {insp.date[1] for insp in inspections if insp.day_exact and insp.date}
     for text in texts:
         for found in _DAY.finditer(text):
             assert found.group(0) in allowed, (found.group(0), text[max(0, found.start() - 200):found.end() + 50])
@@ -621,7 +663,7 @@ def test_no_generated_sentence_contradicts_the_data(tmp_path: Path, seed: int) -
     check_programme(inspections, opts, pages["programmes/prog.md"])
     check_programme_grid(inspections, pages["programmes/prog.md"])
     check_framework(opts, pages["frameworks/qf-2019.md"])
-    check_review(inspections, pages["reviews/review.md"], opts.coverage)
+    check_review(inspections, pages["reviews/review.md"], opts)
     check_feed(inspections, feeds["feeds/publications.xml"])
     check_partnership_feeds(inspections, feeds, pages)
     check_open_data(inspections, files)
@@ -635,12 +677,13 @@ def test_every_sentence_of_the_inventory_is_met_in_a_generated_site(tmp_path: Pa
     words in the pages, feeds and data as written: a pattern no generated state produces fails here."""
     seen: set[str] = set()
     patterns = {key: sentence_pattern(sentence.pattern) for key, sentence in SENTENCES.items()}
-    for seed in range(SITES):
-        inspections, opts = generate(seed), options(seed)
-        pages, feeds, files = render(write_project(tmp_path / str(seed), inspections, opts))
+    projects = [write_project(tmp_path / str(seed), generate(seed), options(seed)) for seed in range(SITES)]
+    for project in [*projects, STATES]:  # the states fixture adds a scale whose meanings are not stated
+        pages, feeds, files = render(project)
         text = "\n".join([*pages.values(), *feeds.values(), *files.values()])
         seen |= {key for key, pattern in patterns.items() if key not in seen and pattern.search(text)}
-    assert set(SENTENCES) - seen == set()
+    missing = sorted(set(SENTENCES) - seen)
+    assert not missing, f"no generated site writes: {missing}"
 
 
 def sentence_pattern(pattern: str) -> re.Pattern[str]:
@@ -670,13 +713,15 @@ def test_the_generator_reaches_every_state() -> None:
         seen |= {f"lead-{opts.lead}", f"end-{opts.end}", f"coverage-{opts.coverage}", f"assigned-{opts.assigned_code}",
                  f"framework-titled-{opts.framework_titled}"}
         seen |= {f"claim-{state}" for state in claim_states(generate(seed))}
+        seen |= {f"claim-totals-{opts.claim_totals}", f"extra-{opts.extra}", f"meaning-{opts.meaning_stated}"}
     assert seen >= {"graded", "not-evaluated", "not-published", "not-held", "totals", "draft", "rebuilt", "corrected",
                     "undated", "about", "url", "claim-checked", "claim-partly", "claim-unchecked", "month", "year",
                     "holding-held", "holding-rebuilt", "holding-unnamed", "source-none", "source-review", "source-doc",
                     "publisher-care-inspectorate", "publisher-other-body", "publisher-not-stated", "untitled", "titled",
                     "lead-care-inspectorate", "lead-other-body", "lead-not-stated", "end-given", "end-running",
                     "end-not-stated", "coverage-True", "coverage-False", "assigned-True", "assigned-False",
-                    "framework-titled-True", "framework-titled-False"}
+                    "framework-titled-True", "framework-titled-False", "claim-totals-True", "claim-totals-False",
+                    "extra-none", "extra-ungraded", "extra-no-evals", "meaning-True", "meaning-False"}
 
 
 def claim_states(inspections: list[Insp]) -> set[str]:

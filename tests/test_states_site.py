@@ -140,7 +140,7 @@ def test_a_partnership_page_says_when_its_record_last_changed() -> None:
     # the newest is the review, dated only 'about 2025': it reads as that year, not as a made-up day
     assert line("fife") == r"2025 \(approximate\), when the newest publication about Fife was published"
     # one undated publication beside a dated one: it is not counted, and the line says so
-    assert line("moray").endswith("(1 publication with no date in the sources this site holds is not counted)")
+    assert line("moray").endswith("\\(1 publication with no date in the sources this site holds is not counted\\)")
     assert line("orkney-islands") == "none yet: nothing is published about Orkney Islands on this site"
     undated = next(p for p in derived.publications if p.date is None and not p.corrections)
     derived.by_partnership["orkney-islands"] = [undated]

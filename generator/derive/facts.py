@@ -18,13 +18,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from generator.model import models as m
+from generator.model.dates import PartialDate
 from generator.model.queries import KIND_NAME, programme_of
 
 if TYPE_CHECKING:
     from generator.model.load import SiteData
+    from generator.model.queries import ClaimCheck
+
+
+class RecordChange(Protocol):
+    """`derive.RecordChange` (derive imports this module, so it is named here by its shape)."""
+
+    @property
+    def date(self) -> PartialDate | None: ...
+    @property
+    def corrected(self) -> bool: ...
+    @property
+    def publications(self) -> int: ...
+    @property
+    def undated(self) -> int: ...
 
 SourceKind = Literal["publication", "unnamed", "not-stated"]
 
@@ -130,6 +145,65 @@ SENTENCES: Mapping[str, Sentence] = MappingProxyType({
     "indicators.assigned-code": Sentence("code assigned by this site: the sources give none", "code_assigned: true"),
     "messages.numbered-by-site": Sentence("The source does not number these; the numbers are this site's.",
                                           "a numbered message with not_stated: [number]"),
+    # a page's notices and short forms of the same facts
+    "banner.rebuilt": Sentence("Rebuilt from another publication", "the title of the box at the top of a page rebuilt_from another"),
+    "banner.not-held": Sentence("This site does not hold this publication", "the title of that box for held: false without rebuilt_from"),
+    "holding.short-not-held": Sentence("(not held by this site)", "a list row of a publication not held, not rebuilt"),
+    "holding.short-rebuilt": Sentence("(rebuilt from another publication)", "a list row of a publication rebuilt_from another"),
+    "original.at": Sentence("The original is at {address}.", "a publication not held, with its url"),
+    "original.unknown": Sentence("Where the original is published is not stated in the sources this site holds.",
+                                 "a publication not held (or a review in chapters), with no url"),
+    "original.address-unknown": Sentence("address not known (no source this site holds gives it)", "not_stated: [url]"),
+    "date.short-not-stated": Sentence("date not stated", "a list line or entry of an undated publication"),
+    "date.cell-not-stated": Sentence("Date not stated", "a table cell or list entry of an undated publication"),
+    "meaning.not-stated": Sentence("its meaning is not stated in the sources this site holds", "a scale level with not_stated: [meaning]"),
+    "words.not-stated": Sentence("Its words are not stated in the sources this site holds.",
+                                 "a question or line of enquiry with not_stated: [text]"),
+    "grades.none-published": Sentence("No grade from this inspection is published in the sources this site holds.",
+                                      "an inspection whose every evaluation is without a grade"),
+    "grades.none-held": Sentence("This site holds no grades from this inspection.", "an inspection of a graded programme with no evaluations"),
+    "grades.none-given": Sentence("Inspections in this programme give no grades.", "an inspection of a programme with no scale"),
+    "grades.short-none-held": Sentence("no grade held by this site", "an area's latest inspection with no grade on this site"),
+    "grades.short-none-given": Sentence("no grades given", "an area's latest inspection, of a programme with no scale"),
+    "grades.letter-none": Sentence("it gives no grades", "a self-evaluation letter listed on an area's page"),
+    "grades.programme-none": Sentence("No grades", "a programme that evaluates no indicators, in the list of programmes"),
+    "holdings.area-elsewhere": Sentence("Reports this site does not hold may be in {list}.",
+                                        "a partnership with no inspection on this site, where an organisation lists its reports"),
+    # a review's claims about grades (`queries.claim_check`)
+    "claim.checked": Sentence("checked. It covers {count} evaluation{s} of {covered}; this site holds all of them, and they agree with it.",
+                              "every grade the claim covers is held"),
+    "claim.partly": Sentence("not fully checked. It covers {count} evaluations of {covered} (across the partnerships inspected); "
+                             "this site holds {held} of them{which}, and those do not contradict it. The rest could not be checked.",
+                             "some grades held, and the claim's extent known (its total, or the programme's coverage listed)"),
+    "claim.partly-extent-unknown": Sentence("not fully checked. It covers the evaluations of {covered} across the partnerships "
+                                            "the programme covered, and no source this site holds says how many that is; this "
+                                            "site holds {held} of them{which}, and those do not contradict it. The rest could not "
+                                            "be checked.", "some grades held, the claim's extent unknown"),
+    "claim.unchecked": Sentence("not checked. It covers {count} evaluations of {covered} (across the partnerships inspected); "
+                                "this site holds none of them.", "no grade held, the claim's extent known"),
+    "claim.unchecked-extent-unknown": Sentence("not checked. It covers the evaluations of {covered} across the partnerships the "
+                                               "programme covered, and no source this site holds says how many that is; this "
+                                               "site holds none of them.", "no grade held, the claim's extent unknown"),
+    "claim.no-figure": Sentence("not checked: the site records no figure from it to check.", "a claim with no count, total or distribution"),
+    # when an area's record last changed (`derive.record_change`)
+    "change.published": Sentence("{date}, when the newest publication about {area} was published", "a dated publication, no later correction"),
+    "change.corrected": Sentence("{date}, when a publication about {area} was corrected", "a correction later than every publication date"),
+    "change.undated-not-counted": Sentence("({count} publication{s} with no date in the sources this site holds {are} not counted)",
+                                           "besides dated ones, publications with no date"),
+    "change.none-dated": Sentence("not known: none of the publications about {area} has a date in the sources this site holds",
+                                  "publications, none dated"),
+    "change.nothing": Sentence("none yet: nothing is published about {area} on this site", "no publication"),
+    # feeds
+    "feed.no-exact-day": Sentence("For {count} publication{s} the sources this site holds give no exact day: {their} dated the "
+                                  "day this feed was built, {built}, not a publication date.", "a feed with entries of no exact day"),
+    "feed.entry-no-exact-day": Sentence("(the sources give no exact day: this entry is dated the day this feed was built)",
+                                        "a feed entry of a publication with no exact day"),
+    "feed.area-no-exact-day": Sentence("For {count} of them the sources this site holds give no exact day: in the feed, {their} "
+                                       "dated the day the feed was built, and {say} so.", "an area page, publications with no exact day"),
+    "list.undated": Sentence("{count} publication{s} {have} no date in the sources this site holds: {they} in the list, with the "
+                             "years of {programmes} where known, placed at the programme's end (or, while it runs, its first "
+                             "year). In the feed of all publications, a publication with no exact day is dated the day the feed "
+                             "was built, and says so.", "the list of all publications, with undated ones"),
     # names for records whose title no source gives
     "name.untitled": Sentence("{kind}: {about}, {when} (title not stated in the sources)", "not_stated: [title]"),
     "name.untitled-framework": Sentence("Quality framework: {about} (title not stated in the sources)",
@@ -272,6 +346,39 @@ def untitled_framework_name(data: SiteData, framework: m.Framework) -> str:
              str(framework.published.year) if framework.published else None]
     about = "; ".join(p for p in parts if p) or framework.id
     return Statement("name.untitled-framework", {"about": about}).text
+
+
+def plural(count: int) -> dict[str, str | int]:
+    """The slots a sentence about `count` things needs: the count and its plural endings."""
+    one = count == 1
+    return {"count": count, "s": "" if one else "s", "are": "is" if one else "are", "have": "has" if one else "have",
+            "they": "it is" if one else "they are", "their": "its entry is" if one else "their entries are",
+            "say": "says" if one else "say"}
+
+
+def claim(data: SiteData, check: ClaimCheck) -> Statement:
+    """What the site can say about a review's claim about grades (`queries.claim_check`)."""
+    codes = check.claim.indicators
+    covered = ("quality indicators " if len(codes) > 1 else "quality indicator ") + " and ".join(codes)
+    names = [data.partnerships[pid].name if pid in data.partnerships else pid for pid in check.held_partnerships]
+    which = f" ({', '.join(names)})" if names else ""
+    slots: dict[str, str | Ref | int] = {**plural(check.expected), "covered": covered, "held": check.held, "which": which}
+    if check.state == "checked":
+        return Statement("claim.checked", slots)
+    if not check.checkable:
+        return Statement("claim.no-figure")
+    known = "" if check.extent_known else "-extent-unknown"
+    return Statement(("claim.partly" if check.state == "partly" else "claim.unchecked") + known, slots)
+
+
+def change(area: str, record: RecordChange) -> list[Statement]:
+    """When the site's record of an area last changed: its publications' and corrections' dates (`record_change`)."""
+    if record.date is not None:
+        out = [Statement("change.corrected" if record.corrected else "change.published", {"date": record.date.human(), "area": area})]
+        if record.undated:
+            out.append(Statement("change.undated-not-counted", plural(record.undated)))
+        return out
+    return [Statement("change.none-dated" if record.publications else "change.nothing", {"area": area})]
 
 
 def inventory() -> str:

@@ -197,6 +197,7 @@ def make_environment(template_dirs: Iterable[Path], bytecode_cache: jinja2.Bytec
     env.filters["front_matter"] = front_matter_text
     env.filters["date"] = lambda d: d.human() if d else ""
     env.filters["iso"] = lambda d: d.iso() if d else ""
+    env.filters["combine"] = lambda a, b: {**a, **b}
     return env
 
 
@@ -363,7 +364,14 @@ class Renderer:
             "published_words": lambda pub: facts.published(data, pub),
             "holdings": lambda programme: facts.holdings(data, self.d.publications, programme),
             "coverage": lambda programme: facts.coverage(data, programme),
-            "statement": facts.Statement,
+            "statement": lambda key, slots=None: facts.Statement(key, slots or {}),
+            "plural": facts.plural,
+            "original": lambda pub: (facts.Statement("original.at", {"address": facts.Ref("address", pub.url, pub.url)})
+                                     if pub.url else facts.Statement("original.unknown")),
+            "area_elsewhere": lambda org: facts.Statement("holdings.area-elsewhere", {"list": facts.Ref(
+                "address", org.reports_url, f"the {org.name}'s list of joint inspection reports")}),
+            "claim_words": lambda check: facts.claim(data, check),
+            "change_words": facts.change,
             "cite_short": cite_short, "chart": chart,
             "data_url": lambda pub, suffix: url(data_path(pub, suffix)),
             "link": link, "url": url, "grade": grade, "original_of": original_of, "missing_state": missing_state,
@@ -491,6 +499,9 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
         return template.render(
             feed_url=base + path, page_url=base + page, title=title, about=about, entries=entries, base=base,
             page_url_of=page_url, publisher=publisher, listed=len(pubs), no_exact_day=len(no_exact_day(pubs)),
+            no_exact_day_text=facts.Statement("feed.no-exact-day", {
+                **facts.plural(len(no_exact_day(pubs))), "built": f"{built.day} {built:%B %Y}"}).text,
+            entry_no_day_text=facts.Statement("feed.entry-no-exact-day").text,
             stylesheet=PurePosixPath(FEED_STYLESHEET).relative_to(PurePosixPath(path).parent).as_posix(),
             updates_url=base + page_address(INDEX_PAGES["updates"]).removeprefix("/"),
             updated=updated, built=f"{built.day} {built:%B %Y}", entry_updated=lambda p: entry_updated(p, built_day),
