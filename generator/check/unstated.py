@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from generator.base.errors import Problems
 from generator.model import models as m
+from generator.model.convert import editor_words, fields_of
 from generator.model.load import SiteData
 
 
@@ -36,11 +37,10 @@ def check_not_stated(data: SiteData, problems: Problems) -> None:
         allowed = (*type(record).may_be_unstated, *type(record).unstated_optional)
         listed: list[str] = getattr(record, "not_stated", [])
         given: frozenset[str] = getattr(record, "given_fields", frozenset())
-        what = type(record).__name__
+        what = editor_words(type(record))
         for name in listed:
             if name not in allowed:
-                problems.add(record.pos("not_stated"), f"'{name}' cannot be marked as not stated in {what}: only "
-                             f"{', '.join(repr(a) for a in allowed)} may be. Give '{name}' as the source states it")
+                problems.add(record.pos("not_stated"), _not_allowed_message(type(record), name, allowed))
             elif name in given:
                 problems.add(record.pos(name), f"'{name}' is given and also listed in 'not_stated': keep the value if a "
                              f"source states it, or remove it and keep 'not_stated: [{name}]'")
@@ -50,6 +50,23 @@ def check_not_stated(data: SiteData, problems: Problems) -> None:
                              f"write 'not_stated: [{name}]' and the pages will say it is not stated in the sources")
         if len(set(listed)) != len(listed):
             problems.add(record.pos("not_stated"), "'not_stated' names a field twice")
+
+
+def _not_allowed_message(cls: type, name: str, allowed: tuple[str, ...]) -> str:
+    """A field listed in `not_stated` that cannot be: what to write, whether or not a source states it (never a
+    request to supply a fact the sources do not give)."""
+    what = editor_words(cls)
+    only = ", ".join(repr(a) for a in allowed)
+    head = f"'{name}' cannot be listed in 'not_stated' in {what} (only {only} can be)"
+    spec = fields_of(cls).get(name)
+    if spec is None:
+        return f"{head}: '{name}' is not a field here; remove it from 'not_stated'"
+    if not spec.required:
+        return (f"{head}: remove it from 'not_stated'. Where a source states it, write '{name}' as the source gives it; "
+                f"where none does, leave '{name}' out: a record without it says nothing about it")
+    return (f"{head}: remove it from 'not_stated'. Where a source states it, write '{name}' as the source gives it; "
+            f"where none does, do not invent it: this kind of record cannot be published without '{name}' yet, so "
+            "keep a publication as a draft (status: draft), and ask for the field to accept 'not_stated'")
 
 
 def held_in_full(pub: m.Publication) -> bool:
