@@ -167,6 +167,22 @@ class _Checker(GradeRules):
             others = [p.id for p in self.d.partnerships.values() if p.area_code == partnership.area_code and p.id != partnership.id]
             if others:
                 self.p.add(partnership.pos("area_code"), f"area_code {partnership.area_code} is also given to {', '.join(sorted(others))}")
+        for code in partnership.former_area_codes:
+            if not re.fullmatch(r"S12\d{6}", code):
+                self.p.add(partnership.pos("former_area_codes"), f"former area code '{code}' is not a council area's GSS code: "
+                           "S12 and six digits, e.g. S12000046")
+            elif code == partnership.area_code:
+                self.p.add(partnership.pos("former_area_codes"), f"{code} is the current area_code: list only earlier codes "
+                           "in former_area_codes")
+            others = [other.id for other in self.d.partnerships.values() if other.id != partnership.id
+                      and (other.area_code == code or code in other.former_area_codes)]
+            if others:
+                self.p.add(partnership.pos("former_area_codes"), f"former area code {code} is also given to {', '.join(sorted(others))}")
+        if len(set(partnership.former_area_codes)) != len(partnership.former_area_codes):
+            self.p.add(partnership.pos("former_area_codes"), "former_area_codes names a code twice")
+        if partnership.former_area_codes and partnership.area_code_source is None:
+            self.p.add(partnership.pos("former_area_codes"), "former_area_codes needs area_code_source: the id of the document "
+                       "(documents.yaml) the codes come from")
         self.ref(partnership, "area_code_source", partnership.area_code_source, self.d.documents, "a document", "documents.yaml")
         for fact in partnership.key_facts:
             self.ref(fact, "reported_in", fact.reported_in, self.publication_ids, "a publication", "documents.yaml")
