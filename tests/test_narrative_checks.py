@@ -309,7 +309,7 @@ def test_allowed_disclosures_file(tiny: Path) -> None:
 def test_allowed_disclosures_file_is_checked_like_any_other(tiny: Path) -> None:
     (tiny / "site-data/allowed-disclosures.yaml").write_text("allowed:\n  - text: 0345 600 9527\n    because: enquiries\n")
     result = run_check(tiny)
-    assert "site-data/allowed-disclosures.yaml:3:5: error: unknown field 'because' in AllowedDisclosure" in result.stderr
+    assert "site-data/allowed-disclosures.yaml:3:5: error: unknown field 'because' in a detail that may be published" in result.stderr
     assert "missing required field 'reason'" in result.stderr
 
 

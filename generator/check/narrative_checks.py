@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
+from typing import cast
 
 from generator.base.errors import Problems
 from generator.base.pool import can_fork, fork_map
@@ -35,6 +36,7 @@ from generator.check import placeholders as ph
 from generator.check.text_pass import TextPass
 from generator.model import models as m
 from generator.model.content_files import ContentPage
+from generator.model.convert import fields_of
 from generator.model.dates import PartialDate
 from generator.model.disclosures import find_disclosures, is_allowed
 from generator.model.limits import markup_depth
@@ -348,8 +350,10 @@ def check_yaml_text(data: SiteData, problems: Problems) -> None:
             for offset, message in found:
                 problems.add(text.at(offset), where + message)
             check_depth(text, problems, where)
-            if published:
-                check_todo(text, todo[isinstance(top, m.Publication)], problems, where)
+            if published and "TODO" in source:
+                message = todo[isinstance(top, m.Publication)]
+                doc = spec.doc if (spec := fields_of(cast(type, type(record))).get(name)) is not None else ""
+                check_todo(text, message + (f". What goes here: {doc}" if doc else ""), problems, where)
             if any(found.kind == "count" for found in text.placeholders):
                 problems.add(text.at(0), f"{where}placeholders work only in narrative Markdown (content/); here it would be "
                                          "shown as written: write the number, or move the sentence into the narrative", "warning")

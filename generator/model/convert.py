@@ -227,6 +227,10 @@ def convert(node: Node, hint: Any, problems: Problems, what: str) -> Any:
         problems.add(node.at, f"{what} is empty: write {describe(hint)}")
         return _BAD
     text = node.value
+    if hint is not str and text.startswith("TODO"):
+        # left from a skeleton (`python -m generator new`) where only the editor can say what goes here
+        problems.add(node.at, f"{what} still says TODO: replace it with {describe(hint)}, as the source states it")
+        return _BAD
     if hint is str:
         if not text.strip():
             problems.add(node.at, f"{what} is blank: write some text")
