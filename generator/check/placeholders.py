@@ -330,8 +330,9 @@ def check(ph: Placeholder, data: SiteData) -> list[tuple[int, str]]:
     table = TABLES[ph.kind]
     spec = table.get(ph.name or "")
     if spec is None:
-        what, plural = _WHAT[ph.kind], {"count": "counts", "names": "lists"}[ph.kind]
-        return [(ph.raw.index(ph.name or ":"), f"unknown {what} '{ph.name}'; known {plural}: {', '.join(table)}")]
+        unknown = (f"unknown count '{ph.name}'; known counts: " if ph.kind == "count" else
+                   f"unknown list of names '{ph.name}'; known lists: ")
+        return [(ph.raw.index(ph.name or ":"), unknown + ", ".join(table))]
     problems: list[tuple[int, str]] = []
     given: dict[str, str] = {}
     for key, value, where in ph.args:
