@@ -113,3 +113,12 @@ def test_problems_collect_places_not_checked_once() -> None:
     assert node is not None
     convert_record(node, m.EvaluationScale, problems, "the file", record_id="x")
     assert any("a list of a mapping (a level of the scale)" in p.message for p in problems.items)
+
+
+def test_a_page_clash_names_the_record_in_the_editors_words(tiny: Path) -> None:
+    (tiny / "content/inspections").mkdir()
+    (tiny / "content/inspections/fife-2023.md").write_text("# F\n")
+    result = run_check(tiny)
+    line = next(line for line in result.stderr.splitlines() if line.startswith("content/inspections/fife-2023.md"))
+    assert "the page of the inspection 'fife-2023' (site-data/inspections/fife-2023.yaml)" in line
+    assert not CLASS_NAME.search(line) and "Inspection '" not in line
