@@ -122,3 +122,10 @@ def test_a_page_clash_names_the_record_in_the_editors_words(tiny: Path) -> None:
     line = next(line for line in result.stderr.splitlines() if line.startswith("content/inspections/fife-2023.md"))
     assert "the page of the inspection 'fife-2023' (site-data/inspections/fife-2023.yaml)" in line
     assert not CLASS_NAME.search(line) and "Inspection '" not in line
+
+
+def test_a_missing_required_field_never_asks_for_a_fact_the_source_may_not_give() -> None:
+    response = "\n".join(m for m in messages_for("title: x\n", m.Response) if "'body'" in m)
+    assert "keep the publication a draft (status: draft)" in response and "do not invent it" in response
+    partnership = "\n".join(m for m in messages_for("name: Fife\n", m.Partnership) if "'council'" in m)
+    assert "where no source this site holds states it, do not invent it" in partnership

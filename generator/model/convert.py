@@ -320,13 +320,24 @@ def convert_record(node: Node, cls: type, problems: Problems, what: str, *, reco
         # A misspelt field is reported once, as "unknown field ... Did you mean", not again as missing.
         if spec.required and name not in values and not _reported_bad(node, name) and name not in suggested:
             help_text = f" ({spec.doc})" if spec.doc else ""
-            problems.add(node.at, f"{editor_words(cls)} is missing required field '{name}': {describe(spec.hint)}{help_text}")
+            problems.add(node.at, f"{editor_words(cls)} is missing required field '{name}': {describe(spec.hint)}{help_text}. "
+                         + _where_silent(cls, name))
             ok = False
     if not ok:
         return _BAD
     if record_id is not None:
         values["id"] = record_id
     return cls(at=node.at, field_at=field_at, **values)
+
+
+def _where_silent(cls: type, name: str) -> str:
+    """What to do about a required field no source gives: never invent it (the check never asks for a fact)."""
+    if name in getattr(cls, "may_be_unstated", ()):
+        return f"Where no source this site holds states it, write 'not_stated: [{name}]' instead"
+    if issubclass(cls, models.Publication):
+        return ("Write it as the source states it; where no source this site holds states it, do not invent it: keep "
+                "the publication a draft (status: draft) until one does")
+    return "Write it as the source states it; where no source this site holds states it, do not invent it"
 
 
 def _reported_bad(node: Mapping, name: str) -> bool:
