@@ -125,7 +125,14 @@ def test_a_page_clash_names_the_record_in_the_editors_words(tiny: Path) -> None:
 
 
 def test_a_missing_required_field_never_asks_for_a_fact_the_source_may_not_give() -> None:
-    response = "\n".join(m for m in messages_for("title: x\n", m.Response) if "'body'" in m)
+    response = "\n".join(msg for msg in messages_for("title: x\n", m.Response) if "'body'" in msg)
     assert "keep the publication a draft (status: draft)" in response and "do not invent it" in response
-    partnership = "\n".join(m for m in messages_for("name: Fife\n", m.Partnership) if "'council'" in m)
+    partnership = "\n".join(msg for msg in messages_for("name: Fife\n", m.Partnership) if "'council'" in msg)
     assert "where no source this site holds states it, do not invent it" in partnership
+
+
+def test_a_delay_reason_without_its_date_says_what_to_write_when_the_source_is_silent(tiny: Path) -> None:
+    edit(tiny / "site-data/inspections/fife-2023.yaml", "partnership: fife", "partnership: fife\ndelay_reason: Staff shortages.")
+    err = run_check(tiny).stderr
+    line = next(line for line in err.splitlines() if "'delay_reason' needs" in line)
+    assert "do not invent one: move the reason into 'notes' instead" in line

@@ -272,7 +272,9 @@ class _Checker(GradeRules):
             if insp.published and not not_after(week, insp.published):
                 self.p.add(insp.pos("onsite_weeks"), f"on-site week {week.human()} is after publication ({insp.published.human()})")
         if insp.delay_reason and not insp.planned_publication:
-            self.p.add(insp.pos("delay_reason"), "a 'delay_reason' needs the 'planned_publication' date it was delayed from")
+            self.p.add(insp.pos("delay_reason"), "a 'delay_reason' needs the 'planned_publication' date it was delayed from: write that "
+                       "date as the source states it; where no source this site holds gives it, do not invent one: move the "
+                       "reason into 'notes' instead")
         for example in insp.practice_examples:
             self.ref(example, "partnership", example.partnership, self.d.partnerships, "a partnership")
             self.question(example, "question", example.question, programme)
