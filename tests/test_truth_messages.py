@@ -132,7 +132,7 @@ def test_a_missing_required_field_never_asks_for_a_fact_the_source_may_not_give(
 
 
 def test_a_delay_reason_without_its_date_says_what_to_write_when_the_source_is_silent(tiny: Path) -> None:
-    edit(tiny / "site-data/inspections/fife-2023.yaml", "partnership: fife", "partnership: fife\ndelay_reason: Staff shortages.")
+    edit(tiny / "site-data/inspections/fife-2023.yaml", "planned_publication: 2023-08-01\n", "")
     err = run_check(tiny).stderr
     line = next(line for line in err.splitlines() if "'delay_reason' needs" in line)
     assert "do not invent one: move the reason into 'notes' instead" in line
