@@ -309,7 +309,7 @@ def test_allowed_disclosures_file(tiny: Path) -> None:
 def test_allowed_disclosures_file_is_checked_like_any_other(tiny: Path) -> None:
     (tiny / "site-data/allowed-disclosures.yaml").write_text("allowed:\n  - text: 0345 600 9527\n    because: enquiries\n")
     result = run_check(tiny)
-    assert "site-data/allowed-disclosures.yaml:3:5: error: unknown field 'because' in AllowedDisclosure" in result.stderr
+    assert "site-data/allowed-disclosures.yaml:3:5: error: unknown field 'because' in a detail that may be published" in result.stderr
     assert "missing required field 'reason'" in result.stderr
 
 
@@ -341,12 +341,14 @@ def test_todo_in_records_without_status(tiny: Path) -> None:
     assert "no draft status" in result.stderr
 
 
-def test_placeholder_in_a_hand_written_page_is_warned_about(tiny: Path) -> None:
-    (tiny / "content/about.md").write_text("# About\n\nWe publish {{ count: inspections }} reports. {{ 7*7 }}\n")
+def test_placeholder_in_a_hand_written_page_is_checked_like_a_narratives(tiny: Path) -> None:
+    """Hand-written pages state the data's numbers through placeholders too (issue 25): checked as in a narrative."""
+    (tiny / "content/about.md").write_text("# About\n\nWe publish {{ count: inspections }} reports. {{ 7*7 }} {{ count: nope }}\n")
     result = run_check(tiny)
-    assert result.returncode == 0
-    assert "content/about.md:3:12: warning: placeholders work only in the narratives of publications" in result.stderr
-    assert "7*7" not in result.stderr
+    assert result.returncode == 1
+    assert "placeholders work only" not in result.stderr
+    assert "content/about.md:3:46: warning: '{{ 7*7 }}' is not a placeholder" in result.stderr
+    assert "content/about.md:3:66: error: placeholder '{{ count: nope }}': unknown count 'nope'" in result.stderr
 
 
 def test_proportion_words_in_yaml_text_fields(tiny: Path) -> None:

@@ -221,7 +221,7 @@ ALLOWED = [
     r"pagefind/rs-filter-values\.json",  # the filters' values for the search page (pagefind.FILTER_VALUES)
     r"pagefind/rs-words\.json",  # the words of the indexed pages, for "did you mean" (pagefind.WORDS)
     r"pagefind/(filter|fragment|index)/en_[0-9a-f]+\.pf_(filter|fragment|index)",
-    r"data/evaluations\.(csv|json|schema\.json)", r"data/datapackage\.json",
+    r"data/evaluations\.(csv|json|schema\.json)", r"data/partnerships\.(csv|json|schema\.json)", r"data/datapackage\.json",
     r"data/(inspections|reviews|responses|letters)/{id}\.(json|csv)",
     r"feeds/{id}\.xml",
     r"feeds/feed\.css",  # what shows a feed opened in a browser as a page (render.FEED_STYLESHEET), named by every feed

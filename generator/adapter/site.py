@@ -20,6 +20,7 @@ from mkdocs.utils import get_build_datetime, get_relative_url
 from mkdocs.utils.meta import get_data
 
 from generator.adapter.config import ReportSiteConfig, make_publisher
+from generator.check.placeholders import find_placeholders, splice, value
 from generator.derive.derive import Derived
 from generator.derive.paths import INDEX_PAGES, SEARCH_PAGE, PageSpec, page_feeds
 from generator.derive.site import check_site
@@ -81,6 +82,9 @@ class PreparedSite:
     generated: list[str] = field(default_factory=list)
     fragments: dict[str, str] = field(default_factory=dict)
     """Hand-written page -> the generated part its front matter asks for (`report_site: home`, ...)."""
+    counted: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Hand-written page with placeholders -> each valid placeholder as written -> what it stands for (counted from the
+    data in `add_files`, while the records are held; put in when MkDocs reads the page)."""
     search_url: str | None = None
     asset_names: dict[str, str] = field(default_factory=dict)
     """Our own CSS/JS: path in docs -> content-hashed name in the built site (generator/output/asset_names.py)."""
@@ -110,7 +114,12 @@ class PreparedSite:
         search_file = files.get_file_from_path(SEARCH_PAGE) if self.search_on else None
         self.search_url = search_file.url if search_file is not None else None
         self.fragments = {}
+        self.counted = {}
         for file in files.documentation_pages():
+            if not file.generated_by and self.renderer is not None and "{{" in file.content_string:
+                # a hand-written page's numbers and names of the data (`{{ count: ... }}`, `{{ names: ... }}`)
+                found = {ph.raw: value(ph, self.renderer.data) for ph in find_placeholders(file.content_string)}
+                self.counted[file.src_uri] = {raw: text for raw, text in found.items() if text is not None}
             if not file.generated_by and self.renderer is not None and "report_site" in file.content_string:
                 fragment = get_data(file.content_string)[1].get("report_site")
                 if fragment in FRAGMENTS:
@@ -128,6 +137,10 @@ class PreparedSite:
             escape_meta(page.meta)  # the theme prints front matter as HTML; the check allowed only plain keys
         if self.glossary is not None:
             self.glossary.page_path = page.file.src_uri
+        counted = self.counted.get(page.file.src_uri)
+        if counted:
+            markdown = splice(markdown, [(ph.start, ph.end, counted[ph.raw]) for ph in find_placeholders(markdown)
+                                         if ph.raw in counted])[0]
         fragment = self.fragments.get(page.file.src_uri)
         if fragment is not None and page.meta.get("report_site") == "home":
             return place_home_fragment(markdown, fragment)

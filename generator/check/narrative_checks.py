@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields
+from typing import cast
 
 from generator.base.errors import Problems
 from generator.base.pool import can_fork, fork_map
@@ -35,6 +36,7 @@ from generator.check import placeholders as ph
 from generator.check.text_pass import TextPass
 from generator.model import models as m
 from generator.model.content_files import ContentPage
+from generator.model.convert import fields_of
 from generator.model.dates import PartialDate
 from generator.model.disclosures import find_disclosures, is_allowed
 from generator.model.limits import markup_depth
@@ -90,11 +92,63 @@ def check_page(data: SiteData, page: ContentPage, site_words: m.ProportionWords 
         check_proportions(text, site_words, problems)
     check_depth(text, problems)
     check_todo(text, _todo_message("this page", False), problems)
-    for found in text.placeholders:
-        if found.kind == "count":
-            problems.add(text.at(found.start), "placeholders work only in the narratives of publications "
-                                               "(content/narrative/); on this page it would be shown as written", "warning")
+    check_placeholders(text, problems)
+    check_data_facts(text, data, problems)
     return problems
+
+
+# --- data facts written out on hand-written pages ------------------------------------------------
+
+#: a number written in digits before a kind of thing the site counts: 'all 32 areas', '12 reports'
+_COUNTED = re.compile(r"(?<![\w.,])(\d+)\s+(inspection reports?|reports?|inspections?|programmes?|reviews?|publications?|"
+                      r"partnerships?|council areas?|areas?|letters?|responses?)\b", re.I)
+_COUNT_FOR = {"inspection": "publications kind=inspection", "report": "publications kind=inspection",
+              "review": "publications kind=review", "publication": "publications", "programme": "programmes",
+              "partnership": "partnerships", "area": "partnerships", "letter": "publications kind=letter",
+              "response": "publications kind=response"}
+
+
+def check_data_facts(text: TextPass, data: SiteData, problems: Problems) -> None:
+    """A hand-written page that states a fact of the data in words goes false as the data grows, and nothing would
+    notice: where that can be told reliably, a warning says which placeholder to write instead.
+
+    - 'led by' before an organisation's name or abbreviation: who leads the programmes is `{{ names: programme-leads }}`
+      (the warning also says whether the words are false already);
+    - a number in digits before what the site counts ('12 reports', 'all 32 areas'): `{{ count: ... }}`."""
+    prose = _masked(text)  # code and placeholders blanked: what the placeholders give is the data's, not the editor's
+    low = prose.lower()
+    if "led by" in low:
+        names = sorted(((name, org) for org in data.organisations.values()
+                        for name in (org.name, org.abbreviation) if name), key=lambda item: -len(item[0]))
+        for mt in re.finditer(r"\bled\s+by\s+(the\s+)?", prose, re.I):
+            after = prose[mt.end():]
+            found = next(((name, org) for name, org in names if after.startswith(name)), None)
+            if found is None:
+                continue
+            name, org = found
+            others = sorted(p.id for p in data.programmes.values() if p.lead != org.id)
+            now = (f" It is already untrue: {org.name} does not lead {', '.join(others)}." if others else
+                   f" It is true today only because {org.name} leads every programme the site holds.")
+            problems.add(text.at(mt.start()), f"'{prose[mt.start():mt.end() + len(name)]}' states who leads the programmes in "
+                         "words, which goes false when a programme led by another body is added." + now +
+                         " Write '{{ names: programme-leads }}' instead (the lead bodies, counted from the data)", "warning")
+    for mt in _COUNTED.finditer(prose):
+        noun = mt.group(2).lower().split()[-1].rstrip("s")
+        noun = "inspection" if mt.group(2).lower().startswith("inspection") else noun
+        placeholder = _COUNT_FOR.get(noun, "publications")
+        problems.add(text.at(mt.start()),
+                     f"'{mt.group(0)}' states a number the data gives, which goes false as the data grows: write "
+                     f"'{{{{ count: {placeholder} }}}}' instead (see the editors' guide, 'Numbers and names on hand-written "
+                     "pages')", "warning")
+
+
+def _masked(text: TextPass) -> str:
+    chars = list(text.source)
+    for a, b in [*text.code, *((found.start, found.end) for found in text.placeholders)]:
+        for i in range(a, b):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
 
 
 def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int = 1) -> Problems:
@@ -348,9 +402,11 @@ def check_yaml_text(data: SiteData, problems: Problems) -> None:
             for offset, message in found:
                 problems.add(text.at(offset), where + message)
             check_depth(text, problems, where)
-            if published:
-                check_todo(text, todo[isinstance(top, m.Publication)], problems, where)
-            if any(found.kind == "count" for found in text.placeholders):
+            if published and "TODO" in source:
+                message = todo[isinstance(top, m.Publication)]
+                doc = spec.doc if (spec := fields_of(cast(type, type(record))).get(name)) is not None else ""
+                check_todo(text, message + (f". What goes here: {doc}" if doc else ""), problems, where)
+            if any(found.kind in ph.TABLES for found in text.placeholders):
                 problems.add(text.at(0), f"{where}placeholders work only in narrative Markdown (content/); here it would be "
                                          "shown as written: write the number, or move the sentence into the narrative", "warning")
 

@@ -3,10 +3,11 @@
 Syntax (the whole of it)::
 
     {{ count: NAME key=value key=value ... }}
+    {{ names: NAME key=value ... }}
 
-on one line, outside `code`. NAME is one of `COUNTS` below; each takes a fixed
-set of `key=value` arguments (values have no spaces). The placeholder becomes a
-number written in digits, for example::
+on one line, outside `code`. NAME is one of `COUNTS` (a number, written in digits) or
+`NAMES` (a list of names from the records, 'A, B and C') below; each takes a fixed
+set of `key=value` arguments (values have no spaces), for example::
 
     In {{ count: partnerships-graded programme=care-and-protection-2018-2020 indicator=2.1 min_grade=4 }}
     of the {{ count: inspections programme=care-and-protection-2018-2020 }} partnerships ...
@@ -18,12 +19,16 @@ check warns about it, in case a placeholder was meant). To show braces on
 purpose without a warning, write `\\{{` or put them in `backticks`.
 
 Counts use published records only, so a preview with drafts shows the same
-numbers as the published site.
+numbers as the published site. Placeholders work in the narratives of publications
+and in the hand-written pages of content/ (the home page, About): what those pages say
+about the data (how many reports, who leads the programmes) is counted or listed from
+it, so it stays true as the data grows.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -51,7 +56,8 @@ class CountSpec:
     description: str
     required: tuple[str, ...]
     optional: tuple[str, ...]
-    count: Callable[[SiteData, dict[str, str]], int]
+    count: Callable[[SiteData, dict[str, str]], int | str]
+    """What the placeholder stands for: a number (`count:`) or words (`names:`)."""
 
     @property
     def arguments(self) -> tuple[str, ...]:
@@ -125,6 +131,63 @@ def _count_evaluations(data: SiteData, args: dict[str, str]) -> int:
     return len(_graded(data, args))
 
 
+#: `kind=` of the programmes and publications counts and lists -> what it selects
+PROGRAMME_KINDS = ("inspection", "supported-self-evaluation")
+PUBLICATION_KINDS = {"inspection": m.Inspection, "review": m.Review, "response": m.Response, "letter": m.Letter}
+
+
+def _programmes(data: SiteData, args: dict[str, str]) -> list[m.Programme]:
+    """The programmes (of one kind), in the order they began."""
+    chosen = [p for p in data.programmes.values() if "kind" not in args or p.kind == args["kind"]]
+    return sorted(chosen, key=lambda p: (p.start.sort_key, p.id))
+
+
+def _count_programmes(data: SiteData, args: dict[str, str]) -> int:
+    return len(_programmes(data, args))
+
+
+def _count_publications(data: SiteData, args: dict[str, str]) -> int:
+    kind = PUBLICATION_KINDS.get(args.get("kind", ""), m.Publication)
+    return sum(1 for pub in data.publications.values() if pub.status == "published" and isinstance(pub, kind))
+
+
+def join_names(names: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1] if names else ""
+
+
+def _organisation_names(data: SiteData, ids: list[str]) -> list[str]:
+    seen: list[str] = []
+    for oid in ids:
+        org = data.organisations.get(oid)
+        name = html.escape(org.name if org else oid, quote=False)  # Markdown: an & or < in a name is shown as written
+        if name not in seen:
+            seen.append(name)
+    return seen
+
+
+def _names_leads(data: SiteData, args: dict[str, str]) -> str:
+    programmes = _programmes(data, args)
+    names = _organisation_names(data, [p.lead for p in programmes if p.lead is not None])
+    unstated = sum(1 for p in programmes if p.lead is None)
+    if not programmes:
+        return "no programme yet"
+    text = join_names(names)
+    if unstated:
+        gap = f"the sources do not name the lead of {unstated} of the {len(programmes)} programmes"
+        text = f"{text} ({gap})" if text else gap
+    return text
+
+
+def _names_partners(data: SiteData, args: dict[str, str]) -> str:
+    programmes = _programmes(data, args)
+    return join_names(_organisation_names(data, [o for p in programmes for o in p.partners])) or "no partner named"
+
+
+def _names_programmes(data: SiteData, args: dict[str, str]) -> str:
+    return join_names([html.escape(p.short_title, quote=False) for p in _programmes(data, args)]) or "no programme yet"
+
+
 _GRADES = ("grade", "min_grade", "max_grade")
 COUNTS: dict[str, CountSpec] = {
     spec.name: spec
@@ -139,8 +202,28 @@ COUNTS: dict[str, CountSpec] = {
         CountSpec("evaluations", "graded evaluations in the programme's published inspections (of one indicator, or of "
                   "every indicator it evaluates; at `grade`, or from `min_grade` to `max_grade`)",
                   ("programme",), ("indicator", *_GRADES), _count_evaluations),
+        CountSpec("programmes", "programmes (all of them, or of one `kind`: inspection, supported-self-evaluation)",
+                  (), ("kind",), _count_programmes),
+        CountSpec("publications", "published publications (all of them, or of one `kind`: inspection, review, response, letter)",
+                  (), ("kind",), _count_publications),
     ]
 }
+
+NAMES: dict[str, CountSpec] = {
+    spec.name: spec
+    for spec in [
+        CountSpec("programme-leads", "the organisations that lead the programmes (of one `kind`), each once, in the order "
+                  "the programmes began; says how many programmes' leads the sources do not name",
+                  (), ("kind",), _names_leads),
+        CountSpec("programme-partners", "the organisations named as the programmes' scrutiny partners (of one `kind`), each once",
+                  (), ("kind",), _names_partners),
+        CountSpec("programmes", "the programmes' short titles (of one `kind`), in the order they began",
+                  (), ("kind",), _names_programmes),
+    ]
+}
+
+#: placeholder kind -> its table
+TABLES: dict[str, dict[str, CountSpec]] = {"count": COUNTS, "names": NAMES}
 
 
 # --- finding and checking ------------------------------------------------------------------
@@ -209,19 +292,22 @@ def unclosed_braces(text: str, skip: list[tuple[int, int]] | None = None) -> lis
     return [mt.start() for mt in OPEN.finditer(text) if not _inside(mt.start(), closed) and not _inside(mt.start(), skip)]
 
 
+_WHAT = {"count": "count", "names": "list of names"}
+
+
 def parse(inner: str, start: int, end: int, raw: str) -> Placeholder:
     kind_match = _KIND.match(inner)
     if kind_match is None:
         return Placeholder(start, end, raw, None)
     kind = kind_match.group("kind")
     rest_offset = 2 + kind_match.start("rest")  # 2 for '{{'
-    if kind != "count":
-        return Placeholder(start, end, raw, kind, syntax_error=f"unknown placeholder kind '{kind}:'; the only kind is 'count:'",
-                           syntax_offset=2 + kind_match.start("kind"))
+    if kind not in TABLES:
+        return Placeholder(start, end, raw, kind, syntax_error=f"unknown placeholder kind '{kind}:'; the kinds are 'count:' "
+                           "and 'names:'", syntax_offset=2 + kind_match.start("kind"))
     rest = kind_match.group("rest")
     name_match = _NAME.match(rest)
     if name_match is None:
-        return Placeholder(start, end, raw, kind, syntax_error="'count:' needs the name of a count: " + ", ".join(COUNTS),
+        return Placeholder(start, end, raw, kind, syntax_error=f"'{kind}:' needs the name of a {_WHAT[kind]}: " + ", ".join(TABLES[kind]),
                            syntax_offset=rest_offset)
     args: list[tuple[str, str, int]] = []
     for arg in re.finditer(r"\S+", rest[name_match.end():]):
@@ -241,15 +327,18 @@ def check(ph: Placeholder, data: SiteData) -> list[tuple[int, str]]:
         return []
     if ph.syntax_error:
         return [(ph.syntax_offset, ph.syntax_error)]
-    spec = COUNTS.get(ph.name or "")
+    table = TABLES[ph.kind]
+    spec = table.get(ph.name or "")
     if spec is None:
-        return [(ph.raw.index(ph.name or ":"), f"unknown count '{ph.name}'; known counts: {', '.join(COUNTS)}")]
+        unknown = (f"unknown count '{ph.name}'; known counts: " if ph.kind == "count" else
+                   f"unknown list of names '{ph.name}'; known lists: ")
+        return [(ph.raw.index(ph.name or ":"), unknown + ", ".join(table))]
     problems: list[tuple[int, str]] = []
     given: dict[str, str] = {}
     for key, value, where in ph.args:
         if key not in spec.arguments:
             allowed = ", ".join(spec.arguments) or "none"
-            problems.append((where, f"count '{spec.name}' has no argument '{key}'; its arguments: {allowed}"))
+            problems.append((where, f"{ph.kind} '{spec.name}' has no argument '{key}'; its arguments: {allowed}"))
         elif key in given:
             problems.append((where, f"argument '{key}' is given twice"))
         else:
@@ -257,7 +346,7 @@ def check(ph: Placeholder, data: SiteData) -> list[tuple[int, str]]:
     where_of = {key: where for key, _value, where in ph.args}
     missing = [k for k in spec.required if k not in given]
     if missing:
-        problems.append((0, f"count '{spec.name}' needs {', '.join(k + '=...' for k in missing)}"))
+        problems.append((0, f"{ph.kind} '{spec.name}' needs {', '.join(k + '=...' for k in missing)}"))
     programme = data.programmes.get(given.get("programme", ""))
     if "programme" in given and programme is None:
         problems.append((where_of["programme"], f"no programme '{given['programme']}'; known: {', '.join(sorted(data.programmes))}"))
@@ -266,6 +355,10 @@ def check(ph: Placeholder, data: SiteData) -> list[tuple[int, str]]:
     if "indicator" in given and programme is not None and given["indicator"] not in programme.evaluates:
         problems.append((where_of["indicator"], f"programme '{programme.id}' does not evaluate indicator '{given['indicator']}'; "
                                                 f"it evaluates: {', '.join(programme.evaluates) or 'nothing'}"))
+    if "kind" in given:
+        kinds = PUBLICATION_KINDS if spec.name == "publications" and ph.kind == "count" else PROGRAMME_KINDS
+        if given["kind"] not in kinds:
+            problems.append((where_of["kind"], f"kind={given['kind'][:40]} is not one of: {', '.join(kinds)}"))
     if "grade" in given and ("min_grade" in given or "max_grade" in given):
         problems.append((where_of["grade"], "give either grade= or min_grade=/max_grade=, not both"))
     scale = data.scales.get(programme.scale or "") if programme else None
@@ -291,8 +384,8 @@ def value(ph: Placeholder, data: SiteData) -> str | None:
 
 
 def count_of(ph: Placeholder, data: SiteData) -> str:
-    """The number a placeholder that `check` passed stands for."""
-    spec = COUNTS[ph.name or ""]
+    """The number (or names) a placeholder that `check` passed stands for."""
+    spec = TABLES[ph.kind or "count"][ph.name or ""]
     return str(spec.count(data, {key: val for key, val, _where in ph.args}))
 
 

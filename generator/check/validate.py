@@ -174,6 +174,22 @@ class _Checker(GradeRules):
             others = [p.id for p in self.d.partnerships.values() if p.area_code == partnership.area_code and p.id != partnership.id]
             if others:
                 self.p.add(partnership.pos("area_code"), f"area_code {partnership.area_code} is also given to {', '.join(sorted(others))}")
+        for code in partnership.former_area_codes:
+            if not re.fullmatch(r"S12\d{6}", code):
+                self.p.add(partnership.pos("former_area_codes"), f"former area code '{code}' is not a council area's GSS code: "
+                           "S12 and six digits, e.g. S12000046")
+            elif code == partnership.area_code:
+                self.p.add(partnership.pos("former_area_codes"), f"{code} is the current area_code: list only earlier codes "
+                           "in former_area_codes")
+            others = [other.id for other in self.d.partnerships.values() if other.id != partnership.id
+                      and (other.area_code == code or code in other.former_area_codes)]
+            if others:
+                self.p.add(partnership.pos("former_area_codes"), f"former area code {code} is also given to {', '.join(sorted(others))}")
+        if len(set(partnership.former_area_codes)) != len(partnership.former_area_codes):
+            self.p.add(partnership.pos("former_area_codes"), "former_area_codes names a code twice")
+        if partnership.former_area_codes and partnership.area_code_source is None:
+            self.p.add(partnership.pos("former_area_codes"), "former_area_codes needs area_code_source: the id of the document "
+                       "(documents.yaml) the codes come from")
         self.ref(partnership, "area_code_source", partnership.area_code_source, self.d.documents, "a document", "documents.yaml")
         for fact in partnership.key_facts:
             self.ref(fact, "reported_in", fact.reported_in, self.publication_ids, "a publication", "documents.yaml")
@@ -267,7 +283,9 @@ class _Checker(GradeRules):
             if insp.published and not not_after(week, insp.published):
                 self.p.add(insp.pos("onsite_weeks"), f"on-site week {week.human()} is after publication ({insp.published.human()})")
         if insp.delay_reason and not insp.planned_publication:
-            self.p.add(insp.pos("delay_reason"), "a 'delay_reason' needs the 'planned_publication' date it was delayed from")
+            self.p.add(insp.pos("delay_reason"), "a 'delay_reason' needs the 'planned_publication' date it was delayed from: write that "
+                       "date as the source states it; where no source this site holds gives it, do not invent one: move the "
+                       "reason into 'notes' instead")
         for example in insp.practice_examples:
             self.ref(example, "partnership", example.partnership, self.d.partnerships, "a partnership")
             self.question(example, "question", example.question, programme)

@@ -8,13 +8,20 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import cast
 
 from generator.base.errors import Problems
 from generator.model import models as m
+from generator.model.convert import fields_of
 from generator.model.dates import PartialDate, not_after
 from generator.model.load import SiteData
 
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def _required(record: m.Record, name: str) -> bool:
+    spec = fields_of(cast(type, type(record))).get(name)
+    return spec is not None and spec.required
 
 
 class CheckerBase:
@@ -25,13 +32,21 @@ class CheckerBase:
     # -- helpers -------------------------------------------------------------
     def ref(self, record: m.Record, name: str, value: str | None, pool: Iterable[str], what: str, file: str = "") -> bool:
         """Whether `value` names a record in `pool`; `file` is the single file the pool comes from, if any."""
-        if value is None or value.startswith("TODO"):
-            # left by `new` or `import` for the editor to fill: a draft may keep it, and the unfinished-text check
-            # refuses it in anything published (narrative_checks.py), with what to write
+        if value is None:
             return True
         pool = list(pool)
         if value in pool:
             return True
+        if value.startswith("TODO"):
+            # left from a skeleton (`python -m generator new`): the editor has not written the id yet
+            known = f" Known: {', '.join(sorted(pool)[:12])}{' …' if len(pool) > 12 else ''}." if pool else ""
+            silent = (f" Where no source this site holds states it, delete the line and write 'not_stated: [{name}]'."
+                      if name in type(record).may_be_unstated else
+                      " Where no source this site holds states it, delete the line." if name != "id" and not _required(record, name)
+                      else "")
+            self.p.add(record.pos(name), f"'{name}' still says TODO: replace it with the id of {what}, as the source "
+                       f"states it.{known}{silent}")
+            return False
         root = self.d.unreadable.get(value) or self.d.unreadable.get(file)
         if root:
             # Its own file's errors are the root cause: listed under them, not reported again.

@@ -5,11 +5,63 @@ grades the site holds."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 from generator.check.validate_base import CheckerBase
 from generator.model import models as m
 from generator.model.grades import GradeWord
 from generator.model.queries import claim_check, review_evaluations
+from generator.model.yamlnodes import Mapping, Scalar, Sequence, parse_yaml
+
+
+@dataclass(frozen=True)
+class UnreadInspection:
+    """What can still be told of an inspection whose file has errors, read straight from its YAML: its programme
+    and the indicators it evaluates (None where the file does not say it plainly)."""
+
+    path: str
+    programme: str | None
+    indicators: frozenset[str] | None
+
+    def may_count_for(self, programme: str, indicators: list[str]) -> bool:
+        """Whether its grades could be among those a claim about `indicators` in `programme` counts."""
+        if self.programme is not None and self.programme != programme:
+            return False
+        return self.indicators is None or bool(self.indicators & set(indicators))
+
+
+@cache
+def _unread_inspection(root: Path, path: str, mtime: int) -> UnreadInspection:
+    try:
+        text = (root / path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return UnreadInspection(path, None, None)
+    node, _problems = parse_yaml(text, path)
+    if not isinstance(node, Mapping):
+        return UnreadInspection(path, None, None)
+    programme = node.get("programme")
+    programme_id = programme.value if isinstance(programme, Scalar) and not programme.is_null else None
+    indicators: frozenset[str] | None = None
+    evaluations = node.get("evaluations")
+    if node.get("grade_totals") is None and (evaluations is None or isinstance(evaluations, Sequence)):
+        codes = [ev.get("indicator") if isinstance(ev, Mapping) else None for ev in (evaluations.items if evaluations else [])]
+        if all(isinstance(code, Scalar) for code in codes):
+            indicators = frozenset(code.value for code in codes if isinstance(code, Scalar))
+    return UnreadInspection(path, programme_id, indicators)
+
+
+def unread_inspections(root: Path, paths: list[str]) -> list[UnreadInspection]:
+    """The inspections that could not be read, each with its programme and indicators where its YAML gives them."""
+    out = []
+    for path in paths:
+        try:
+            mtime = (root / path).stat().st_mtime_ns
+        except OSError:
+            mtime = 0
+        out.append(_unread_inspection(root, path, mtime))
+    return out
 
 
 class GradeRules(CheckerBase):
@@ -108,20 +160,24 @@ class GradeRules(CheckerBase):
         """A claim is compared with the grades the site holds. When it holds every grade the claim covers, the
         figures must agree exactly; when it holds only some, they must not contradict it (a claim of 13 good
         or better cannot stand beside 14 held)."""
-        broken = sorted(path for path in self.d.unreadable.values() if "/inspections/" in path)
-        if broken and review.grade_claims:
-            # An inspection that could not be read would make every count look wrong.
-            for claim in review.grade_claims:
-                self.p.not_checked(broken[0], claim.pos("text"), f"claim \"{claim.text}\" (it counts every inspection)")
-            return
+        broken = sorted({path for path in self.d.unreadable.values() if "/inspections/" in path}) if review.grade_claims else []
+        unread = unread_inspections(self.d.root, broken)
         for claim in review.grade_claims:
+            # An inspection that could not be read would make the claim's count look wrong, but only an inspection
+            # of the review's own programme that grades one of the claim's indicators (or may: its file does not
+            # say plainly) counts for it: a slip in another programme's report leaves this claim checked.
+            blocking = next((u for u in unread if u.may_count_for(review.programme, claim.indicators)), None)
+            if blocking is not None:
+                self.p.not_checked(blocking.path, claim.pos("text"),
+                                   f"claim \"{claim.text}\" (it counts every inspection of programme '{review.programme}')")
+                continue
             if framework:
                 self.refs(claim, "indicators", claim.indicators, [i.code for i in framework.indicators], "an indicator")
-            unread: list[m.Evaluation] = [ev for row in review_evaluations(self.d, review, claim.indicators).values() for ev in row.values()
+            unread_grades: list[m.Evaluation] = [ev for row in review_evaluations(self.d, review, claim.indicators).values() for ev in row.values()
                       if ev is not None if isinstance(ev.grade, GradeWord)]
-            if unread:
+            if unread_grades:
                 # A grade that is not a word of the scale is the root cause: the counts cannot be checked yet.
-                self.p.not_checked(unread[0].pos("grade").path, claim.pos("text"), f"claim \"{claim.text}\" (it counts every inspection)")
+                self.p.not_checked(unread_grades[0].pos("grade").path, claim.pos("text"), f"claim \"{claim.text}\" (it counts every inspection)")
                 continue
             grades = [
                 ev.grade

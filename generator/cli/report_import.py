@@ -331,9 +331,9 @@ def draft_yaml(found: Found, pid: str, partnership: m.Partnership, programme: m.
         add(f"# page {page}: {_q(line)}\npublisher: {org}")
     else:
         missing.append("publisher: who published the report (its title page names no organisation this site knows)")
-        # a draft may keep a TODO; publishing it is refused until the editor writes the publisher or `not_stated`
-        add("publisher: \"TODO the organisation that published the report, an id from site-data/organisations.yaml; where "
-            "no source says, remove this line and write not_stated: [publisher]\"")
+        # switched off: a draft waits for the editor's id (or `not_stated: [publisher]`), asked for when it is published
+        add("#publisher: TODO the organisation that published the report, an id from site-data/organisations.yaml, "
+            "or 'not_stated: [publisher]' where no source says")
     if found.published:
         iso, page, text = found.published
         add(f"# page {page}: {_q(text)}\npublished: {iso}")

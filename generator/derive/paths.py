@@ -160,7 +160,8 @@ def data_path(pub: m.Publication, suffix: str) -> str:
 
 def site_file_paths(derived: Derived) -> list[str]:
     """The path of every open-data file `site_files` writes (the list of published addresses needs them unrendered)."""
-    paths = ["data/evaluations.csv", "data/evaluations.json", "data/evaluations.schema.json", "data/datapackage.json"]
+    paths = ["data/evaluations.csv", "data/evaluations.json", "data/evaluations.schema.json", "data/datapackage.json",
+             "data/partnerships.csv", "data/partnerships.json", "data/partnerships.schema.json"]
     for pub in derived.publications:
         paths.append(data_path(pub, "json"))
         if isinstance(pub, m.Inspection):

@@ -24,6 +24,7 @@ from generator.derive.derive import Derived
 from generator.derive.paths import ALL_PUBLICATIONS_FEED, INDEX_PAGES, page_path, page_specs, partnership_feed
 from generator.model import models as m
 from generator.model.content_files import ContentPage
+from generator.model.convert import editor_words
 from generator.model.layout import CONTENT_DIR
 from generator.model.load import Narrative
 
@@ -37,8 +38,8 @@ def _owner(spec_context: dict[str, Any]) -> m.Record | None:
 def _describe(record: m.Record | None, path: str) -> str:
     if record is None:
         return f"the {_INDEX_NAMES.get(path, path)} page" if path in _INDEX_NAMES else f"the page {path}"
-    kind = type(record).__name__.lower()
-    return f"{kind} '{getattr(record, 'id', '?')}' ({record.at.path})"
+    kind = editor_words(type(record)).removeprefix("a ").removeprefix("an ").removeprefix("the ")  # never a class name
+    return f"the page of the {kind} '{getattr(record, 'id', '?')}' ({record.at.path})"
 
 
 def check_paths(derived: Derived, pages: Sequence[ContentPage], narratives: Mapping[str, Narrative]) -> Problems:

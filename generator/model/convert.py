@@ -26,6 +26,70 @@ _FLOAT = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 _INTERNAL = {"at", "field_at"}
 
 
+#: Each model class in the editors' words: messages name what the editor wrote ('a line of enquiry'), never the
+#: class behind it ('LineOfEnquiry'). tests/test_truth_messages.py checks that every class has its words here.
+EDITOR_WORDS: dict[str, str] = {
+    "ScaleLevel": "a level of the scale",
+    "EvaluationScale": "an evaluation scale",
+    "ProportionBand": "a proportion word (one band)",
+    "ProportionWords": "a set of proportion words",
+    "Organisation": "an organisation",
+    "Organisations": "the list of organisations",
+    "Definition": "a definition",
+    "GlossaryTerm": "a glossary term",
+    "Glossary": "a glossary file",
+    "Theme": "a theme",
+    "Themes": "the list of themes",
+    "Document": "a cited document",
+    "Documents": "the list of cited documents",
+    "FrameworkHeading": "a heading of the framework",
+    "Indicator": "a quality indicator",
+    "IndicatorCountClaim": "a count of the framework's indicators",
+    "Framework": "a quality framework",
+    "Question": "a question or statement",
+    "LineOfEnquiry": "a line of enquiry",
+    "ReportHeadings": "the report headings",
+    "Programme": "a programme",
+    "KeyFact": "a key fact",
+    "Partnership": "a partnership",
+    "Correction": "a correction",
+    "Finding": "a finding",
+    "PracticeExample": "a practice example",
+    "Evaluation": "an evaluation",
+    "GradeTotals": "the grade totals",
+    "EvidenceCount": "a count of evidence",
+    "DatedEvent": "a dated event",
+    "Conclusion": "a conclusion",
+    "QuestionMessages": "the key messages of a question",
+    "Publication": "a publication",
+    "Inspection": "an inspection",
+    "NumberedMessage": "a numbered message",
+    "EvidenceBase": "the evidence base",
+    "Comparison": "a comparison",
+    "GradeClaim": "a claim about grades",
+    "Foreword": "a foreword",
+    "Review": "a review",
+    "ReportedEvaluation": "an evaluation as the response reports it",
+    "ActionPlanItem": "an item of the action plan",
+    "Response": "a response",
+    "Activity": "an activity",
+    "Observation": "an observation",
+    "NextStep": "a next step",
+    "Letter": "a letter",
+    "AllowedDisclosure": "a detail that may be published",
+    "AllowedDisclosures": "the list of details that may be published",
+}
+
+
+def editor_words(cls: type) -> str:
+    """What a record of class `cls` is called in messages ('a line of enquiry'); never the class's name."""
+    words = EDITOR_WORDS.get(cls.__name__)
+    if words is None:  # a class added without words: its name split into words, never the name itself
+        words = "a " + re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
+    return words
+
+
+
 @dataclasses.dataclass(frozen=True)
 class FieldSpec:
     name: str
@@ -110,7 +174,7 @@ def describe(hint: Any) -> str:
     if origin in (Union, types.UnionType):
         return " or ".join(describe(a) for a in get_args(hint) if a is not type(None))
     if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint is not PartialDate:
-        return f"a mapping ({hint.__name__})"
+        return f"a mapping ({editor_words(hint)})"
     return str(hint)
 
 
@@ -163,6 +227,10 @@ def convert(node: Node, hint: Any, problems: Problems, what: str) -> Any:
         problems.add(node.at, f"{what} is empty: write {describe(hint)}")
         return _BAD
     text = node.value
+    if hint is not str and text.startswith("TODO"):
+        # left from a skeleton (`python -m generator new`) where only the editor can say what goes here
+        problems.add(node.at, f"{what} still says TODO: replace it with {describe(hint)}, as the source states it")
+        return _BAD
     if hint is str:
         if not text.strip():
             problems.add(node.at, f"{what} is blank: write some text")
@@ -210,7 +278,7 @@ _BAD: Any = _Bad()
 
 def convert_record(node: Node, cls: type, problems: Problems, what: str, *, record_id: str | None = None) -> Any:
     if not isinstance(node, Mapping):
-        problems.add(node.at, f"{what} must be a mapping of fields ({cls.__name__}): 'field: value' lines")
+        problems.add(node.at, f"{what} must be a mapping of fields ({editor_words(cls)}): 'field: value' lines")
         return _BAD
     specs = fields_of(cls)
     settable = dict(specs)
@@ -232,7 +300,7 @@ def convert_record(node: Node, cls: type, problems: Problems, what: str, *, reco
                 suggestion = f" Did you mean '{hint[0]}'?" if hint else ""
                 problems.add(
                     key.at,
-                    f"unknown field '{name}' in {cls.__name__}.{suggestion} Allowed: {', '.join(settable)}",
+                    f"unknown field '{name}' in {editor_words(cls)}.{suggestion} Allowed: {', '.join(settable)}",
                 )
             ok = False
             continue
@@ -252,13 +320,24 @@ def convert_record(node: Node, cls: type, problems: Problems, what: str, *, reco
         # A misspelt field is reported once, as "unknown field ... Did you mean", not again as missing.
         if spec.required and name not in values and not _reported_bad(node, name) and name not in suggested:
             help_text = f" ({spec.doc})" if spec.doc else ""
-            problems.add(node.at, f"{cls.__name__} is missing required field '{name}': {describe(spec.hint)}{help_text}")
+            problems.add(node.at, f"{editor_words(cls)} is missing required field '{name}': {describe(spec.hint)}{help_text}. "
+                         + _where_silent(cls, name))
             ok = False
     if not ok:
         return _BAD
     if record_id is not None:
         values["id"] = record_id
     return cls(at=node.at, field_at=field_at, **values)
+
+
+def _where_silent(cls: type, name: str) -> str:
+    """What to do about a required field no source gives: never invent it (the check never asks for a fact)."""
+    if name in getattr(cls, "may_be_unstated", ()):
+        return f"Where no source this site holds states it, write 'not_stated: [{name}]' instead"
+    if issubclass(cls, models.Publication):
+        return ("Write it as the source states it; where no source this site holds states it, do not invent it: keep "
+                "the publication a draft (status: draft) until one does")
+    return "Write it as the source states it; where no source this site holds states it, do not invent it"
 
 
 def _reported_bad(node: Mapping, name: str) -> bool:

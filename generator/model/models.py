@@ -429,6 +429,9 @@ class Partnership(Record):
     statistics.gov.scot and UK data sets join on."""
     area_code_source: str | None = None
     """Id of the document (documents.yaml) the code was taken from; required with `area_code`."""
+    former_area_codes: list[str] = field(default_factory=list)
+    """The council area's earlier GSS codes, where its code changed (S12 and six digits, e.g. ['S12000046'] for
+    Glasgow City), as the document named in `area_code_source` gives them; leave out where it never changed."""
     key_facts: list[KeyFact] = field(default_factory=list)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from generator.derive import facts
 from generator.derive.derive import Derived
-from generator.derive.paths import data_path, page_url
+from generator.derive.paths import data_path, page_address, page_path, page_url
 from generator.model import models as m
 from generator.model.dates import PartialDate
 from generator.model.publisher import Publisher
@@ -29,6 +29,11 @@ EVALUATION_COLUMNS = [
     "report_url", "original_url",
     "missing", "missing_words", "known_as", "evaluations", "published_precision", "published_approximate", "corrected",
     "rebuilt_from", "scale", "scale_name",
+]
+
+PARTNERSHIP_COLUMNS = [
+    "partnership", "partnership_name", "council", "area_code", "former_area_codes", "area_code_source",
+    "publications", "inspections", "page_url",
 ]
 
 #: why a date column is empty: the model leaves a date out only when no source states it
@@ -107,6 +112,101 @@ def source_columns(source: facts.Source | None) -> dict[str, Any]:
         return {"stated_in": None, "stated_in_kind": None, "stated_in_held": None}
     return {"stated_in": source.ref, "stated_in_kind": source.kind,
             "stated_in_held": source.held if source.kind == "publication" else None}
+
+
+def partnership_rows(derived: Derived, base_url: str = "") -> list[dict[str, Any]]:
+    """One row per partnership in site-data/partnerships (all of them, whether or not the site holds a publication
+    about the area), with its council area's current and former GSS codes and how many publications it has."""
+    rows = []
+    for pid, partnership in sorted(derived.data.partnerships.items()):
+        pubs = derived.by_partnership.get(pid, [])
+        rows.append({
+            "partnership": pid,
+            "partnership_name": partnership.name,
+            "council": partnership.council,
+            "area_code": partnership.area_code,
+            "former_area_codes": list(partnership.former_area_codes),
+            "area_code_source": partnership.area_code_source,
+            "publications": len(pubs),
+            "inspections": sum(1 for pub in pubs if isinstance(pub, m.Inspection)),
+            "page_url": base_url + page_address(page_path(partnership)).removeprefix("/"),
+        })
+    return rows
+
+
+def partnership_csv_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The same rows for CSV: the former codes in one cell, separated by ';' (empty where the code never changed)."""
+    return [{**row, "former_area_codes": ";".join(row["former_area_codes"])} for row in rows]
+
+
+PARTNERSHIPS_DESCRIPTION = (
+    "One row per community planning partnership (one per council area), whether or not this site holds a "
+    "publication about it, with the council area's current GSS code and its former codes where it changed.")
+
+PARTNERSHIPS_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "partnerships.schema.json",
+    "title": "Community planning partnerships and their council areas' codes",
+    "description": PARTNERSHIPS_DESCRIPTION,
+    "type": "object",
+    "required": ["partnerships"],
+    "properties": {
+        "data_publisher": {"type": "string", "description": "Who publishes this data (this site's publisher)"},
+        "licence": {"type": "object", "description": "The licence the data may be reused under (name, url, id)"},
+        "copyright": {"type": "string"},
+        "partnerships": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": PARTNERSHIP_COLUMNS,
+                "properties": {
+                    "partnership": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$",
+                                    "description": "Partnership id (the partnership column of the evaluations)"},
+                    "partnership_name": {"type": "string", "description": "The area's name as readers know it"},
+                    "council": {"type": "string", "description": "The council"},
+                    "area_code": {"type": ["string", "null"], "pattern": "^S12[0-9]{6}$",
+                                  "description": "The council area's current GSS code (statistics.gov.scot joins on it)"},
+                    "former_area_codes": {"type": "array", "items": {"type": "string", "pattern": "^S12[0-9]{6}$"},
+                                          "description": "The council area's earlier GSS codes, where its code changed "
+                                          "(in the CSV: separated by ';', empty where it never changed)"},
+                    "area_code_source": {"type": ["string", "null"],
+                                         "description": "Id of the document the codes are taken from"},
+                    "publications": {"type": "integer", "minimum": 0,
+                                     "description": "How many publications about the area this site holds (0: none yet)"},
+                    "inspections": {"type": "integer", "minimum": 0,
+                                    "description": "How many of them are inspection reports"},
+                    "page_url": {"type": "string", "description": "The partnership's page on this site (absolute when the "
+                                 "site's address is set)"},
+                },
+            },
+        },
+    },
+}
+
+#: Table Schema type and constraints of the partnerships CSV's columns that are not plain text
+PARTNERSHIP_FIELD_TYPES: dict[str, dict[str, Any]] = {
+    "partnership": {"type": "string", "constraints": {"required": True, "unique": True, "pattern": "[a-z0-9]+(-[a-z0-9]+)*"}},
+    "partnership_name": {"type": "string", "constraints": {"required": True}},
+    "area_code": {"type": "string", "constraints": {"pattern": "S12[0-9]{6}"}},
+    "former_area_codes": {"type": "string", "constraints": {"pattern": "S12[0-9]{6}(;S12[0-9]{6})*"}},
+    "publications": {"type": "integer", "constraints": {"required": True, "minimum": 0}},
+    "inspections": {"type": "integer", "constraints": {"required": True, "minimum": 0}},
+    "page_url": {"type": "string", "format": "uri"},
+}
+
+
+def partnerships_table_schema(absolute_urls: bool) -> dict[str, Any]:
+    """The Table Schema of partnerships.csv, its descriptions the JSON Schema's."""
+    props = PARTNERSHIPS_SCHEMA["properties"]["partnerships"]["items"]["properties"]
+    fields = []
+    for name in PARTNERSHIP_COLUMNS:
+        spec = {"type": "string", **copy.deepcopy(PARTNERSHIP_FIELD_TYPES.get(name, {}))}
+        if name == "page_url" and not absolute_urls:
+            spec.pop("format")
+        described = props.get(name, {}).get("description")
+        fields.append({"name": name, **({"description": described} if described else {}), **spec})
+    return {"fields": fields, "missingValues": [""], "primaryKey": ["partnership"]}
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
@@ -199,14 +299,21 @@ def evaluations_schema(derived: Derived) -> dict[str, Any]:
     return schema
 
 
+#: what a row of the evaluations files is: two kinds of row, said once for the schema, the data package and its tests
+EVALUATIONS_DESCRIPTION = (
+    "The evaluations of published inspections, in two kinds of row. Where the sources say which indicator got which "
+    "grade: one row per quality indicator evaluated (known_as 'indicator'); a grade is a value on the programme's "
+    "evaluation scale; where there is no grade, grade_value is null and missing says why (not-evaluated, "
+    "not-published, not-held). Where the sources give only how many evaluations got each grade: one row per grade "
+    "(known_as 'total'), with an empty indicator and the number of evaluations that got that grade in evaluations; "
+    "such a row is not one indicator's evaluation. Count evaluations by adding up the evaluations column, not by "
+    "counting rows.")
+
 EVALUATIONS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "evaluations.schema.json",
     "title": "Evaluations from joint inspections of services for children and young people",
-    "description": "One row per quality indicator evaluated in a published inspection. "
-    "A grade is a value on the programme's evaluation scale; where there is no grade, grade_value is null and "
-    "missing says why (not-evaluated, not-published, not-held). Where the sources give only how many evaluations "
-    "got each grade, there is one row per grade with known_as 'total', an empty indicator and the count in evaluations.",
+    "description": EVALUATIONS_DESCRIPTION,
     "type": "object",
     "required": ["evaluations"],
     "properties": {
@@ -239,7 +346,9 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
                     "missing_words": {"type": ["string", "null"], "description": "The same, as the pages say it"},
                     "known_as": {"type": "string", "enum": ["indicator", "total"],
                                  "description": "'indicator': the grade of one indicator; 'total': grades known only as totals"},
-                    "evaluations": {"type": "integer", "minimum": 1, "description": "How many evaluations the row stands for"},
+                    "evaluations": {"type": "integer", "minimum": 1,
+                                    "description": "How many evaluations the row stands for: 1 for an indicator's row; for a "
+                                    "totals row, how many evaluations got its grade"},
                     "published_precision": {"type": ["string", "null"], "enum": [None, "day", "month", "year"],
                                             "description": "How precisely the publication date is known"},
                     "published_approximate": {"type": ["boolean", "null"], "description": "Whether the sources give the date only approximately"},
@@ -295,6 +404,10 @@ def site_files(derived: Derived, site_url: str | None = None, publisher: Publish
         "data/evaluations.schema.json": to_json(evaluations_schema(derived), pretty=True),
         "data/datapackage.json": to_json(datapackage(derived, publisher, bool(base)), pretty=True),
     }
+    partnerships = partnership_rows(derived, base)
+    files["data/partnerships.csv"] = to_csv(partnership_csv_rows(partnerships), PARTNERSHIP_COLUMNS)
+    files["data/partnerships.json"] = to_json({**about, "partnerships": partnerships})
+    files["data/partnerships.schema.json"] = to_json(PARTNERSHIPS_SCHEMA, pretty=True)
     for pub in derived.publications:
         body = publication_data(derived, pub, base)
         files[data_path(pub, "json")] = to_json({**body, **about})
@@ -340,10 +453,15 @@ def datapackage(derived: Derived, publisher: Publisher | None, absolute_urls: bo
     schema = table_schema(absolute_urls, grade_bounds(derived))
 
     def resource(name: str, path: str, title: str) -> dict[str, Any]:
-        return {"name": name, "path": path, "title": title, "profile": "tabular-data-resource", "format": "csv",
+        return {"name": name, "path": path, "title": title, "description": EVALUATIONS_DESCRIPTION,
+                "profile": "tabular-data-resource", "format": "csv",
                 "mediatype": "text/csv", "encoding": "utf-8", "schema": schema}
 
     resources = [resource("evaluations", "evaluations.csv", "Every evaluation of every published inspection")]
+    resources.append({"name": "partnerships", "path": "partnerships.csv",
+                      "title": "Every partnership, with its council area's current and former codes",
+                      "description": PARTNERSHIPS_DESCRIPTION, "profile": "tabular-data-resource", "format": "csv",
+                      "mediatype": "text/csv", "encoding": "utf-8", "schema": partnerships_table_schema(absolute_urls)})
     for pub in derived.publications:
         if isinstance(pub, m.Inspection):
             resources.append(resource(pub.id, data_path(pub, "csv").removeprefix("data/"), f"Evaluations: {pub.title}"))
@@ -351,7 +469,7 @@ def datapackage(derived: Derived, publisher: Publisher | None, absolute_urls: bo
         "profile": "tabular-data-package",
         "name": "joint-inspections-children-services-scotland",
         "title": site_name or "Joint inspections of services for children and young people in Scotland",
-        "description": EVALUATIONS_SCHEMA["description"],
+        "description": EVALUATIONS_DESCRIPTION + " " + PARTNERSHIPS_DESCRIPTION,
         "resources": resources,
     }
     if publisher is not None:
