@@ -26,7 +26,7 @@ def test_every_pattern_names_the_states_it_appears_in() -> None:
         assert sentence.states.strip(), key
         assert key.split(".")[0] in {"source", "holding", "publisher", "date", "period", "holdings", "coverage",
                                      "indicators", "messages", "name", "banner", "original", "meaning", "words", "grades",
-                                     "claim", "change", "feed", "list"}, key
+                                     "claim", "change", "feed", "list", "field"}, key
 
 
 def tiny_data() -> tuple[object, object]:

@@ -42,8 +42,7 @@ CASES = [
      "site-data/scales/six-point.yaml:", ["a level of the scale needs 'meaning'", "not_stated: [meaning]", "do not invent it"]),
     ("field-given-and-not-stated", PROG, "lead: care-inspectorate", "lead: care-inspectorate\nnot_stated: [lead]", f"{PROG}:",
      ["'lead' is given and also listed in 'not_stated'"]),
-    ("not-stated-names-a-required-field", PROG, "lead: care-inspectorate", "lead: care-inspectorate
-not_stated: [title]", f"{PROG}:",
+    ("not-stated-names-a-required-field", PROG, "lead: care-inspectorate", "lead: care-inspectorate\nnot_stated: [title]", f"{PROG}:",
      ["'title' cannot be listed in 'not_stated' in a programme", "'lead'", "where none does, do not invent it"]),
     ("previous-loop", "site-data/programmes/old-2012.yaml", "title:", "previous: risk-2021\ntitle:", "site-data/programmes/",
      ["leads back to programme"]),

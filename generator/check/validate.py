@@ -359,7 +359,7 @@ class _Checker(GradeRules):
         self.ref(letter, "partnership", letter.partnership, self.d.partnerships, "a partnership")
         self.ref(letter, "programme", letter.programme, self.d.programmes, "a programme")
         self.order(letter, "work_start", "work_end", "the work cannot end before it starts")
-        if letter.published and not not_after(letter.work_start, letter.published) and not letter.date_note:
+        if letter.published and letter.work_start and not not_after(letter.work_start, letter.published) and not letter.date_note:
             self.p.add(
                 letter.pos("published"),
                 f"the letter is dated {letter.published.human()}, before the work it describes began ({letter.work_start.human()}). "

@@ -110,6 +110,9 @@ SENTENCES: Mapping[str, Sentence] = MappingProxyType({
     # who published it
     "publisher.stated": Sentence("{organisation}", "publisher given"),
     "publisher.not-stated": Sentence("not stated in the sources this site holds", "not_stated: [publisher]"),
+    "field.not-stated": Sentence("not stated in the sources this site holds",
+                                 "a programme's lead, a letter's addressee or a response's committee, council or author's "
+                                 "role listed in not_stated"),
     "publisher.council": Sentence("{organisation}", "a response: the council or board that issued it"),
     # when
     "date.stated": Sentence("published {date}", "a publication date given (day, month, year or approximate)"),
@@ -263,6 +266,8 @@ def holding(data: SiteData, pub: m.Publication) -> Statement:
 def publisher(data: SiteData, pub: m.Publication) -> tuple[Statement, Source]:
     """Who published it, and where that is stated (the record's own default source)."""
     if isinstance(pub, m.Response):
+        if pub.organisation is None:
+            return Statement("publisher.not-stated"), Source("not-stated")
         return Statement("publisher.council", {"organisation": pub.organisation}), default_source(data, pub)
     if pub.publisher and pub.publisher in data.organisations:
         org = data.organisations[pub.publisher]

@@ -766,23 +766,23 @@ class ActionPlanItem(Record):
 class Response(Publication):
     """A partnership's response to an inspection (e.g. a committee report). File: site-data/responses/<id>.yaml"""
 
-    may_be_unstated: ClassVar[tuple[str, ...]] = ("title",)
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("title", "body", "organisation", "author_role")
     unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Response to an inspection (title not stated in the sources)"})
 
 
     partnership: str
     inspection: str
     """Id of the inspection it responds to."""
-    body: str
-    """The committee or board, e.g. 'Executive Committee'."""
-    organisation: str
-    """e.g. 'South Lanarkshire Council'."""
+    body: str | None = None
+    """The committee or board, e.g. 'Executive Committee'; `not_stated: [body]` where no source says."""
+    organisation: str | None = None
+    """e.g. 'South Lanarkshire Council'; `not_stated: [organisation]` where no source says."""
     meeting_date: PartialDate | None = None
     report_date: PartialDate | None = None
     item: str | None = None
     """Agenda item number."""
-    author_role: str
-    """e.g. 'Director, Health and Social Care'."""
+    author_role: str | None = None
+    """e.g. 'Director, Health and Social Care'; `not_stated: [author_role]` where no source says."""
     author: str | None = None
     subject: str | None = None
     recommendations: list[str] = field(default_factory=list)
@@ -829,16 +829,20 @@ class NextStep(Record):
 class Letter(Publication):
     """A supported self-evaluation letter (no grades). File: site-data/letters/<id>.yaml"""
 
+    may_be_unstated: ClassVar[tuple[str, ...]] = ("title", "publisher", "addressee_role", "work_start", "work_end")
     unstated_values: ClassVar[Mapping[str, str]] = MappingProxyType({"title": "Supported self-evaluation letter (title not stated in the sources)"})
 
 
     partnership: str
     programme: str | None = None
-    addressee_role: str
+    addressee_role: str | None = None
+    """The role of the person it is addressed to; `not_stated: [addressee_role]` where no source says."""
     signatories: list[str] = field(default_factory=list)
     """'Name, role' of each signatory."""
-    work_start: PartialDate
-    work_end: PartialDate
+    work_start: PartialDate | None = None
+    """When the work it describes began; `not_stated: [work_start]` where no source says."""
+    work_end: PartialDate | None = None
+    """When that work ended; `not_stated: [work_end]` where no source says."""
     date_note: str | None = None
     """Required when the letter is dated before the work it describes: say what the record holds and why."""
     aims: list[str] = field(default_factory=list)
