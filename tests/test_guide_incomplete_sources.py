@@ -1,5 +1,6 @@
-"""EDITORS-GUIDE.md's three cases of incomplete sources (issue 10), followed to the letter on a copy of the real
-site: an older programme on a different scale, a new programme with no reports yet, a new review. Each section's
+"""EDITORS-GUIDE.md's cases of incomplete sources (issues 10 and 25), followed to the letter on a copy of the real
+site: an older programme on a different scale, a new programme with no reports yet, a new review, a publication
+known only by its key messages. Each section's
 commands run, its finished files are written as shown, nothing is invented, the check passes, and the pages
 (rendered without MkDocs) say what the sources say and what they do not.
 """
@@ -123,3 +124,18 @@ def test_new_review(project: Path) -> None:
     assert ("- “Most evaluations of the impact on children were good or better”: not checked: the site records no "
             "figure from it to check.") in review
     assert "- **Published:** 2026 \\(approximate\\)" in review
+
+
+def test_publication_known_only_by_its_key_messages(project: Path) -> None:
+    follow("Add a publication known only by its key messages", project)
+    no_todo_left(project)
+    _data, derived, problems = check_site(project)
+    assert derived is not None, problems
+    page = pages(project)["reviews/key-messages-2024.md"]
+    assert page.startswith("# Review of findings: Children at risk of harm \\(2021 onwards\\), date not stated "
+                           "\\(title not stated in the sources\\)\n")
+    assert "- **Published by:** not stated in the sources this site holds" in page
+    assert "- **Published:** publication date not stated in the sources this site holds \\(its programme: 2021 \\(approximate\\) onwards\\)" in page
+    assert "The source does not number these; the numbers are this site's." in page
+    assert "Table of evaluations" not in page and "rs-grade-" not in page
+    assert "This site holds the review of findings itself." in page

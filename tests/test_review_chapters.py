@@ -185,7 +185,8 @@ def test_the_real_review_is_an_overview_and_a_chapter_per_question(tmp_path: Pat
         f"reviews/review-2018-2020/{s}.md" for s in ["after-the-questions"] + [f"question-{n}" for n in range(1, 6)]]
     overview = pages["reviews/review-2018-2020.md"]
     # the sources give no address of the original report: the overview says a reader cannot read it whole here
-    assert "This site has no single page with the whole review, and where the original report is published is not stated" in overview
+    assert ("This site has no single page with the whole review. Where the original is published is not stated in the "
+            "sources this site holds.") in overview
     headings = re.findall(r"(?m)^## (.+)$", overview)
     for heading in ("Contents", "Foreword", "Key messages", "Summary of findings", "Introduction",
                     "How the inspections were conducted", "Evidence base"):

@@ -59,11 +59,11 @@ def test_a_bad_record_of_every_class_is_described_without_its_class_name(cls: ty
 
 def test_a_field_that_cannot_be_not_stated_says_what_to_write_when_the_source_is_silent(tiny: Path) -> None:
     edit(tiny / "site-data/inspections/fife-2023.yaml", "partnership: fife", "partnership: fife\nnot_stated: [summary]")
-    edit(tiny / "site-data/programmes/risk-2021.yaml", "title:", "not_stated: [remit]\ntitle:")
+    edit(tiny / "site-data/programmes/risk-2021.yaml", "title:", "not_stated: [short_title]\ntitle:")
     result = run_check(tiny)
     out = result.stdout + result.stderr
     summary = next(line for line in out.splitlines() if "'summary' cannot" in line)
-    remit = next(line for line in out.splitlines() if "'remit' cannot" in line)
+    remit = next(line for line in out.splitlines() if "'short_title' cannot" in line)
     assert "in an inspection" in summary and "leave 'summary' out" in summary
     assert "in a programme" in remit and "where none does, do not invent it" in remit
     assert not CLASS_NAME.search(summary) and not CLASS_NAME.search(remit)
@@ -125,7 +125,7 @@ def test_a_page_clash_names_the_record_in_the_editors_words(tiny: Path) -> None:
 
 
 def test_a_missing_required_field_never_asks_for_a_fact_the_source_may_not_give() -> None:
-    response = "\n".join(msg for msg in messages_for("title: x\n", m.Response) if "'body'" in msg)
+    response = "\n".join(msg for msg in messages_for("title: x\n", m.Response) if "'partnership'" in msg)
     assert "keep the publication a draft (status: draft)" in response and "do not invent it" in response
     partnership = "\n".join(msg for msg in messages_for("name: Fife\n", m.Partnership) if "'council'" in msg)
     assert "where no source this site holds states it, do not invent it" in partnership
