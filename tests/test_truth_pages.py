@@ -105,3 +105,15 @@ def test_names_placeholders_are_checked(tiny: Path) -> None:
     assert "content/about.md:3:11: error: placeholder '{{ names: leads }}': unknown list of names 'leads'; known lists: " \
            "programme-leads, programme-partners, programmes" in err
     assert "kind=review is not one of: inspection, supported-self-evaluation" in err
+
+
+def test_a_count_of_publications_can_say_how_many_the_site_holds_itself() -> None:
+    """The home page says how many pages there are and how many of those publications the site holds itself: on the
+    real site 8 of the 10 inspection records are rebuilt from a review or a committee paper."""
+    data, _problems = load_site_data(ROOT)
+    held = sum(1 for p in data.inspections.values() if p.status == "published" and p.holds)
+    assert held < len(data.inspections)
+    assert ph.expand("{{ count: publications kind=inspection held=yes }} of {{ count: publications kind=inspection }}",
+                     data) == f"{held} of {len(data.inspections)}"
+    assert ph.expand("{{ count: publications held=no }}", data) == str(
+        sum(1 for p in data.publications.values() if p.status == "published" and not p.holds))

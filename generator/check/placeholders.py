@@ -148,7 +148,9 @@ def _count_programmes(data: SiteData, args: dict[str, str]) -> int:
 
 def _count_publications(data: SiteData, args: dict[str, str]) -> int:
     kind = PUBLICATION_KINDS.get(args.get("kind", ""), m.Publication)
-    return sum(1 for pub in data.publications.values() if pub.status == "published" and isinstance(pub, kind))
+    held = {"yes": True, "no": False}.get(args.get("held", ""))
+    return sum(1 for pub in data.publications.values()
+               if pub.status == "published" and isinstance(pub, kind) and (held is None or pub.holds == held))
 
 
 def join_names(names: list[str]) -> str:
@@ -204,8 +206,9 @@ COUNTS: dict[str, CountSpec] = {
                   ("programme",), ("indicator", *_GRADES), _count_evaluations),
         CountSpec("programmes", "programmes (all of them, or of one `kind`: inspection, supported-self-evaluation)",
                   (), ("kind",), _count_programmes),
-        CountSpec("publications", "published publications (all of them, or of one `kind`: inspection, review, response, letter)",
-                  (), ("kind",), _count_publications),
+        CountSpec("publications", "published publications with a page on this site (all of them, or of one `kind`: inspection, "
+                  "review, response, letter; `held=yes`: only those this site holds itself, `held=no`: only those rebuilt "
+                  "from, or known through, other publications)", (), ("kind", "held"), _count_publications),
     ]
 }
 
@@ -359,6 +362,8 @@ def check(ph: Placeholder, data: SiteData) -> list[tuple[int, str]]:
         kinds = PUBLICATION_KINDS if spec.name == "publications" and ph.kind == "count" else PROGRAMME_KINDS
         if given["kind"] not in kinds:
             problems.append((where_of["kind"], f"kind={given['kind'][:40]} is not one of: {', '.join(kinds)}"))
+    if "held" in given and given["held"] not in ("yes", "no"):
+        problems.append((where_of["held"], f"held={given['held'][:40]} is not one of: yes, no"))
     if "grade" in given and ("min_grade" in given or "max_grade" in given):
         problems.append((where_of["grade"], "give either grade= or min_grade=/max_grade=, not both"))
     scale = data.scales.get(programme.scale or "") if programme else None
