@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from pathlib import Path
 
 from generator.derive import facts
 from generator.derive.site import check_site
 from generator.model import models as m
 
-from .support import ROOT, TINY
+from .support import ROOT, TINY, edit, run_check
 
 INVENTORY = ROOT / "docs-internal" / "sentences.md"
 
@@ -76,3 +77,14 @@ def test_templates_leave_every_provenance_sentence_to_the_facts_layer() -> None:
         for number, line in enumerate(text.splitlines(), 1):
             found += [f"{path.name}:{number}: {mt.group(0)!r}" for mt in PROVENANCE_WORDS.finditer(line)]
     assert not found, "write these through say(statement(...)) with a sentence in facts.SENTENCES:\n" + "\n".join(found)
+
+
+def test_a_summary_that_says_what_the_site_holds_is_warned_about(tiny: Path) -> None:
+    """The page and its feed entry say whether the site holds a publication, from `held` and `rebuilt_from`: a summary
+    saying it too made the feeds say it twice, and does not follow the record when it changes."""
+    edit(tiny / "site-data/inspections/fife-2023.yaml", "partnership: fife\n",
+         "partnership: fife\nsummary: Inspectors found services were good. This site does not hold the report.\n")
+    result = run_check(tiny)
+    line = next(line for line in result.stderr.splitlines() if "the summary says whether this site holds" in line)
+    assert line.startswith("site-data/inspections/fife-2023.yaml:") and ": warning: " in line
+    assert "leave it out of the summary" in line

@@ -20,6 +20,10 @@ _FOOTNOTE_DEF = re.compile(r"(?m)^\[\^([^\]\s]+)\]:")
 _FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
+#: a summary stating what the site holds (the pages state it, in one place)
+_HOLDING_WORDS = re.compile(r"\bthis site (?:does not hold|holds|has no)\b|\bnot held by this site\b", re.I)
+
+
 class _Checker(GradeRules):
     """Rules per kind of record (grade rules in `GradeRules`, helpers in `CheckerBase`)."""
 
@@ -197,6 +201,12 @@ class _Checker(GradeRules):
 
     def publication(self, pub: m.Publication) -> None:
         self.url(pub)
+        if pub.summary and _HOLDING_WORDS.search(pub.summary):
+            # said once, by the page, from `held` and `rebuilt_from` (generator/derive/facts.py): in the summary too,
+            # feeds said it twice, and a summary cannot follow the record when it changes
+            self.p.add(pub.pos("summary"), "the summary says whether this site holds the publication or its grades; "
+                       "every page and feed entry says that itself, from 'held' and 'rebuilt_from' (and each grade's "
+                       "state): leave it out of the summary, and say there what the publication found", "warning")
         if pub.publisher is not None:
             self.ref(pub, "publisher", pub.publisher, self.d.organisations, "an organisation", "organisations.yaml")
         programme = self.d.programmes.get(getattr(pub, "programme", None) or "")
