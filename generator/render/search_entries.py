@@ -15,8 +15,10 @@ FILTERS = ("Partnership", "Programme", "Type", "Year", "Grade")
 #: the index is split into Pagefind bundles (generator/output/search_bundles.py): the pages about one area (its
 #: publications and its page) are in one of AREA_BUNDLES bundles, the areas dealt round them in the order of their ids
 #: (so each bundle holds about as many areas); every other page is in SITE_BUNDLE. An added or edited report changes
-#: its area's bundle (and SITE_BUNDLE, where its programme and themes are), and no other.
-AREA_BUNDLES = 8
+#: its area's bundle (and SITE_BUNDLE, where its programme and themes are), and no other. Each bundle adds one index
+#: chunk (25-40 KB) to every word searched: four bundles keep a first query under 300 KB (bench/README.md, "Issue 27"),
+#: and at 3,000 reports Pagefind holds about 1,000 pages at a time.
+AREA_BUNDLES = 3
 SITE_BUNDLE = "site"
 
 
