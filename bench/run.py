@@ -538,7 +538,7 @@ def write_nosearch_config(project: Path) -> Path:
 
 
 def bench_size(n: int, work: Path, keep: bool, row: dict[str, Any], incremental: bool = True,
-               search_baseline: bool = True) -> None:
+               search_baseline: bool = True, serve_edits: int = 5) -> None:
     """Measure one size, filling `row` as it goes (so a run stopped by the time limit keeps what it measured)."""
     deadline = time.monotonic() + SIZE_LIMIT_S
     base = work / f"n{n}"
@@ -577,7 +577,7 @@ def bench_size(n: int, work: Path, keep: bool, row: dict[str, Any], incremental:
     row["first_query_kb"] = row.get("search_first_query", {}).get("search_kb")
     if n in SERVE_SIZES:
         narrative = max((project / "content/narrative/inspections").glob("*.md"))
-        serve = bench_serve(base, project=project, target=narrative, page=f"/inspections/{narrative.stem}/",
+        serve = bench_serve(base, edits=serve_edits, project=project, target=narrative, page=f"/inspections/{narrative.stem}/",
                             timeout=max(120.0, n / 10))
         row["serve"] = serve
         row["serve_edit_s"] = serve.get("serve_edit_s")
@@ -912,7 +912,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="write the results as JSON here")
     parser.add_argument("--workdir", type=Path, help="where to generate projects (default: a new temporary folder)")
     parser.add_argument("--keep", action="store_true", help="keep generated projects and built sites")
-    parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurement")
+    parser.add_argument("--no-serve", action="store_true", help="skip the mkdocs serve measurement on the real site")
+    parser.add_argument("--no-search-baseline", action="store_true", help="skip the cold build without search (nosearch_s)")
+    parser.add_argument("--serve-edits", type=int, default=5, help="edits timed in mkdocs serve at SERVE_SIZES (the median is kept)")
     parser.add_argument("--at-commit", metavar="REV", help="benchmark a snapshot of commit REV (git archive) instead of the "
                         "working tree, e.g. HEAD: other people's half-made edits cannot break or skew the run")
     parser.add_argument("--limit-min", type=float, default=SIZE_LIMIT_S / 60, help="minutes one size may take before it is stopped "
@@ -953,7 +955,7 @@ def main(argv: list[str] | None = None) -> int:
             row: dict[str, Any] = {"reports": n}
             results.append(row)
             try:
-                bench_size(n, work, args.keep, row)
+                bench_size(n, work, args.keep, row, search_baseline=not args.no_search_baseline, serve_edits=args.serve_edits)
             except SizeTimeoutError as exc:
                 row["error"] = f"stopped: the size went over {SIZE_LIMIT_S // 60} minutes during the {exc}"
                 print(f"  [{n}] {row['error']}; larger sizes skipped", flush=True)
