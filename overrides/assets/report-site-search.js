@@ -173,10 +173,10 @@ async function start(root) {
     return keep ? found.filter((r) => keep.has(bundleOf(r))) : found;
   }
 
-  // Filters only: the pages newest first. Pagefind sorts each bundle's results; ORDER (the dated pages' ids, newest
-  // first, fetched only then) puts them in one order across bundles; pages without a date follow.
+  // Filters only: the pages newest first, by ORDER (the dated pages' ids, newest first across bundles; fetched only
+  // then); pages without a date follow. (Pagefind's own sort orders each bundle alone, and leaves out the pages
+  // without a date.)
   async function newestFirst(found) {
-    if (bundles.length < 2) return found;
     order = order || await siteFile(folder, "rs-order.json", []);
     const rank = new Map(order.map((id, i) => [id, i]));
     const of = (r) => (rank.has(r.id) ? rank.get(r.id) : order.length);
@@ -239,7 +239,7 @@ async function start(root) {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.search(term || null, { filters, sort: term ? undefined : { date: "desc" } });
+    const search = await pagefind.search(term || null, { filters });
     if (id !== latest || !search) return; // a newer search has started
     results = term ? await holding(term, search.results) : await newestFirst(search.results);
     if (id !== latest) return;
