@@ -222,7 +222,9 @@ class BuildRun:
                 log.info(f"search: the index begun before the pages is dropped: {problem}; Pagefind indexes the finished site")
             finally:
                 pages.dispose()
-        report = build_index(site_dir, cache_root=cache)
+        # Beside the staged site, where a killed build's is removed with the search pages' (publish.leftovers)
+        work = search_pages_dir(self.site_dir) if self.site_dir is not None else None
+        report = build_index(site_dir, cache_root=cache, work=work)
         return f"search: {report.pages} pages indexed in {report.seconds:.2f} s ({_bundles(report)})"
 
     def _precompress(self, config: MkDocsConfig, site_dir: Path) -> None:

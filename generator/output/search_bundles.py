@@ -336,12 +336,13 @@ def _copy_tree(src: Path, dest: Path) -> None:
     shutil.copytree(src, dest, copy_function=lambda s, d: _link_or_copy(Path(s), Path(d)))
 
 
-def build_index(site_dir: Path, executable: Path | None = None, cache_root: Path | None = None) -> IndexReport:
+def build_index(site_dir: Path, executable: Path | None = None, cache_root: Path | None = None, work: Path | None = None) -> IndexReport:
     """Index the built site in `site_dir` into `site_dir/pagefind/` (replacing an older index), bundle by bundle.
+    `work`: the scratch folder (removed at the end; by default `.pagefind-work` inside `site_dir`).
 
     Runs offline, with every option given on the command line: no pagefind.yml and no PAGEFIND_* variable from the
     surroundings can change what is indexed."""
-    index = BundledIndex(site_dir, site_dir / BUNDLE_DIR, site_dir / f".{BUNDLE_DIR}-work", cache_root, executable)
+    index = BundledIndex(site_dir, site_dir / BUNDLE_DIR, work or site_dir / f".{BUNDLE_DIR}-work", cache_root, executable)
     try:
         index.start()
         return index.wait()

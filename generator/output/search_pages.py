@@ -6,9 +6,10 @@ Pagefind reads only what a page has inside `data-pagefind-body`. That region is 
 of filters, sort keys and result metadata from the data. All of it is known once the Markdown workers
 (prerender.py) have converted the pages, before MkDocs renders a single one, so each indexed page is written here
 as a search page holding just that region, rendered from the same partial, at the path MkDocs will write the page
-to (Pagefind makes the result's address from the path). Pagefind's command line then indexes this folder on the
-core MkDocs' one-at-a-time page loop leaves idle, at a lower priority so the loop keeps its own. Its index is the
-one it would write over the finished pages (tests/test_search_pages.py, tests/test_real_site.py).
+to (Pagefind makes the result's address from the path). Pagefind's command line then indexes this folder, bundle by
+bundle (search_bundles.py: only the bundles whose pages changed), on the core MkDocs' one-at-a-time page loop leaves
+idle, at a lower priority so the loop keeps its own. Its index is the one it would write over the finished pages
+(tests/test_search_pages.py, tests/test_real_site.py).
 
 Every page MkDocs writes is checked against its search page (`check`): its region must be in the page exactly as
 written here, and the page must say nothing else to Pagefind (no other `data-pagefind` attribute); a page that is
@@ -16,8 +17,8 @@ not indexed must say nothing to Pagefind at all. On any difference (a theme over
 plugin changing the pages, a cached title gone stale) this index is dropped and Pagefind indexes the finished
 site, as without it: the index always matches what is published.
 
-The folder's pages are made in one fixed order (`arrange`: the workers write numbered files, moved into place
-in reverse path order), so Pagefind, which numbers pages in the order the filesystem lists them, writes the same
+Each bundle's pages are linked into a folder of their own in one fixed order (reverse path order,
+search_bundles.py), so Pagefind, which numbers pages in the order the filesystem lists them, writes the same
 index from build to build; on a filesystem listing the newest entry first (tmpfs) that order is the path order.
 """
 
