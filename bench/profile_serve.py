@@ -1,6 +1,7 @@
-"""Profile the rebuilds `mkdocs serve` does after a YAML edit, on a copy of the real site.
+"""Profile the rebuilds `mkdocs serve` does after a YAML edit, on a copy of the real site (or, with --reports N, after
+a narrative edit on bench/run.py's synthetic project of N reports).
 
-    .venv/bin/python bench/profile_serve.py [--rebuilds 3] [--at-commit REV] [--top 30]
+    .venv/bin/python bench/profile_serve.py [--rebuilds 3] [--at-commit REV] [--top 30] [--reports N]
 
 Does what `mkdocs serve` does on each change, without the web server: load the config again (the
 plugin instance, with its LoadCache, is kept, as serve keeps it), then build. The first build is
@@ -35,6 +36,7 @@ def main() -> int:
     parser.add_argument("--rebuilds", type=int, default=3)
     parser.add_argument("--at-commit", metavar="REV")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--reports", type=int, default=0, help="a synthetic project of N reports instead of the real site")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="report-site-serve-profile-"))
     if args.at_commit:
@@ -42,11 +44,17 @@ def main() -> int:
     os.environ["NO_MKDOCS_2_WARNING"] = "1"
     sys.path.insert(0, str(run.SOURCE))
     real = work / "real-site"
-    real.mkdir()
-    shutil.copy2(run.SOURCE / "mkdocs.yml", real / "mkdocs.yml")
-    for folder in ("site-data", "content", "overrides"):
-        shutil.copytree(run.SOURCE / folder, real / folder)
-    target = real / run.SERVE_FILE
+    if args.reports:
+        run.make_project(real, args.reports, held=work / "held")
+        target = min((real / "content/narrative/inspections").glob("*.md"))
+        anchor = target.read_text(encoding="utf-8").split("\n\n")[0].split()[-1]
+    else:
+        real.mkdir()
+        shutil.copy2(run.SOURCE / "mkdocs.yml", real / "mkdocs.yml")
+        for folder in ("site-data", "content", "overrides"):
+            shutil.copytree(run.SOURCE / folder, real / folder)
+        target = real / run.SERVE_FILE
+        anchor = run.SERVE_ANCHOR
     print(f"code and data: {run.source_info()['tree']}; site copied to {real}")
 
     from mkdocs.commands.build import build
@@ -75,7 +83,7 @@ def main() -> int:
         for i in range(args.rebuilds):
             text = target.read_text(encoding="utf-8")
             marker = f"Profileedit{i}{'p' if profiled else ''}"
-            target.write_text(re.sub(rf"{run.SERVE_ANCHOR}( \w+)?", f"{run.SERVE_ANCHOR} {marker}", text, count=1), encoding="utf-8")
+            target.write_text(re.sub(rf"{re.escape(anchor)}( Profileedit\w+)?", f"{anchor} {marker}", text, count=1), encoding="utf-8")
             t, c = time.perf_counter(), time.process_time()
             if profiled:
                 profiler.enable()
@@ -91,7 +99,7 @@ def main() -> int:
         pstats.Stats(profiler, stream=buf).strip_dirs().sort_stats(key).print_stats(args.top)
         lines = buf.getvalue().splitlines()
         start = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
-        print(f"\n=== {args.rebuilds} serve rebuilds of the real site: top {args.top} by {key}")
+        print(f"\n=== {args.rebuilds} serve rebuilds of {f'{args.reports} reports' if args.reports else 'the real site'}: top {args.top} by {key}")
         print("\n".join(lines[start:]))
     config.plugins.on_shutdown()
     server_stand_in.set()

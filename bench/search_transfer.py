@@ -56,10 +56,12 @@ def part_of(url: str) -> str | None:
     if "/pagefind/" not in path:
         return None
     for folder in ("fragment", "index", "filter"):
-        if f"/pagefind/{folder}/" in path:
+        if f"/{folder}/" in path.partition("/pagefind/")[2]:  # pagefind/<bundle>/<folder>/ (issue 27)
             return f"{folder} chunks"
     if path.endswith("/rs-filter-values.json"):
         return "filter values"
+    if path.endswith("/rs-bundles.json"):
+        return "bundle list"
     if path.endswith(".pf_meta"):
         return "metadata chunk"
     if path.endswith(".pagefind"):

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.derive.site import check_site
-from generator.output.pagefind import build_index
+from generator.output.search_bundles import build_index
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = Path(__file__).resolve().parent / "fixtures" / "tiny"

@@ -179,6 +179,11 @@ def test_nothing_the_site_never_loads_is_published(built: Path) -> None:
     interfaces (the search page has its own), not a source map nothing names. The real site's every script and style
     sheet is checked in tests/test_real_site.py."""
     assert not (built / "assets/javascripts/lunr").exists() and not list(built.glob("assets/javascripts/workers/*"))
-    assert (built / "pagefind/pagefind.js").is_file() and (built / "pagefind/pagefind-worker.js").is_file()
-    assert not list(built.glob("pagefind/pagefind-*ui*")) and not (built / "pagefind/pagefind-highlight.js").exists()
+    import json
+
+    first, *others = json.loads((built / "pagefind/rs-bundles.json").read_text())
+    assert (built / "pagefind" / first / "pagefind.js").is_file() and (built / "pagefind" / first / "pagefind-worker.js").is_file()
+    assert others and not [p for b in others for p in (built / "pagefind" / b).iterdir() if p.is_file() and not p.name.endswith(".pf_meta")
+                           and p.name != "pagefind-entry.json"], "the merged bundles' own scripts and wasm are never loaded"
+    assert not list(built.glob("pagefind/*/pagefind-*ui*")) and not list(built.glob("pagefind/*/pagefind-highlight.js"))
     assert not list(built.glob("assets/stylesheets/*.map"))

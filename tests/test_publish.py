@@ -280,7 +280,7 @@ _KILL_ME = """
 import subprocess, sys, time
 from pathlib import Path
 from generator.base.pool import fork_map
-from generator.output.pagefind import build_index
+from generator.output.search_bundles import build_index
 if sys.argv[1] == "pool":
     fork_map(lambda i: time.sleep(120), [1, 2], 2)
 else:
@@ -292,6 +292,7 @@ else:
 def test_children_die_with_a_killed_build(tmp_path: Path, what: str) -> None:
     """Pool workers and the search indexer end when the build that started them is killed (no orphans)."""
     (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<div data-pagefind-body><p>A page to index</p></div>")
     indexer = tmp_path / "slow-indexer"  # stands for Pagefind on a big site: takes its time, whatever it is given
     indexer.write_text("#!/bin/sh\nexec sleep 120\n")
     indexer.chmod(0o755)

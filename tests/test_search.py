@@ -87,9 +87,18 @@ def built(tiny_site: Path) -> Path:
     return tiny_site
 
 
+def bundles_of(site: Path) -> list[str]:
+    import json
+
+    return list(json.loads((site / "pagefind/rs-bundles.json").read_text()))
+
+
 def test_index_is_built_with_the_site_and_the_theme_index_is_gone(built: Path) -> None:
-    assert (built / "pagefind/pagefind.js").is_file()
-    assert list((built / "pagefind/fragment").iterdir()), "no page was indexed"
+    bundles = bundles_of(built)
+    assert len(bundles) > 1 and "site" in bundles, bundles
+    assert (built / "pagefind" / bundles[0] / "pagefind.js").is_file()  # the others are merged into the first
+    for bundle in bundles:
+        assert list((built / "pagefind" / bundle / "fragment").iterdir()), f"no page was indexed in {bundle}"
     assert not list(built.rglob("search_index.json")), "the theme's whole-site search index is still built"
     for page in built.rglob("*.html"):
         if page != built / "search/index.html":
@@ -112,7 +121,7 @@ def test_search_page_says_what_to_do_without_javascript(built: Path) -> None:
     assert "Search needs JavaScript" in text
     assert re.search(r'<a href="\.\./partnerships/">Partnerships A to Z</a>', nojs.group(1))
     assert re.search(r'<a href="\.\./publications/">All publications</a>', nojs.group(1))
-    assert re.search(r'<div class="rs-search" data-rs-search data-bundle="\.\./pagefind/pagefind\.js" hidden>', page)
+    assert re.search(r'<div class="rs-search" data-rs-search data-bundle="\.\./pagefind/" hidden>', page)
     assert IndexedText.of(built / "search/index.html") is None, "the search page itself is indexed"
 
 
@@ -141,7 +150,7 @@ def test_filter_values_are_written_beside_the_index(built: Path) -> None:
     the site): it holds exactly the values the pages give the index, each once."""
     import json
 
-    from generator.output.pagefind import FILTER_VALUES
+    from generator.output.search_bundles import FILTER_VALUES
 
     given: dict[str, set[str]] = {}
     for page in built.rglob("*.html"):
@@ -151,6 +160,34 @@ def test_filter_values_are_written_beside_the_index(built: Path) -> None:
     assert {name: set(values) for name, values in written.items()} == given
     assert all(values == sorted(set(values)) for values in written.values())
     assert {"Partnership", "Type", "Year", "Grade"} <= set(written)
+
+
+def test_a_rebuild_indexes_only_the_bundles_whose_pages_changed(tiny: Path) -> None:
+    """An edited report changes its area's bundle; every other bundle is taken from the cache as it was, file for
+    file (the same names: browsers keep what they fetched), and the index is the one a cold build writes."""
+    import shutil
+
+    from .support import edit
+
+    site = tiny / "site"
+    first = mkdocs_build(tiny, site)
+    assert first.returncode == 0 and "0 unchanged" in first.stderr, first.stderr
+    before = tree(site / "pagefind")
+    edit(tiny / "content/narrative/inspections/fife-2023.md", "Fife is a large area.", "Fife is a kingdom.")
+    result = mkdocs_build(tiny, site)
+    assert result.returncode == 0, result.stderr
+    bundles = bundles_of(site)
+    assert f"({len(bundles)} bundles, 1 indexed, {len(bundles) - 1} unchanged)" in result.stderr, result.stderr
+    after = tree(site / "pagefind")
+    fife = bundle_of_page(site, "inspections/fife-2023/")
+    for bundle in bundles:
+        old = {k: v for k, v in before.items() if k.startswith(f"{bundle}/")}
+        new = {k: v for k, v in after.items() if k.startswith(f"{bundle}/")}
+        assert (old == new) == (bundle != fife), bundle
+    shutil.rmtree(tiny / ".cache")
+    cold = tiny / "cold"
+    assert mkdocs_build(tiny, cold).returncode == 0
+    assert tree(cold / "pagefind") == after
 
 
 def test_titles_reach_the_index_escaped_once(tiny: Path) -> None:
@@ -206,8 +243,13 @@ def test_index_files_do_not_depend_on_pagefind_s_order(built: Path, tmp_path: Pa
 
     from generator.output.pagefind_stable import chunk_bytes, read_chunk, stabilise
 
+    def filters(name: str) -> int:
+        entry = json.loads((built / "pagefind" / name / "pagefind-entry.json").read_text())
+        return len(read_chunk(built / "pagefind" / name / f"pagefind.{next(iter(entry['languages'].values()))['hash']}.pf_meta")[3])
+
+    original = built / "pagefind" / max(bundles_of(built), key=filters)
     bundle = tmp_path / "pagefind"
-    shutil.copytree(built / "pagefind", bundle)
+    shutil.copytree(original, bundle)
     entry = bundle / "pagefind-entry.json"
     language, info = next(iter(json.loads(entry.read_text())["languages"].items()))
     meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
@@ -225,9 +267,9 @@ def test_index_files_do_not_depend_on_pagefind_s_order(built: Path, tmp_path: Pa
     meta_path.unlink()
     (bundle / f"pagefind.{language}_0000000000.pf_meta").write_bytes(chunk_bytes(meta))
     entry.write_text(entry.read_text().replace(info["hash"], f"{language}_0000000000"))
-    assert tree(bundle) != tree(built / "pagefind")
+    assert tree(bundle) != tree(original)
     stabilise(bundle)
-    assert tree(bundle) == tree(built / "pagefind")
+    assert tree(bundle) == tree(original)
 
 
 def indexed_pages(site: Path) -> dict[str, dict]:
@@ -236,7 +278,7 @@ def indexed_pages(site: Path) -> dict[str, dict]:
     import json
 
     out = {}
-    for fragment in (site / "pagefind/fragment").iterdir():
+    for fragment in site.glob("pagefind/*/fragment/*.pf_fragment"):
         data = gzip.decompress(fragment.read_bytes())
         record = json.loads(data.removeprefix(b"pagefind_dcd"))
         out[record["url"]] = record
@@ -316,7 +358,7 @@ def test_a_pagefind_that_stops_answering_is_stopped(tmp_path: Path) -> None:
     script.write_text("#!/bin/sh\nexec sleep 600\n")
     script.chmod(0o755)
     (tmp_path / "site").mkdir()
-    run = PagefindRun(tmp_path / "site", script)
+    run = PagefindRun(tmp_path / "site", tmp_path / "bundle", script)
     with pytest.raises(SearchIndexError, match="did not finish indexing .* within 1 s; it was stopped"):
         run.wait(timeout=1)
     assert run.proc.poll() is not None
@@ -516,17 +558,71 @@ def test_a_first_query_fetches_only_what_it_shows(searcher: Searcher, real_site:
     page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.includes('“chronology”')")
     page.wait_for_timeout(300)
     fetched = [u for u in searcher.requests if "/pagefind/" in u]
-    assert not [u for u in fetched if "/pagefind/filter/" in u], "filter chunks were fetched before any filter was chosen"
+    assert not [u for u in fetched if "/filter/" in u], "filter chunks were fetched before any filter was chosen"
     shown = page.locator(".rs-result").count()
     assert 0 < shown <= 10
-    assert len([u for u in fetched if "/pagefind/fragment/" in u]) == shown
+    assert len([u for u in fetched if "/fragment/" in u]) == shown
     # Every filter is still offered, its values from the index
     options = page.eval_on_selector_all("#rs-filter-partnership option", "os => os.map(o => o.textContent)")
     assert options[0] == "Any" and "North Lanarkshire" in options and "Fife" in options
     assert sorted(options[1:]) == sorted(values["Partnership"])
     page.select_option("#rs-filter-partnership", label="Fife")
     page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.includes('Partnership: Fife')")
-    assert len([u for u in searcher.requests if "/pagefind/filter/" in u]) == 1, "choosing one filter should fetch its chunk only"
+    chunks = [u.rpartition("/pagefind/")[2] for u in searcher.requests if "/filter/" in u]
+    assert chunks and sorted(chunks) == sorted(set(chunks)) and set(chunks) <= filter_chunks(real_site, "Partnership"), \
+        "choosing one filter should fetch its chunk only, once in each bundle"
+    assert searcher.errors == []
+
+
+def filter_chunks(site: Path, name: str) -> set[str]:
+    """`bundle/filter/<chunk>.pf_filter` of filter `name` in each bundle that has it."""
+    import json
+
+    from generator.output.pagefind_stable import read_chunk
+
+    out = set()
+    for bundle in bundles_of(site):
+        entry = json.loads((site / "pagefind" / bundle / "pagefind-entry.json").read_text())
+        meta = read_chunk(site / "pagefind" / bundle / f"pagefind.{next(iter(entry['languages'].values()))['hash']}.pf_meta")
+        out |= {f"{bundle}/filter/{chunk}.pf_filter" for filter_name, chunk in meta[3] if filter_name == name}
+    return out
+
+
+def bundle_of_page(site: Path, url: str) -> str:
+    match = re.search(r'data-pagefind-body data-rs-bundle="([^"]+)"', (site / url.lstrip("/") / "index.html").read_text())
+    assert match, url
+    return match.group(1)
+
+
+@_mark
+def test_results_come_from_every_bundle_in_one_order(searcher: Searcher, real_site: Path) -> None:
+    """The index is several bundles merged in the browser: a query finds pages of several bundles in one list, and a
+    search by filters only lists the pages newest first across all of them, as one index would, then those without
+    a date (every inspection report is listed, dated or not)."""
+    from generator.derive.site import check_site
+
+    _data, derived, _problems = check_site(ROOT)
+    assert derived is not None
+    reports = {f"inspections/{i}/" for i, r in derived.data.inspections.items() if r.status == "published"}
+    page = searcher.open_search("chronology")
+    page.wait_for_selector(".rs-result")
+    searcher.all_results()
+    hrefs = [h.split("#")[0] for h in page.eval_on_selector_all(".rs-result__title a", "as => as.map(a => a.href)")]
+    paths = [h.removeprefix(searcher.base) for h in hrefs]
+    assert len({bundle_of_page(real_site, p) for p in paths}) >= 3, paths
+    page = searcher.open_search()
+    page.select_option("#rs-filter-type", label="Inspection report")
+    page.wait_for_function("() => document.querySelector('.rs-search__status').textContent.includes('Type:')")
+    searcher.all_results()
+    hrefs = [h.split("#")[0] for h in page.eval_on_selector_all(".rs-result__title a", "as => as.map(a => a.href)")]
+    dates = []
+    for href in hrefs:
+        date = re.search(r'data-pagefind-sort="date">([^<]*)<', (real_site / href.removeprefix(searcher.base) / "index.html").read_text())
+        dates.append(date.group(1) if date else "")  # undated: after every dated page
+    dated = [h.removeprefix(searcher.base) for h, d in zip(hrefs, dates, strict=True) if d]
+    assert {h.removeprefix(searcher.base) for h in hrefs} == reports
+    assert len({bundle_of_page(real_site, h) for h in dated}) >= 2, list(zip(hrefs, dates, strict=True))
+    assert dates == sorted(dates, reverse=True), list(zip(hrefs, dates, strict=True))
     assert searcher.errors == []
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -104,7 +105,9 @@ def test_search_index_follows_each_rebuild(served: tuple[Path, str]) -> None:
     the index of the one before) leave the index of the last. The index is reproducible, so an edit undone
     gives back the first index byte for byte."""
     project, base = served
-    entry_url = f"{base}/pagefind/pagefind-entry.json"
+    bundle = re.search(r'data-rs-bundle="([^"]+)"', wait_for(f"{base}/partnerships/fife/", "data-rs-bundle"))
+    assert bundle, "Fife's page names no search bundle"
+    entry_url = f"{base}/pagefind/{bundle.group(1)}/pagefind-entry.json"  # the bundle that holds Fife's page
     first = wait_for(entry_url, '"languages"')
     data = project / "site-data/partnerships/fife.yaml"
     edit(data, "Total population: 370,000 people", "Total population: 373,456 people")

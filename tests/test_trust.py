@@ -217,10 +217,14 @@ ALLOWED = [
     r"assets/javascripts/lunr/(min/)?[a-z.]+\.js",
     # site search (generator/output/pagefind.py): its page's script and style, and Pagefind's bundle; no theme search index
     r"assets/report-site-search\.[0-9a-f]{8}\.(css|js)",
-    r"pagefind/(pagefind[a-z-]*\.(js|css)|pagefind-entry\.json|pagefind\.en_[0-9a-f]+\.pf_meta|wasm\.[a-z]+\.pagefind)",
-    r"pagefind/rs-filter-values\.json",  # the filters' values for the search page (pagefind.FILTER_VALUES)
-    r"pagefind/rs-words\.json",  # the words of the indexed pages, for "did you mean" (pagefind.WORDS)
-    r"pagefind/(filter|fragment|index)/en_[0-9a-f]+\.pf_(filter|fragment|index)",
+    # (one Pagefind bundle per folder: generator/output/search_bundles.py)
+    r"pagefind/[a-z0-9]+/(pagefind[a-z-]*\.(js|css)|pagefind-entry\.json|pagefind\.en_[0-9a-f]+\.pf_meta|wasm\.[a-z]+\.pagefind)",
+    r"pagefind/rs-bundles\.json",  # the bundles, the first loaded first (search_bundles.BUNDLES)
+    r"pagefind/rs-filter-values\.json",  # the filters' values for the search page (search_bundles.FILTER_VALUES)
+    r"pagefind/rs-words\.json",  # the words of the indexed pages, for "did you mean" (search_bundles.WORDS)
+    r"pagefind/rs-order\.json",  # the dated pages newest first, across bundles (search_bundles.ORDER)
+    r"pagefind/[a-z0-9]+/(filter|index)/en_[0-9a-f]+\.pf_(filter|index)",
+    r"pagefind/(?P<b>[a-z0-9]+)/fragment/(?P=b)_en_[0-9a-f]+\.pf_fragment",  # a page's id names its bundle (name_pages)
     r"data/evaluations\.(csv|json|schema\.json)", r"data/partnerships\.(csv|json|schema\.json)", r"data/datapackage\.json",
     r"data/(inspections|reviews|responses|letters)/{id}\.(json|csv)",
     r"feeds/{id}\.xml",

@@ -26,7 +26,7 @@ from generator.model.layout import CONTENT_DIR
 from generator.model.load import LoadCache
 from generator.output.cache import DiskCache
 from generator.output.compress import precompress
-from generator.output.pagefind import BackgroundIndex, IndexReport, SearchIndexError, build_index
+from generator.output.pagefind import IndexReport, SearchIndexError
 from generator.output.publish import (
     BuildLock,
     PublishError,
@@ -38,6 +38,7 @@ from generator.output.publish import (
     search_pages_dir,
     staging_dir,
 )
+from generator.output.search_bundles import BackgroundIndex, build_index
 from generator.output.search_pages import SearchPages, region_template
 from generator.render.render import MemoryBytecodeCache
 from generator.render.sanitize import sanitize_html
@@ -119,7 +120,7 @@ class BuildRun:
             return
         try:
             pages.arrange()
-            pages.start()
+            pages.start(cache_root(config, self.options.cache_dir))
         except (OSError, SearchIndexError) as exc:
             pages.dispose()
             raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
@@ -157,9 +158,11 @@ class BuildRun:
         return self.prerender.cleaned_html(page, html) if self.prerender is not None else sanitize_html(html)
 
     def page_written(self, page: Page, output: str, site: PreparedSite) -> None:
-        """The page as written must hold its search page's region, and no more."""
+        """The page as written must hold its search page's region, and no more; the next bundle of the index is
+        started once the one before is done."""
         if self.search_pages is None:
             return
+        self.search_pages.poll()
         entry = self.page_search[1] if self.page_search is not None and self.page_search[0] == page.file.src_uri else None
         region = self.search_pages.region(page.content or "", page.title, entry) if entry is not None else None
         if output.strip():
@@ -180,10 +183,10 @@ class BuildRun:
         site_dir = Path(config.site_dir)
         if self.options.search and self.command == "serve":
             # The edited page is served now; search follows when Pagefind is done (most of a serve rebuild).
-            serve.index_in_background(site_dir)
+            serve.index_in_background(site_dir, cache_root(config, self.options.cache_dir))
         elif self.options.search:
             try:
-                log.info(self._write_index(site_dir))
+                log.info(self._write_index(site_dir, cache_root(config, self.options.cache_dir)))
             except SearchIndexError as exc:
                 raise PluginError(f"{exc}\nnothing was published; site/ is untouched") from None
         if self.options.precompress and self.command != "serve":
@@ -204,7 +207,7 @@ class BuildRun:
             _discard_quietly(staging)
             raise PluginError(describe_os_error(exc, self.site_dir)) from None
 
-    def _write_index(self, site_dir: Path) -> str:
+    def _write_index(self, site_dir: Path, cache: Path | None) -> str:
         """The search index into the staged site: Pagefind's run over the search pages, begun before the page loop, or
         its command line over the finished site; a line for the log."""
         if self.search_pages is not None:
@@ -215,12 +218,14 @@ class BuildRun:
                 if problem is None:
                     report, waited = pages.finish(site_dir)
                     return (f"search: {report.pages} pages indexed in {report.seconds:.2f} s, begun before MkDocs wrote the "
-                            f"pages; the build waited {waited:.2f} s for it")
+                            f"pages; the build waited {waited:.2f} s for it ({_bundles(report)})")
                 log.info(f"search: the index begun before the pages is dropped: {problem}; Pagefind indexes the finished site")
             finally:
                 pages.dispose()
-        report = build_index(site_dir)
-        return f"search: {report.pages} pages indexed in {report.seconds:.2f} s"
+        # Beside the staged site, where a killed build's is removed with the search pages' (publish.leftovers)
+        work = search_pages_dir(self.site_dir) if self.site_dir is not None else None
+        report = build_index(site_dir, cache_root=cache, work=work)
+        return f"search: {report.pages} pages indexed in {report.seconds:.2f} s ({_bundles(report)})"
 
     def _precompress(self, config: MkDocsConfig, site_dir: Path) -> None:
         """Compressed copies, in worker processes; with the build cache, unchanged files' copies come from it."""
@@ -262,9 +267,9 @@ class ServeState:
         self.templates = MemoryBytecodeCache()
         self.background_index: BackgroundIndex | None = None
 
-    def index_in_background(self, site_dir: Path) -> None:
+    def index_in_background(self, site_dir: Path, cache: Path | None) -> None:
         self.stop_index()
-        self.background_index = BackgroundIndex(site_dir, _report_index).start()
+        self.background_index = BackgroundIndex(site_dir, _report_index, cache).start()
 
     def stop_index(self) -> None:
         """A rebuild empties the folder it writes into; the serve session ends."""
@@ -297,7 +302,12 @@ def _report_index(result: IndexReport | SearchIndexError) -> None:
     if isinstance(result, SearchIndexError):
         log.error(f"{result}\nthe pages are served; search is unavailable until the next rebuild")
     else:
-        log.info(f"search: {result.pages} pages indexed in {result.seconds:.2f} s (after the pages, in the background)")
+        log.info(f"search: {result.pages} pages indexed in {result.seconds:.2f} s (after the pages, in the background; "
+                 f"{_bundles(result)})")
+
+
+def _bundles(report: IndexReport) -> str:
+    return f"{report.bundles} bundles, {report.indexed} indexed, {report.bundles - report.indexed} unchanged"
 
 
 def _discard_quietly(path: Path) -> None:

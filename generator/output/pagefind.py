@@ -1,10 +1,10 @@
-"""Site search: what each page tells the index, and the Pagefind index built over the finished site.
+"""Site search: Pagefind's command line over a folder of pages, writing one bundle, and what is read back from it.
 
 Pagefind reads the built HTML and writes a static index split into small chunks; the browser
 fetches only the chunks for the words searched, so a first query costs the same whatever the
-size of the site. This module knows nothing of MkDocs: the plugin hands it the records (before
-rendering) and a folder of HTML to index: the search pages written before MkDocs writes the pages
-(search_pages.py), or the built site (after rendering, before it is published).
+size of the site. This module knows nothing of MkDocs. The site's index is several bundles, each
+indexed by one run of this command line (search_bundles.py), over the search pages written before
+MkDocs writes the pages (search_pages.py) or over the built site (after rendering, before it is published).
 
 Only the main content of the pages in `search_entries()` is indexed (the theme template marks it
 with `data-pagefind-body`); inside it, `EXCLUDE_SELECTORS` leaves out what readers do not search
@@ -23,15 +23,13 @@ import os
 import re
 import shutil
 import subprocess
-import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from generator.base.pool import can_fork, die_with_parent
-from generator.output.pagefind_stable import META_FILTERS, BundleFormatError, read_chunk, stabilise
+from generator.output.pagefind_stable import META_FILTERS, BundleFormatError, name_pages, read_chunk, stabilise
 
 #: folder of the built site that Pagefind writes its bundle into
 BUNDLE_DIR = "pagefind"
@@ -49,11 +47,6 @@ EXCLUDE_SELECTORS = (
     ".rs-contents",     # a long page's contents list on a phone (partials/rs-contents.html): its own headings again
     "svg",              # chart labels: the same figures are in the table beside each chart
 )
-#: in the bundle: every filter's values, {name: [value, ...]}, read from the index itself. The search page builds
-#: its selects from this small file instead of Pagefind's `filters()`, which fetches every filter chunk (each lists
-#: the pages of each value, so they grow with the site) before the first query; Pagefind then fetches a filter's
-#: chunk only when a reader filters by it.
-FILTER_VALUES = "rs-filter-values.json"
 
 
 class SearchIndexError(Exception):
@@ -64,6 +57,10 @@ class SearchIndexError(Exception):
 class IndexReport:
     pages: int
     seconds: float
+    bundles: int = 1
+    """how many bundles the index has"""
+    indexed: int = 1
+    """how many of them Pagefind indexed (the others were unchanged, taken from the cache)"""
 
 
 def pagefind_executable() -> Path:
@@ -81,32 +78,22 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"search: the pagefind[bin] package has no binary for this platform ({exc}); run `sh .ci/setup`") from None
 
 
-def build_index(site_dir: Path, executable: Path | None = None, started: Callable[[subprocess.Popen[bytes]], None] | None = None) -> IndexReport:
-    """Index the built site in `site_dir` into `site_dir/pagefind/` (replacing an older bundle).
-
-    Runs offline, with every option given on the command line: no pagefind.yml and no
-    PAGEFIND_* variable from the surroundings can change what is indexed. `started` is given the
-    Pagefind process as soon as it runs (so a background index can be stopped)."""
-    run = PagefindRun(site_dir, executable)
-    if started is not None:
-        started(run.proc)
-    return run.wait()
-
-
 class PagefindRun:
-    """Pagefind's command line over the HTML in `site_dir`, writing its bundle into `site_dir/pagefind/`: started
-    here, awaited (and its bundle read back and stabilised) by `wait()`, or stopped by `kill()`.
+    """Pagefind's command line over the HTML in `source`, writing one bundle into `output`: started here, awaited
+    (and its bundle stabilised) by `wait()`, or stopped by `kill()`. The site's index is several such bundles
+    (search_bundles.py).
 
     `nice`: how much lower than the build's Pagefind's priority is, for a run beside MkDocs' one-core page loop
-    (search_pages.py), which then keeps its core."""
+    (search_pages.py), which then keeps its core. `name`: the bundle's name, put before its pages' ids
+    (pagefind_stable.name_pages)."""
 
-    def __init__(self, site_dir: Path, executable: Path | None = None, *, nice: int = 0) -> None:
+    def __init__(self, source: Path, output: Path, executable: Path | None = None, *, nice: int = 0, name: str = "") -> None:
         exe = executable or pagefind_executable()
-        self.site_dir, self.executable = site_dir, exe
-        self.bundle = site_dir / BUNDLE_DIR
+        self.source, self.executable, self.name = source, exe, name
+        self.bundle = output
         if self.bundle.exists():
             shutil.rmtree(self.bundle)
-        args = [str(exe), "--site", str(site_dir), "--output-subdir", BUNDLE_DIR, "--force-language", "en", "--quiet"]
+        args = [str(exe), "--site", str(source), "--output-path", str(output.resolve()), "--force-language", "en", "--quiet"]
         for selector in EXCLUDE_SELECTORS:
             args += ["--exclude-selectors", selector]
         env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
@@ -125,30 +112,33 @@ class PagefindRun:
             # cwd: a folder with no Pagefind config file of its own (Pagefind reads one from its cwd). Its output goes
             # to a pipe read at the end (with --quiet only errors): with a file there instead, `mkdocs serve`'s first
             # index now and then numbered the pages in another order (tests/test_serve.py), for reasons not found.
-            self.proc = subprocess.Popen(args, cwd=site_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            self.proc = subprocess.Popen(args, cwd=source, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                          preexec_fn=prepare if (arm is not None or nice) else None)
         except OSError as exc:
             raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
 
+    def done(self) -> bool:
+        return self.proc.poll() is not None
+
     def wait(self, timeout: float = 600) -> IndexReport:
-        """Wait for Pagefind (stopped after `timeout` s), then check, stabilise and complete its bundle."""
+        """Wait for Pagefind (stopped after `timeout` s), then check and stabilise its bundle."""
         try:
-            piped, _ = self.proc.communicate(timeout=timeout)
+            piped, _ = self.proc.communicate(timeout=max(timeout, 0.01))
         except subprocess.TimeoutExpired:
             self.kill()
-            raise SearchIndexError(f"search: Pagefind did not finish indexing {self.site_dir} within {timeout:.0f} s; it was stopped") from None
+            raise SearchIndexError(f"search: Pagefind did not finish indexing {self.source} within {timeout:.0f} s; it was stopped") from None
         seconds = time.perf_counter() - self.start
         output = (piped or b"").decode(errors="replace").strip()[-4000:]
         if self.proc.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
-            raise SearchIndexError(f"search: Pagefind failed (exit {self.proc.returncode}) indexing {self.site_dir}:\n{output}")
+            raise SearchIndexError(f"search: Pagefind failed (exit {self.proc.returncode}) indexing {self.source}:\n{output}")
         try:  # Pagefind writes filter and metadata chunks in hash-map order: sort them (pagefind_stable.py)
             for name in UNUSED:  # its ready-made interfaces: the search page has its own (report-site-search.js)
                 (self.bundle / name).unlink(missing_ok=True)
+            if self.name:
+                name_pages(self.bundle, self.name)
             stabilise(self.bundle)
-            write_filter_values(self.bundle)
-            write_words(self.bundle)
         except (BundleFormatError, OSError, ValueError, KeyError, TypeError) as exc:
-            raise SearchIndexError(f"search: could not read back or reorder Pagefind's index of {self.site_dir}: {exc}") from None
+            raise SearchIndexError(f"search: could not read back or reorder Pagefind's index of {self.source}: {exc}") from None
         fragments = self.bundle / "fragment"
         pages = sum(1 for _ in fragments.iterdir()) if fragments.is_dir() else 0
         return IndexReport(pages, seconds)
@@ -161,65 +151,54 @@ class PagefindRun:
             self.proc.stdout.close()
 
 
-class BackgroundIndex:
-    """The index of a `mkdocs serve` rebuild, built in a thread after the build: the edited page is served at
-    once and search catches up a moment later (Pagefind is most of a small site's rebuild). `stop()` ends a
-    run that is still going before the next rebuild empties the folder it writes into."""
-
-    def __init__(self, site_dir: Path, done: Callable[[IndexReport | SearchIndexError], None]) -> None:
-        self.site_dir = site_dir
-        self._done = done
-        self._proc: subprocess.Popen[bytes] | None = None
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="report-site-search-index", daemon=True)
-
-    def start(self) -> BackgroundIndex:
-        self._thread.start()
-        return self
-
-    def _started(self, proc: subprocess.Popen[bytes]) -> None:
-        self._proc = proc
-        if self._stopped.is_set():
-            proc.kill()
-
-    def _run(self) -> None:
-        try:
-            result: IndexReport | SearchIndexError = build_index(self.site_dir, started=self._started)
-        except SearchIndexError as exc:
-            result = exc
-        if not self._stopped.is_set():
-            self._done(result)
-
-    def stop(self) -> None:
-        self._stopped.set()
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-        self._thread.join(timeout=30)
-
-
-#: in the bundle: the words of the indexed pages, most used first, for the search page's "did you mean" when a query
-#: finds nothing ("chronolgy" -> "chronology"); fetched only then
-WORDS = "rs-words.json"
 # Latin letters, accented ones included, of lower-cased text: half the time of `[^\W\d_]` (a Unicode class
 # complement), which showed at 1 ms a page in the build (bench/README.md, "Issue 24", the word list)
 _WORD = re.compile(r"[a-z\u00df-\u024f]{4,}")
+_SORT_DATE = re.compile(rb'data-pagefind-sort="date">([^<]*)<')
 
 
-def write_words(bundle: Path) -> list[str]:
-    """Write WORDS: every word of four letters or more in the indexed text (Pagefind's fragments: the text it
-    indexed, so nothing the index leaves out), lower-cased, most frequent first, then in alphabetical order."""
+@dataclass
+class BundleFacts:
+    """What the site's search files need of one bundle (search_bundles.py writes them for all bundles together)."""
+
+    words: dict[str, int]
+    """every word of four letters or more in the indexed text, lower-cased, and how often it occurs"""
+    filters: dict[str, list[str]]
+    """each filter's values as the index holds them, sorted"""
+    dates: list[tuple[str, str, str]]
+    """(ISO date, URL, page id in the bundle) of each page with a date sort key"""
+
+    def as_json(self) -> dict[str, object]:
+        return {"words": self.words, "filters": self.filters, "dates": [list(d) for d in self.dates]}
+
+    @classmethod
+    def from_json(cls, value: dict[str, object]) -> BundleFacts:
+        words, filters, dates = value["words"], value["filters"], value["dates"]
+        assert isinstance(words, dict) and isinstance(filters, dict) and isinstance(dates, list)
+        return cls(words, filters, [(str(a), str(b), str(c)) for a, b, c in dates])
+
+
+def bundle_facts(bundle: Path, pages: dict[str, bytes]) -> BundleFacts:
+    """Read back a stabilised bundle: its words (Pagefind's fragments: the text it indexed, so nothing the index
+    leaves out), its filters' values, and the date sort key of each page (from `pages`, site path -> HTML)."""
     counts: Counter[str] = Counter()
+    urls: dict[str, str] = {}
     fragments = bundle / "fragment"
     for fragment in sorted(fragments.iterdir()) if fragments.is_dir() else []:
         record = json.loads(gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd"))
         counts.update(_WORD.findall(str(record.get("content", "")).lower()))
-    words = sorted(counts, key=lambda w: (-counts[w], w))
-    (bundle / WORDS).write_text(json.dumps(words, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return words
+        urls[str(record.get("url", ""))] = fragment.name.removesuffix(".pf_fragment")
+    dates = []
+    for path, html in pages.items():
+        match = _SORT_DATE.search(html)
+        url = "/" + path.removesuffix("index.html")
+        if match and url in urls:
+            dates.append((match.group(1).decode(), url, urls[url]))
+    return BundleFacts(dict(sorted(counts.items())), filter_values(bundle), sorted(dates))
 
 
-def write_filter_values(bundle: Path) -> dict[str, list[str]]:
-    """Write FILTER_VALUES into the (stabilised) bundle: each filter's values as the index holds them, sorted."""
+def filter_values(bundle: Path) -> dict[str, list[str]]:
+    """Each filter's values as the (stabilised) bundle holds them, sorted."""
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
     values: dict[str, set[str]] = {}
     for info in entry.get("languages", {}).values():
@@ -229,6 +208,4 @@ def write_filter_values(bundle: Path) -> dict[str, list[str]]:
         for name, chunk_hash in meta[META_FILTERS]:
             _name, pairs = read_chunk(bundle / "filter" / f"{chunk_hash}.pf_filter")
             values.setdefault(name, set()).update(value for value, _pages in pairs)
-    out = {name: sorted(values[name]) for name in sorted(values)}
-    (bundle / FILTER_VALUES).write_text(json.dumps(out, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-    return out
+    return {name: sorted(values[name]) for name in sorted(values)}

@@ -28,7 +28,7 @@ from typing import Any
 
 SIGNATURE = b"pagefind_dcd"
 #: positions in the metadata chunk (pagefind/src/index/index_metadata.rs, MetaIndex, 1.5.x)
-META_FILTERS, META_SORTS = 3, 4
+META_PAGES, META_FILTERS, META_SORTS = 1, 3, 4
 
 
 class BundleFormatError(Exception):
@@ -151,3 +151,20 @@ def stabilise(bundle: Path) -> int:
         rewritten += 1
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return rewritten + 1
+
+
+def name_pages(bundle: Path, prefix: str) -> None:
+    """Put `prefix_` before every page's id in the bundle (its fragment's name, which the metadata lists; the index,
+    filter and sort chunks number the pages instead), so a result's id says which bundle it came from
+    (search_bundles.py). The metadata is written under its old name: `stabilise` names it after its content."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for info in entry.get("languages", {}).values():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = read_chunk(meta_path)
+        if not isinstance(meta, list) or len(meta) <= META_SORTS or not isinstance(meta[META_PAGES], list):
+            raise BundleFormatError(f"{meta_path.name}: not the metadata layout of Pagefind 1.5")
+        for page in meta[META_PAGES]:
+            old, new = page[0], f"{prefix}_{page[0]}"
+            (bundle / "fragment" / f"{old}.pf_fragment").replace(bundle / "fragment" / f"{new}.pf_fragment")
+            page[0] = new
+        meta_path.write_bytes(chunk_bytes(meta))

@@ -6,9 +6,10 @@ Pagefind reads only what a page has inside `data-pagefind-body`. That region is 
 of filters, sort keys and result metadata from the data. All of it is known once the Markdown workers
 (prerender.py) have converted the pages, before MkDocs renders a single one, so each indexed page is written here
 as a search page holding just that region, rendered from the same partial, at the path MkDocs will write the page
-to (Pagefind makes the result's address from the path). Pagefind's command line then indexes this folder on the
-core MkDocs' one-at-a-time page loop leaves idle, at a lower priority so the loop keeps its own. Its index is the
-one it would write over the finished pages (tests/test_search_pages.py, tests/test_real_site.py).
+to (Pagefind makes the result's address from the path). Pagefind's command line then indexes this folder, bundle by
+bundle (search_bundles.py: only the bundles whose pages changed), on the core MkDocs' one-at-a-time page loop leaves
+idle, at a lower priority so the loop keeps its own. Its index is the one it would write over the finished pages
+(tests/test_search_pages.py, tests/test_real_site.py).
 
 Every page MkDocs writes is checked against its search page (`check`): its region must be in the page exactly as
 written here, and the page must say nothing else to Pagefind (no other `data-pagefind` attribute); a page that is
@@ -16,8 +17,8 @@ not indexed must say nothing to Pagefind at all. On any difference (a theme over
 plugin changing the pages, a cached title gone stale) this index is dropped and Pagefind indexes the finished
 site, as without it: the index always matches what is published.
 
-The folder's pages are made in one fixed order (`arrange`: the workers write numbered files, moved into place
-in reverse path order), so Pagefind, which numbers pages in the order the filesystem lists them, writes the same
+Each bundle's pages are linked into a folder of their own in one fixed order (reverse path order,
+search_bundles.py), so Pagefind, which numbers pages in the order the filesystem lists them, writes the same
 index from build to build; on a filesystem listing the newest entry first (tmpfs) that order is the path order.
 """
 
@@ -29,12 +30,13 @@ import os
 import shutil
 import time
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
 
-from generator.output.pagefind import BUNDLE_DIR, IndexReport, PagefindRun, SearchIndexError
+from generator.output.pagefind import BUNDLE_DIR, IndexReport, SearchIndexError
+from generator.output.search_bundles import BundledIndex, walk_order
 from generator.render.search_entries import PageSearch
 
 #: the theme partial of the indexed region (overrides/partials/rs-search-body.html)
@@ -43,13 +45,6 @@ REGION_TEMPLATE = "partials/rs-search-body.html"
 PAGEFIND_NICE = 10
 _MARK = "data-pagefind"
 _PAGE = '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\n<body>\n{}\n</body>\n</html>\n'
-
-
-def walk_order(paths: list[str]) -> list[str]:
-    """Site paths (`a/b/index.html`) in the order of a walk of the site that lists each folder's entries sorted by name
-    (files and folders together, each folder's contents right after its name), as Pagefind's walk would over folders
-    that list their entries sorted."""
-    return sorted(paths, key=lambda p: PurePosixPath(p).parts)
 
 
 def region_template(theme_dirs: list[str]) -> jinja2.Template:
@@ -78,7 +73,7 @@ class SearchPages:
     """site paths of the pages `check` has seen"""
     problem: str | None = None
     """why this index no longer matches the pages (then the finished site is indexed instead)"""
-    run: PagefindRun | None = None
+    run: BundledIndex | None = None
 
     @classmethod
     def create(cls, root: Path, template: jinja2.Template, site_name: str, pages: list[str]) -> SearchPages:
@@ -125,8 +120,15 @@ class SearchPages:
             os.replace(numbered / f"{i}.html", target)
         numbered.rmdir()
 
-    def start(self, executable: Path | None = None) -> None:
-        self.run = PagefindRun(self.site, executable, nice=PAGEFIND_NICE)
+    def start(self, cache_root: Path | None, executable: Path | None = None) -> None:
+        """Pagefind over the bundles whose pages are not in the cache, one after another (`poll`)."""
+        self.run = BundledIndex(self.site, self.root / BUNDLE_DIR, self.root / "work", cache_root, executable,
+                                nice=PAGEFIND_NICE).start()
+
+    def poll(self) -> None:
+        """Start the next bundle if the one being indexed is done (called as MkDocs writes each page)."""
+        if self.run is not None and self.problem is None:
+            self.run.poll()
 
     def check(self, path: str, region: str | None, output: str) -> None:
         """A page as MkDocs writes it at `path`: `region` is its indexed region now (None: the page is not indexed)."""
@@ -159,7 +161,7 @@ class SearchPages:
         return [path for path in self.order if self.expected.get(path) != "" and path not in self.checked]
 
     def finish(self, site_dir: Path, timeout: float = 600) -> tuple[IndexReport, float]:
-        """Wait for Pagefind, move its (stabilised) bundle into `site_dir`; the report, and how long this waited."""
+        """Wait for Pagefind, move the (stabilised) bundles into `site_dir`; the report, and how long this waited."""
         assert self.run is not None and self.problem is None
         start = time.perf_counter()
         report = self.run.wait(timeout)
@@ -169,17 +171,17 @@ class SearchPages:
             if target.exists():
                 shutil.rmtree(target)
             try:
-                os.replace(self.run.bundle, target)  # a rename: the folder is beside the staged site
+                os.replace(self.run.output, target)  # a rename: the folder is beside the staged site
             except OSError as exc:
                 if exc.errno != errno.EXDEV:
                     raise
-                shutil.move(self.run.bundle, target)
+                shutil.move(self.run.output, target)
         except OSError as exc:
             raise SearchIndexError(f"search: could not move the index into {site_dir}: {exc}") from None
         return report, waited
 
     def dispose(self) -> None:
         if self.run is not None:
-            self.run.kill()
+            self.run.dispose()
         shutil.rmtree(self.root, ignore_errors=True)
 

@@ -12,6 +12,14 @@ from generator.model.queries import KIND_NAME
 
 #: filter names as readers see them, in the order the search page offers them
 FILTERS = ("Partnership", "Programme", "Type", "Year", "Grade")
+#: the index is split into Pagefind bundles (generator/output/search_bundles.py): the pages about one area (its
+#: publications and its page) are in one of AREA_BUNDLES bundles, the areas dealt round them in the order of their ids
+#: (so each bundle holds about as many areas); every other page is in SITE_BUNDLE. An added or edited report changes
+#: its area's bundle (and SITE_BUNDLE, where its programme and themes are), and no other. Each bundle adds one index
+#: chunk (25-40 KB) to every word searched: four bundles keep a first query under 300 KB (bench/README.md, "Issue 27"),
+#: and at 3,000 reports Pagefind holds about 1,000 pages at a time.
+AREA_BUNDLES = 3
+SITE_BUNDLE = "site"
 
 
 # Index pages list other pages; searching them would only repeat every title. They stay out.
@@ -37,6 +45,8 @@ class PageSearch:
     """(name, value) shown with the result: partnership, date."""
     sort: list[tuple[str, str]] = field(default_factory=list)
     """(name, value) sort keys: the ISO date, so results can be listed newest first."""
+    bundle: str = SITE_BUNDLE
+    """the Pagefind bundle that holds the page (`area_bundle`, SITE_BUNDLE)"""
 
 
 def search_page_spec() -> PageSpec:
@@ -50,6 +60,7 @@ def search_entries(derived: Derived, pages: dict[str, PageSpec]) -> dict[str, Pa
     `pages` are the generated pages; hand-written pages (About, Accessibility) are added by
     `page_entry()` when the theme renders them."""
     out: dict[str, PageSearch] = {}
+    areas = {pid: area_bundle(i) for i, pid in enumerate(sorted(derived.data.partnerships))}
     for pub in derived.publications:
         out[page_path(pub)] = publication_entry(derived, pub)
     for path, spec in pages.items():
@@ -63,7 +74,18 @@ def search_entries(derived: Derived, pages: dict[str, PageSpec]) -> dict[str, Pa
         kind = {"partnerships": "Partnership", "programmes": "Programme", "themes": "Theme",
                 "frameworks": "Quality framework"}.get(folder) or _KIND_OF_PAGE.get(path, "Reference")
         out[path] = PageSearch(spec.title, kind, [("Type", kind)])
+        if folder == "partnerships":  # partnerships/<id>.md: with the area's publications
+            out[path].bundle = areas.get(path.partition("/")[2].removesuffix(".md"), SITE_BUNDLE)
+    for pub in derived.publications:
+        partnership = derived.partnership_of(pub)
+        if partnership is not None:
+            out[page_path(pub)].bundle = areas.get(partnership.id, SITE_BUNDLE)
     return out
+
+
+def area_bundle(position: int) -> str:
+    """The bundle of the area at `position` in the order of the areas' ids."""
+    return f"a{position % AREA_BUNDLES}"
 
 
 def page_entry(title: str) -> PageSearch:

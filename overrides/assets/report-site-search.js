@@ -1,4 +1,4 @@
-// The search page (generator/output/pagefind.py builds the Pagefind index this searches).
+// The search page (generator/output/search_bundles.py builds the Pagefind index this searches, as several bundles).
 // Only this page loads Pagefind: its script, its WebAssembly and the index chunks for the words
 // searched. Keyboard and screen readers: the status line is a polite live region that says how
 // many results there are; submitting the form moves focus to the results heading; "Show more
@@ -37,31 +37,20 @@ function excerpt(html) {
   return out;
 }
 
+// A result's bundle: its page id is "<bundle>_<Pagefind's id>" (generator/output/pagefind_stable.py, name_pages).
+const bundleOf = (result) => String(result.id).split("_")[0];
+
 function plural(n, one, many) {
   return `${n.toLocaleString("en-GB")} ${n === 1 ? one : many}`;
 }
 
-// Each filter's values, from the small file the build writes beside the index (generator/output/pagefind.py
-// FILTER_VALUES). Pagefind's own filters() would fetch every filter chunk (each lists the pages of
-// each value, so they grow with the site) before the first query; this way a filter's chunk is
-// fetched only when a reader filters by it. Without the file the search works, with no filters.
-async function filterValues(bundle) {
+// A small JSON file the build writes beside the index (generator/output/search_bundles.py), or `fallback`.
+async function siteFile(folder, name, fallback) {
   try {
-    const response = await fetch(new URL("rs-filter-values.json", bundle));
-    return response.ok ? await response.json() : {};
+    const response = await fetch(new URL(name, folder));
+    return response.ok ? await response.json() : fallback;
   } catch (error) {
-    return {};
-  }
-}
-
-// The words of the indexed pages, most used first (generator/output/pagefind.py WORDS), fetched only when a query
-// finds nothing: a word not among them gets the closest that is ("chronolgy" -> "chronology").
-async function siteWords(bundle) {
-  try {
-    const response = await fetch(new URL("rs-words.json", bundle));
-    return response.ok ? await response.json() : [];
-  } catch (error) {
-    return [];
+    return fallback;
   }
 }
 
@@ -116,14 +105,20 @@ async function start(root) {
   status.after(suggest);
   let words = null;
   const noJs = document.querySelector(".rs-search-nojs");
-  const bundle = new URL(root.dataset.bundle, document.baseURI);
-
+  // The index is several Pagefind bundles, one folder each (rs-bundles.json): the first is loaded and the others
+  // merged into it (Pagefind's mergeIndex), so a query searches them all and results come in one list by score.
+  const folder = new URL(root.dataset.bundle, document.baseURI);
   let pagefind;
+  let bundles = [];
   try {
-    pagefind = await import(bundle.href);
+    bundles = await siteFile(folder, "rs-bundles.json", []);
+    if (!bundles.length) throw new Error("no search index");
+    pagefind = await import(new URL(`${bundles[0]}/pagefind.js`, folder).href);
     // Result URLs are relative to the site's root, wherever the site is published.
-    await pagefind.options({ baseUrl: new URL("..", bundle).pathname, excerptLength: 24 });
+    const options = { baseUrl: new URL("..", folder).pathname, excerptLength: 24 };
+    await pagefind.options(options);
     await pagefind.init();
+    await Promise.all(bundles.slice(1).map((name) => pagefind.mergeIndex(new URL(`${name}/`, folder).href, options)));
   } catch (error) {
     if (noJs) {
       noJs.hidden = false;
@@ -140,7 +135,10 @@ async function start(root) {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   const selects = {};
-  const available = await filterValues(bundle);
+  // Each filter's values (FILTER_VALUES): Pagefind's own filters() would fetch every filter chunk (each lists the
+  // pages of each value, so they grow with the site) before the first query; this way a filter's chunk is fetched
+  // only when a reader filters by it. Without the file the search works, with no filters.
+  const available = await siteFile(folder, "rs-filter-values.json", {});
   for (const name of FILTERS) {
     const values = [...(available[name] || [])].sort(ORDER[name] || ((a, b) => a.localeCompare(b, "en-GB")));
     if (!values.length) continue;
@@ -157,6 +155,33 @@ async function start(root) {
   let results = [];
   let shown = 0;
   let latest = 0;
+  let order = null;
+
+  // A bundle that holds no word beginning like a word searched answers with its longest word that begins that word
+  // ("co" for "comma"), as Pagefind does for a whole site that does not hold it. Across bundles that would list
+  // pages without the word beside pages with it: where some bundle holds the word itself (an exact search, run on
+  // the chunks already fetched), results come only from the bundles that do. A page's id starts with its bundle.
+  async function holding(term, found) {
+    if (bundles.length < 2) return found;
+    let keep = null;
+    for (const word of term.replace(/"/g, " ").split(/\s+/).filter(Boolean)) {
+      const exact = await pagefind.search(`"${word}"`);
+      if (!exact || !exact.results.length) continue;
+      const these = new Set(exact.results.map(bundleOf));
+      keep = keep ? new Set([...keep].filter((b) => these.has(b))) : these;
+    }
+    return keep ? found.filter((r) => keep.has(bundleOf(r))) : found;
+  }
+
+  // Filters only: the pages newest first, by ORDER (the dated pages' ids, newest first across bundles; fetched only
+  // then); pages without a date follow. (Pagefind's own sort orders each bundle alone, and leaves out the pages
+  // without a date.)
+  async function newestFirst(found) {
+    order = order || await siteFile(folder, "rs-order.json", []);
+    const rank = new Map(order.map((id, i) => [id, i]));
+    const of = (r) => (rank.has(r.id) ? rank.get(r.id) : order.length);
+    return [...found].sort((a, b) => of(a) - of(b));
+  }
 
   function chosen() {
     const filters = {};
@@ -214,9 +239,10 @@ async function start(root) {
       status.textContent = "";
       return;
     }
-    const search = await pagefind.search(term || null, { filters, sort: term ? undefined : { date: "desc" } });
+    const search = await pagefind.search(term || null, { filters });
     if (id !== latest || !search) return; // a newer search has started
-    results = search.results;
+    results = term ? await holding(term, search.results) : await newestFirst(search.results);
+    if (id !== latest) return;
     list.replaceChildren();
     await render(0);
     if (id !== latest) return;
@@ -227,7 +253,9 @@ async function start(root) {
       : `No pages match${describe(term, filters)}. Try other words, or fewer filters.`;
     suggest.hidden = true;
     if (!results.length && term) {
-      words = words || await siteWords(bundle);
+      // The words of the indexed pages, most used first (WORDS), fetched only when a query finds nothing: a word not
+      // among them gets the closest that is ("chronolgy" -> "chronology").
+      words = words || await siteFile(folder, "rs-words.json", []);
       const better = suggestion(term, words);
       if (id !== latest) return;
       if (better) {
