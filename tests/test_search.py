@@ -687,3 +687,29 @@ def test_a_reports_boilerplate_is_shown_but_not_indexed(built: Path) -> None:
         assert text in page, text
         assert text not in record, f"{text!r} is indexed"
     assert "Fife" in record and "Quality indicator 2.2" in record  # the report's own words stay
+
+
+def test_a_build_beside_another_leaves_the_bundles_the_other_uses_in_the_cache(tiny: Path) -> None:
+    """Two builds of one project at once (`mkdocs serve` beside `mkdocs build`) share the bundle cache: one that finishes
+    while the other holds the cache does not prune the bundles the other may be copying from; alone, it prunes."""
+    import fcntl
+    import os
+
+    from .support import edit
+
+    site = tiny / "site"
+    assert mkdocs_build(tiny, site).returncode == 0
+    cache = tiny / ".cache" / "report-site" / "search-bundles"
+    first = {p.name for p in cache.iterdir() if p.name != ".lock"}
+    edit(tiny / "content/narrative/inspections/fife-2023.md", "Fife is a large area.", "Fife is a kingdom.")
+    other = os.open(cache / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(other, fcntl.LOCK_SH)  # another build holds the cache
+        assert mkdocs_build(tiny, site).returncode == 0
+        held = {p.name for p in cache.iterdir() if p.name != ".lock"}
+        assert first <= held and len(held) == len(first) + 1, (first, held)  # nothing pruned, the new bundle kept
+    finally:
+        os.close(other)
+    assert mkdocs_build(tiny, site).returncode == 0
+    alone = {p.name for p in cache.iterdir() if p.name != ".lock"}
+    assert len(alone) == len(first) and alone != first  # alone, the bundle no longer used is pruned

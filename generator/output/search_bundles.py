@@ -25,6 +25,7 @@ bundle only).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -147,6 +148,9 @@ class BundledIndex:
     error: SearchIndexError | None = None
     indexed: int = 0
     """bundles Pagefind indexed (the others came from the cache)"""
+    lock: int | None = None
+    """A shared lock on the cache while this build reads and writes it: another build of the same project (a
+    `mkdocs serve` beside a `mkdocs build`) then never prunes a cached bundle this one is copying from."""
 
     def start(self) -> BundledIndex:
         """Read the pages, key each bundle, and start Pagefind over the first bundle not in the cache."""
@@ -156,6 +160,7 @@ class BundledIndex:
         tool = _tool_fingerprint(exe)
         if self.work.exists():
             shutil.rmtree(self.work)
+        self.lock = _shared_lock(self.cache_root)
         grouped: dict[str, dict[str, bytes]] = {}
         pages = indexed_pages(self.source)
         for path in walk_order(list(pages)):
@@ -277,8 +282,14 @@ class BundledIndex:
             write_site_files(self.output, [(b.name, b.facts) for b in self.bundles if b.facts is not None])
         except OSError as exc:
             raise SearchIndexError(f"search: could not write the index into {self.output}: {exc}") from None
-        if self.cache_root is not None:
+        if self.cache_root is not None and self.lock is not None and _only_user(self.lock):
             prune(self.cache_root / CACHE_FOLDER, {b.key for b in self.bundles})
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock is not None:
+            os.close(self.lock)  # closing the descriptor releases its lock
+            self.lock = None
 
     def kill(self) -> None:
         self.stopped = True
@@ -288,6 +299,7 @@ class BundledIndex:
 
     def dispose(self) -> None:
         self.kill()
+        self._unlock()
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -315,12 +327,39 @@ def _descending(text: str) -> tuple[int, ...]:
     return tuple(-ord(c) for c in text) + (0,)
 
 
+def _shared_lock(cache_root: Path | None) -> int | None:
+    """A shared lock on the bundle cache (None without a cache, or where the filesystem has no locks)."""
+    if cache_root is None:
+        return None
+    try:
+        (cache_root / CACHE_FOLDER).mkdir(parents=True, exist_ok=True)
+        fd = os.open(cache_root / CACHE_FOLDER / ".lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _only_user(fd: int) -> bool:
+    """Whether no other build holds the cache: the shared lock becomes exclusive without waiting (then pruning is
+    safe), else the unused bundles wait for a build that uses the cache alone."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
 def prune(folder: Path, keep: set[str]) -> None:
     """Remove the cached bundles this build did not use."""
     if not folder.is_dir():
         return
     for path in folder.iterdir():
-        if path.name not in keep and not path.name.endswith(f".{os.getpid()}.tmp"):
+        if path.name not in keep and path.name != ".lock" and not path.name.endswith(f".{os.getpid()}.tmp"):
             shutil.rmtree(path, ignore_errors=True)
 
 
