@@ -88,3 +88,13 @@ def test_a_summary_that_says_what_the_site_holds_is_warned_about(tiny: Path) -> 
     line = next(line for line in result.stderr.splitlines() if "the summary says whether this site holds" in line)
     assert line.startswith("site-data/inspections/fife-2023.yaml:") and ": warning: " in line
     assert "leave it out of the summary" in line
+
+
+def test_a_record_not_held_that_names_its_source_only_in_sources_is_told_to_say_rebuilt_from(tiny: Path) -> None:
+    """Pages say a record not held is built from 'a source this site does not name' unless `rebuilt_from` names it:
+    a record that names the publication only in `sources` is told to write it there, so the two never disagree."""
+    edit(tiny / "site-data/inspections/fife-2023.yaml", "partnership: fife\n",
+         "partnership: fife\nheld: false\nsources: [review-2021]\n")
+    line = next(line for line in run_check(tiny).stderr.splitlines() if "'sources' names 'review-2021'" in line)
+    assert line.startswith("site-data/inspections/fife-2023.yaml:") and ": warning: " in line
+    assert "write 'rebuilt_from: review-2021'" in line

@@ -232,6 +232,13 @@ class _Checker(GradeRules):
         for source in pub.sources:
             if not (source.endswith(".txt") or source in self.publication_ids):
                 self.p.add(pub.pos("sources"), f"source '{source}' is neither a shared/sources file nor a publication id")
+        named = [s for s in pub.sources if s in self.publication_ids and s != pub.id]
+        if not pub.holds and pub.rebuilt_from is None and named:
+            # the pages would say its facts come from a source this site does not name, while the record names one
+            self.p.add(pub.pos("sources"), f"this site does not hold this publication ('held: false') and 'sources' names "
+                       f"'{named[0]}': where its page is built from that publication, write 'rebuilt_from: {named[0]}', "
+                       "so pages name it as the source of what they show (they say 'a source this site does not name' "
+                       "otherwise)", "warning")
         narrative = self.d.narratives.get(pub.id)
         programme_id = getattr(pub, "programme", None)
         if narrative is not None and programme is None and programme_id in self.d.unreadable:
