@@ -216,7 +216,7 @@ SENTENCES: Mapping[str, Sentence] = MappingProxyType({
 
 
 def publication_ref(data: SiteData, pid: str) -> Ref:
-    pub = data.publications.get(pid)
+    pub = data.publication(pid)
     if pub is not None:
         return Ref("publication", pid, pub.title or pid)
     doc = data.documents.get(pid)
@@ -225,7 +225,7 @@ def publication_ref(data: SiteData, pid: str) -> Ref:
 
 def holds(data: SiteData, pid: str) -> bool:
     """Whether the site holds a publication itself: one of its records, published and held (never a cited document)."""
-    pub = data.publications.get(pid)
+    pub = data.publication(pid)
     return pub is not None and pub.status == "published" and pub.holds
 
 
@@ -293,14 +293,14 @@ def published(data: SiteData, pub: m.Publication) -> Statement:
     return Statement("date.not-stated")
 
 
-def programme_reports(data: SiteData, publications: list[m.Publication], programme: m.Programme) -> list[m.Publication]:
+def programme_reports(publications: list[m.Publication], programme: m.Programme) -> list[m.Publication]:
     """The programme's publications this site lists (inspections and letters of the programme, not its review)."""
     return [p for p in publications if isinstance(p, (m.Inspection, m.Letter)) and getattr(p, "programme", None) == programme.id]
 
 
 def holdings(data: SiteData, publications: list[m.Publication], programme: m.Programme) -> list[Statement]:
     """How many of the programme's reports this site holds (pages), and where the rest are listed."""
-    reports = programme_reports(data, publications, programme)
+    reports = programme_reports(publications, programme)
     held = sum(1 for p in reports if p.holds)
     plural = {"count": len(reports), "s": "" if len(reports) == 1 else "s"}
     if not reports:

@@ -97,6 +97,10 @@ class SiteData:
     def publications(self) -> dict[str, m.Publication]:
         return {**self.inspections, **self.reviews, **self.responses, **self.letters}
 
+    def publication(self, pid: str) -> m.Publication | None:
+        """One publication by id, without building `publications` (called for every grade a page states)."""
+        return self.inspections.get(pid) or self.reviews.get(pid) or self.responses.get(pid) or self.letters.get(pid)
+
 
 @dataclass
 class LoadCache:

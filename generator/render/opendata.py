@@ -143,6 +143,13 @@ PARTNERSHIPS_DESCRIPTION = (
     "One row per community planning partnership (one per council area), whether or not this site holds a "
     "publication about it, with the council area's current GSS code and its former codes where it changed.")
 
+#: what every JSON data file says about itself (`licence_block`), in each schema
+ABOUT_PROPERTIES: dict[str, Any] = {
+    "data_publisher": {"type": "string", "description": "Who publishes this data (this site's publisher, not a report's)"},
+    "licence": {"type": "object", "description": "The licence the data may be reused under (name, url, id)"},
+    "copyright": {"type": "string"},
+}
+
 PARTNERSHIPS_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": "partnerships.schema.json",
@@ -151,9 +158,7 @@ PARTNERSHIPS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["partnerships"],
     "properties": {
-        "data_publisher": {"type": "string", "description": "Who publishes this data (this site's publisher)"},
-        "licence": {"type": "object", "description": "The licence the data may be reused under (name, url, id)"},
-        "copyright": {"type": "string"},
+        **ABOUT_PROPERTIES,
         "partnerships": {
             "type": "array",
             "items": {
@@ -317,9 +322,7 @@ EVALUATIONS_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["evaluations"],
     "properties": {
-        "data_publisher": {"type": "string", "description": "Who publishes this data (this site's publisher, not a report's)"},
-        "licence": {"type": "object", "description": "The licence the data may be reused under (name, url, id)"},
-        "copyright": {"type": "string"},
+        **ABOUT_PROPERTIES,
         "evaluations": {
             "type": "array",
             "items": {

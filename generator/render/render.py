@@ -363,6 +363,7 @@ class Renderer:
             "period": facts.period,
             "published_words": lambda pub: facts.published(data, pub),
             "holdings": lambda programme: facts.holdings(data, self.d.publications, programme),
+            "programme_reports": lambda programme: facts.programme_reports(self.d.publications, programme),
             "coverage": lambda programme: facts.coverage(data, programme),
             "statement": lambda key, slots=None: facts.Statement(key, slots or {}),
             "plural": facts.plural,
