@@ -496,12 +496,13 @@ def render_feeds(derived: Derived, env: jinja2.Environment, base_url: str, publi
     def feed(path: str, title: str, about: str, pubs: list[m.Publication], page: str) -> str:
         entries = pubs
         built_day = built.date()
+        undated = len(no_exact_day(pubs))
         updated = f"{max(entry_updated(p, built_day) for p in entries).isoformat()}T00:00:00Z" if entries else built.strftime("%Y-%m-%dT00:00:00Z")
         return template.render(
             feed_url=base + path, page_url=base + page, title=title, about=about, entries=entries, base=base,
-            page_url_of=page_url, publisher=publisher, listed=len(pubs), no_exact_day=len(no_exact_day(pubs)),
+            page_url_of=page_url, publisher=publisher, listed=len(pubs), no_exact_day=undated,
             no_exact_day_text=facts.Statement("feed.no-exact-day", {
-                **facts.plural(len(no_exact_day(pubs))), "built": f"{built.day} {built:%B %Y}"}).text,
+                **facts.plural(undated), "built": f"{built.day} {built:%B %Y}"}).text,
             entry_no_day_text=facts.Statement("feed.entry-no-exact-day").text,
             stylesheet=PurePosixPath(FEED_STYLESHEET).relative_to(PurePosixPath(path).parent).as_posix(),
             updates_url=base + page_address(INDEX_PAGES["updates"]).removeprefix("/"),
