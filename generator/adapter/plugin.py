@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -24,9 +25,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.adapter.config import ReportSiteConfig
+from generator.adapter.prerender import cache_root
+from generator.adapter.preview import Preview, Stamp, input_stamp, wrap_app
 from generator.adapter.run import BuildRun, ServeState, raise_described
-from generator.adapter.site import PreparedSite, prepare_site
-from generator.model.layout import DATA_DIR
+from generator.adapter.site import PreparedSite, prepare_site, preview_site
+from generator.model.layout import DATA_DIR, NARRATIVE_DIR
 from generator.model.publisher import example_address_message, is_example_address
 from generator.output.asset_names import published_name
 
@@ -43,18 +46,30 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.serve = ServeState()
         self.site: PreparedSite | None = None
         self.run: BuildRun | None = None
+        self.preview: Preview | None = None
+        """`mkdocs serve` only: edits previewed at the cost of what they change (preview.py)."""
+        self._built: tuple[Stamp, Files | None, Navigation | None, jinja2.Environment | None] = ({}, None, None, None)
+        """A serve build's input stamp, files, navigation and theme, handed to the preview when the build is done."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
+        if self.preview is not None:  # MkDocs keeps one instance per process: a new session starts its preview afresh
+            self.preview.stop()
+            self.preview = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.serve.stop_index()  # the rebuild empties the folder it writes into
         self.run = BuildRun(self.config, self.command, self.dirty)
         self.run.begin(config)  # before the check: a second build beside the same site stops at once
-        drafts = self.config.drafts == "show" or (self.config.drafts == "auto" and self.command == "serve")
-        # Parsed files are kept across `mkdocs serve` rebuilds; a one-off build frees them for MkDocs.
-        self.site = prepare_site(config, self.config, include_drafts=drafts, workers=self.run.workers,
-                                 templates=self.serve.templates, load_cache=self.serve.load_cache if self.command == "serve" else None)
+        serving = self.command == "serve"
+        if serving:
+            if self.preview is None:
+                self.preview = Preview(self, partial(project_inputs, config, self.config), partial(previewable, config))
+            self._built = (self.preview.start_stamp(), None, None, None)
+        # Parsed files and text checks are kept across `mkdocs serve` rebuilds; a one-off build frees them for MkDocs.
+        self.site = prepare_site(config, self.config, include_drafts=self.drafts_shown(), workers=self.run.workers,
+                                 templates=self.serve.templates, load_cache=self.serve.load_cache if serving else None,
+                                 memo=self.serve.memo if serving else None)
         self.run.stage(config)
         check_site_url(config.site_url, self.config.example_site_url, self.command)  # counted: --strict keeps site/
         return config
@@ -65,6 +80,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.run is not None and self.site is not None
+        self._built = (self._built[0], files, nav, None)
         self.run.convert(config, files, self.site)
         return nav
 
@@ -73,6 +89,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         env.bytecode_cache = self.serve.templates
         env.globals["report_site_publisher"] = self.site.publisher  # footer and <head> of every page, 404 included
         env.filters["rs_asset"] = partial(published_name, dict(self.site.asset_names))  # templates' own assets
+        self._built = (*self._built[:3], env)
         return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
@@ -116,6 +133,10 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
             run.finish(config, self.serve)
         finally:
             run.close()
+        stamp, files, nav, env = self._built
+        if self.preview is not None and self.site is not None and files is not None and nav is not None and env is not None:
+            self.preview.built(config, files, nav, env, self.site, stamp, self.site.extra_paths)
+        self._built = ({}, None, None, None)
 
     def on_build_error(self, *, error: Exception) -> None:
         site_dir: Path | str = "site/"
@@ -128,6 +149,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_shutdown(self) -> None:
         self.serve.stop_index()
+        if self.preview is not None:
+            self.preview.stop()
+            self.preview = None
         if self.run is not None:
             self.run.close()
             self.run = None
@@ -137,7 +161,51 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         server.watch(str(project / DATA_DIR))
         for folder in self.config.templates_dirs:
             server.watch(str(project / folder))
+        if self.preview is not None:
+            preview = self.preview
+            server.builder = lambda: preview.rebuild(builder)
+            server.set_app(wrap_app(server.serve_request, preview, server.mount_path))
         return server
+
+    # -- what the preview asks of the plugin (preview.PreviewHost) --
+
+    def drafts_shown(self) -> bool:
+        return self.config.drafts == "show" or (self.config.drafts == "auto" and self.command == "serve")
+
+    def preview_site(self, config: MkDocsConfig) -> PreparedSite:
+        self.serve.stop_index()  # pages are about to be written again
+        return preview_site(config, self.config, include_drafts=self.drafts_shown(), templates=self.serve.templates,
+                            load_cache=self.serve.load_cache, memo=self.serve.memo)
+
+    @contextmanager
+    def page_render(self) -> Iterator[None]:
+        """One page rendered by the preview: the hooks it runs need a run, as in a build."""
+        self.run = BuildRun(self.config, self.command, self.dirty)
+        try:
+            yield
+        finally:
+            self.run = None
+
+    def index_site(self, config: MkDocsConfig) -> None:
+        if self.config.search:
+            self.serve.index_in_background(Path(config.site_dir), cache_root(config, self.config.cache_dir))
+
+
+def project_inputs(config: MkDocsConfig, options: ReportSiteConfig) -> Stamp:
+    """The stamp of every file a build reads: mkdocs.yml, content/, site-data/ and the templates."""
+    project = Path(config.config_file_path).parent
+    folders = {Path(config.docs_dir), project / DATA_DIR, *(project / d for d in options.templates_dirs)}
+    if config.theme.custom_dir:
+        folders.add(Path(config.theme.custom_dir))
+    return input_stamp(sorted(folders), [Path(config.config_file_path)])
+
+
+def previewable(config: MkDocsConfig, path: str) -> bool:
+    """An edit the preview shows without a full build: a data file, or a narrative."""
+    project = Path(config.config_file_path).parent
+    file = Path(path)
+    return (file.is_relative_to(project / DATA_DIR)
+            or (file.suffix == ".md" and file.is_relative_to(Path(config.docs_dir) / NARRATIVE_DIR)))
 
 
 def check_site_url(site_url: str | None, mode: str, command: str) -> None:

@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from generator.adapter.config import ReportSiteConfig
 from generator.adapter.prerender import Prerenderer, cache_root, open_prerenderer
 from generator.adapter.site import PreparedSite
+from generator.base.memo import Memo
 from generator.base.pool import can_fork, default_workers
 from generator.model.layout import CONTENT_DIR
 from generator.model.load import LoadCache
@@ -264,6 +265,7 @@ class ServeState:
 
     def __init__(self) -> None:
         self.load_cache = LoadCache()  # unchanged files are not parsed again (used by serve only: a build frees them)
+        self.memo = Memo()  # nor are their texts checked again
         self.templates = MemoryBytecodeCache()
         self.background_index: BackgroundIndex | None = None
 

@@ -6,7 +6,9 @@ files) are let go once MkDocs has the files; what the theme reads of each page s
 
 from __future__ import annotations
 
+import hashlib
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -20,14 +22,15 @@ from mkdocs.utils import get_build_datetime, get_relative_url
 from mkdocs.utils.meta import get_data
 
 from generator.adapter.config import ReportSiteConfig, make_publisher
+from generator.base.memo import Memo
 from generator.check.placeholders import find_placeholders, splice, value
 from generator.derive.derive import Derived
-from generator.derive.paths import INDEX_PAGES, SEARCH_PAGE, PageSpec, page_feeds
+from generator.derive.paths import INDEX_PAGES, SEARCH_PAGE, PageSpec, page_feeds, site_file_paths
 from generator.derive.site import check_site
 from generator.model.accessibility import ResultsError, TestResults, load_results
 from generator.model.content_files import FRAGMENTS, escape_meta
 from generator.model.layout import CONTENT_DIR, NARRATIVE_DIR
-from generator.model.load import LoadCache
+from generator.model.load import LoadCache, SiteData
 from generator.model.publisher import Publisher
 from generator.output.asset_names import asset_names, wants_hashed_name
 from generator.render.glossary_links import GlossaryLinkExtension
@@ -88,6 +91,24 @@ class PreparedSite:
     search_url: str | None = None
     asset_names: dict[str, str] = field(default_factory=dict)
     """Our own CSS/JS: path in docs -> content-hashed name in the built site (generator/output/asset_names.py)."""
+    keep_records: bool = False
+    """`mkdocs serve`: the renderer is kept after `add_files`, for the preview (preview.py)."""
+    specs: dict[str, PageSpec] = field(default_factory=dict)
+    """Docs path -> spec of every generated page (what the preview renders a page again from)."""
+    structure: Any = None
+    """What the navigation and the list of files are made from (`site_structure`): while it stays the same, an
+    edit changes pages' contents only, and the preview renders just those pages."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Docs path -> hash of the generated page's Markdown, as rendered for this build."""
+    extra_paths: list[str] = field(default_factory=list)
+    """The site paths of `extra_files`, kept after they are handed over."""
+    make_extra_files: Callable[[], dict[str, str]] | None = None
+    """A preview's data files, feeds and redirects, made when they are asked for."""
+
+    def page_state(self, path: str) -> tuple[Any, ...]:
+        """Everything besides its Markdown that a page's HTML is made from here (the preview compares them)."""
+        return (self.meta.get(path), self.feeds.get(path), path in self.drafts, self.search.get(path),
+                self.charts.get(path))
 
     def add_files(self, files: Files, config: MkDocsConfig) -> Files:
         """The generated pages and files joined to MkDocs' own; what no reader gets taken out (narratives, templates,
@@ -116,20 +137,33 @@ class PreparedSite:
         self.fragments = {}
         self.counted = {}
         for file in files.documentation_pages():
-            if not file.generated_by and self.renderer is not None and "{{" in file.content_string:
-                # a hand-written page's numbers and names of the data (`{{ count: ... }}`, `{{ names: ... }}`)
-                found = {ph.raw: value(ph, self.renderer.data) for ph in find_placeholders(file.content_string)}
-                self.counted[file.src_uri] = {raw: text for raw, text in found.items() if text is not None}
-            if not file.generated_by and self.renderer is not None and "report_site" in file.content_string:
-                fragment = get_data(file.content_string)[1].get("report_site")
-                if fragment in FRAGMENTS:
-                    extra = {"results": self.test_results} if fragment == "accessibility" else {}
-                    self.fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri, **extra)
+            if not file.generated_by:
+                self.prepare_hand_written(file)
         self.generated = list(self.pages)
+        self.extra_paths = list(self.extra_files)
         self.asset_names = rename_assets(files, config)
-        # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale).
-        self.renderer, self.pages, self.extra_files = None, {}, {}
+        # From here on MkDocs needs only the Markdown, charts and feeds: let the records go (memory at scale), but in a
+        # preview (`keep_records`), which renders pages again from them when they are asked for.
+        if not self.keep_records:
+            self.renderer = None
+        self.pages, self.extra_files = {}, {}
         return files
+
+    def prepare_hand_written(self, file: File) -> None:
+        """What the data gives a hand-written page: its placeholders' numbers and names, its generated part."""
+        if self.renderer is None:
+            return
+        self.counted.pop(file.src_uri, None)
+        self.fragments.pop(file.src_uri, None)
+        if "{{" in file.content_string:
+            # a hand-written page's numbers and names of the data (`{{ count: ... }}`, `{{ names: ... }}`)
+            found = {ph.raw: value(ph, self.renderer.data) for ph in find_placeholders(file.content_string)}
+            self.counted[file.src_uri] = {raw: text for raw, text in found.items() if text is not None}
+        if "report_site" in file.content_string:
+            fragment = get_data(file.content_string)[1].get("report_site")
+            if fragment in FRAGMENTS:
+                extra = {"results": self.test_results} if fragment == "accessibility" else {}
+                self.fragments[file.src_uri] = self.renderer.render_fragment(f"{fragment}.md.j2", file.src_uri, **extra)
 
     def markdown(self, markdown: str, page: Page) -> str:
         """A page's Markdown as MkDocs converts it: front matter escaped, the generated part of a hand-written page."""
@@ -184,18 +218,31 @@ class PreparedSite:
         return file.src_uri in self.search or (self.search_url is not None and not file.generated_by and not homepage)
 
 
-def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts: bool, workers: int,
-                 templates: MemoryBytecodeCache, load_cache: LoadCache | None) -> PreparedSite:
-    """Check, derive and render the whole site for one build; every problem is logged and stops the build here."""
+@dataclass
+class Generated:
+    """One run of the generator short of rendering: the records checked and derived, and what renders them."""
+
+    data: SiteData
+    derived: Derived
+    renderer: Renderer
+    markup_env: Any
+    publisher: Publisher
+    test_results: TestResults | None
+    template_dirs: list[Path]
+    specs: dict[str, PageSpec]
+    structure: Any
+
+
+def generate(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts: bool, workers: int,
+             templates: MemoryBytecodeCache, load_cache: LoadCache | None, memo: Memo | None = None) -> Generated:
+    """Check and derive the whole site; every problem is logged, and an error stops the build here."""
     project = Path(config.config_file_path).parent
-    data, derived, problems = check_site(project, include_drafts=include_drafts, cache=load_cache, workers=workers)
+    data, derived, problems = check_site(project, include_drafts=include_drafts, cache=load_cache, workers=workers, memo=memo)
     for problem in problems.sorted():
         (log.error if problem.severity == "error" else log.warning)(str(problem))
     if derived is None:
         raise PluginError(f"site data has {len(problems.errors)} error(s), listed above; nothing was built and site/ is untouched")
     publisher = make_publisher(options.publisher)
-    if publisher.is_default:
-        log.info("publisher: not set in mkdocs.yml, so the Care Inspectorate's details are used (the default)")
     try:
         test_results = load_results(project / options.accessibility_results)
     except ResultsError as exc:
@@ -205,40 +252,95 @@ def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_dra
     markup_env = make_markup_environment(template_dirs, templates)
     renderer = Renderer(derived, make_environment(template_dirs, templates), markup_env, base_url=config.site_url or "",
                         publisher=publisher)
+    specs = {spec.path: spec for spec in renderer.pages()}
+    if options.search:  # the search page: reached from the header, not the nav
+        spec = search_page_spec()
+        specs[spec.path] = spec
+    return Generated(data, derived, renderer, markup_env, publisher, test_results, template_dirs, specs,
+                     site_structure(derived, specs))
+
+
+def site_structure(derived: Derived, specs: dict[str, PageSpec]) -> Any:
+    """What the navigation, the list of pages and files and the glossary's links are made from; not pages' contents."""
+    addresses = derived.data.addresses
+    return (tuple((s.path, s.title, s.template, s.section, s.subsection, s.in_nav) for s in specs.values()),
+            tuple(site_file_paths(derived)), tuple(sorted(addresses.redirects)) if addresses is not None else (),
+            tuple(derived.data.glossary.values()))
+
+
+def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts: bool, workers: int,
+                 templates: MemoryBytecodeCache, load_cache: LoadCache | None, memo: Memo | None = None) -> PreparedSite:
+    """Check, derive and render the whole site for one build; every problem is logged and stops the build here."""
+    gen = generate(config, options, include_drafts=include_drafts, workers=workers, templates=templates,
+                   load_cache=load_cache, memo=memo)
+    derived, renderer, publisher = gen.derived, gen.renderer, gen.publisher
+    if publisher.is_default:
+        log.info("publisher: not set in mkdocs.yml, so the Care Inspectorate's details are used (the default)")
     try:
         pages = render_pages(renderer, workers)
-        if options.search:  # the search page: reached from the header, not the nav
+        if options.search:
             spec = search_page_spec()
             pages[spec.path] = (spec, renderer.render(spec))
-        extra_files = site_files(derived, config.site_url, publisher)
-        # a feed with no entry is dated by the build, as the footer's "page built on" is (SOURCE_DATE_EPOCH honoured)
-        extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", publisher, built=get_build_datetime()))
-        # Moved addresses keep working: a redirect page, or a copy of the data file or feed
-        extra_files.update(redirect_outputs(derived.data.addresses, extra_files, markup_env, config.site_url, config.site_name))
+        extra_files = extra_outputs(derived, gen.markup_env, config, publisher)
     except Exception as exc:  # noqa: BLE001 - a failing template is reported, never a traceback
         if not isinstance(exc, TemplateRenderError):
             exc = TemplateRenderError(describe_template_error(exc, "feeds and data"))
         log.error(str(exc))
         raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
-    default_feeds = page_feeds(derived, "")  # most pages announce only the site-wide feed; partnership pages add their own
-    site = PreparedSite(
-        publisher=publisher, template_dirs=template_dirs, pages=pages, extra_files=extra_files, renderer=renderer,
-        test_results=test_results, meta=page_meta(derived, [spec for spec, _md in pages.values()]),
-        search=search_entries(derived, {p: spec for p, (spec, _md) in pages.items()}) if options.search else {},
-        charts=renderer.charts, default_feeds=default_feeds, search_on=options.search,
-        # a draft's every page (a review's chapters too) says it is a draft
-        drafts={path for path, (spec, _md) in pages.items() if getattr(spec.context.get("pub"), "status", "") == "draft"},
-        feeds={path: feeds for path in pages if (feeds := page_feeds(derived, path)) != default_feeds},
-    )
+    site = site_from(gen, options, pages=pages, extra_files=extra_files, keep_records=load_cache is not None)
+    site.digests = {path: digest(markdown) for path, (_spec, markdown) in pages.items()} if load_cache is not None else {}
     # Markdown extensions the templates rely on; MkDocs types the list as names, Markdown takes instances too
     config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type]
     config.markdown_extensions.append(PermalinkLabelExtension())  # type: ignore[arg-type]
     if options.glossary_links:
-        site.glossary = GlossaryLinkExtension(list(data.glossary.values()), INDEX_PAGES["glossary"])
+        site.glossary = GlossaryLinkExtension(list(gen.data.glossary.values()), INDEX_PAGES["glossary"])
         config.markdown_extensions.append(site.glossary)  # type: ignore[arg-type]
     if options.nav and not config.nav:
         config.nav = build_nav(pages)
     return site
+
+
+def preview_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts: bool, templates: MemoryBytecodeCache,
+                 load_cache: LoadCache, memo: Memo) -> PreparedSite:
+    """The site after an edit, for the preview (preview.py): checked and derived, its pages and files rendered only
+    when they are asked for. Raises PluginError, the problems logged, as `prepare_site` does."""
+    gen = generate(config, options, include_drafts=include_drafts, workers=1, templates=templates, load_cache=load_cache,
+                   memo=memo)
+    site = site_from(gen, options, pages={}, extra_files={}, keep_records=True)
+    site.make_extra_files = lambda: extra_outputs(gen.derived, gen.markup_env, config, gen.publisher)
+    return site
+
+
+def site_from(gen: Generated, options: ReportSiteConfig, *, pages: dict[str, tuple[PageSpec, str]],
+              extra_files: dict[str, str], keep_records: bool) -> PreparedSite:
+    """The site of one build (`pages` rendered) or of one preview (`pages` empty: rendered when asked for)."""
+    derived = gen.derived
+    specs = list(gen.specs.values())
+    default_feeds = page_feeds(derived, "")  # most pages announce only the site-wide feed; partnership pages add their own
+    return PreparedSite(
+        publisher=gen.publisher, template_dirs=gen.template_dirs, pages=pages, extra_files=extra_files, renderer=gen.renderer,
+        test_results=gen.test_results, meta=page_meta(derived, specs),
+        search=search_entries(derived, gen.specs) if options.search else {},
+        charts=gen.renderer.charts, default_feeds=default_feeds, search_on=options.search,
+        # a draft's every page (a review's chapters too) says it is a draft
+        drafts={spec.path for spec in specs if getattr(spec.context.get("pub"), "status", "") == "draft"},
+        feeds={spec.path: feeds for spec in specs if (feeds := page_feeds(derived, spec.path)) != default_feeds},
+        keep_records=keep_records, specs=gen.specs, structure=gen.structure,
+    )
+
+
+def extra_outputs(derived: Derived, markup_env: Any, config: MkDocsConfig, publisher: Publisher) -> dict[str, str]:
+    """Site path -> content of the open-data files, the feeds and the old addresses' redirects."""
+    extra_files = site_files(derived, config.site_url, publisher)
+    # a feed with no entry is dated by the build, as the footer's "page built on" is (SOURCE_DATE_EPOCH honoured)
+    extra_files.update(render_feeds(derived, markup_env, config.site_url or "/", publisher, built=get_build_datetime()))
+    # Moved addresses keep working: a redirect page, or a copy of the data file or feed
+    extra_files.update(redirect_outputs(derived.data.addresses, extra_files, markup_env, config.site_url, config.site_name))
+    return extra_files
+
+
+def digest(markdown: str) -> str:
+    return hashlib.sha256(markdown.encode()).hexdigest()
 
 
 def is_referenced_map(source_map: File, files: Files) -> bool:

@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from typing import cast
 
 from generator.base.errors import Problems
+from generator.base.memo import Memo
 from generator.base.pool import can_fork, fork_map
 from generator.check import placeholders as ph
 from generator.check.text_pass import TextPass
@@ -151,25 +153,48 @@ def _masked(text: TextPass) -> str:
     return "".join(chars)
 
 
-def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int = 1) -> Problems:
+def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int = 1, memo: Memo | None = None,
+               stamp: Hashable = None) -> Problems:
     """Every text check, over every narrative, hand-written page and YAML text field.
 
     With `workers` > 1 the narratives are checked in forked processes; problems are collected in
-    the same order as serially (a narrative a worker did not finish is checked here)."""
+    the same order as serially (a narrative a worker did not finish is checked here). With a `memo` (`mkdocs serve`),
+    a narrative's problems are kept under its text and `stamp` (the data files' stamp: what else the checks read),
+    and the YAML fields' under `stamp`: a rebuild after one edit checks only what the edit changed."""
     problems = Problems()
     ids = list(data.narratives)
-    done: dict[int, Problems] = {}
-    if workers > 1 and len(ids) >= 4 * workers and can_fork():
-        done, _failures = fork_map(lambda pub_id: check_narrative(data, pub_id), ids, workers)
-    for i, pub_id in enumerate(ids):
-        problems.extend(done[i] if i in done else check_narrative(data, pub_id))
+
+    def key(pub_id: str) -> Hashable:
+        narrative = data.narratives[pub_id]
+        return ("narrative", pub_id, str(narrative.path), narrative.text, stamp)
+
+    todo = [pub_id for pub_id in ids if memo is None or not memo.known(key(pub_id))]
+    done: dict[str, Problems] = {}
+    if workers > 1 and len(todo) >= 4 * workers and can_fork():
+        forked, _failures = fork_map(lambda pub_id: check_narrative(data, pub_id), todo, workers)
+        done = {todo[i]: found for i, found in forked.items()}
+
+    def found(pub_id: str) -> Problems:
+        return done[pub_id] if pub_id in done else check_narrative(data, pub_id)
+
+    for pub_id in ids:
+        problems.extend(found(pub_id) if memo is None else memo.get(key(pub_id), partial(found, pub_id)))
     narrative_paths = {n.path for n in data.narratives.values()}
     site_words = site_proportion_words(data)
     for page in pages:  # every hand-written page of content/ (check_content has read them)
         if page.path not in narrative_paths:
             problems.extend(check_page(data, page, site_words))
-    check_yaml_text(data, problems)
+    if memo is None:
+        check_yaml_text(data, problems)
+    else:
+        problems.extend(memo.get(("yaml-text", stamp), lambda: _yaml_text_problems(data)))
     return problems
+
+
+def _yaml_text_problems(data: SiteData) -> Problems:
+    found = Problems()
+    check_yaml_text(data, found)
+    return found
 
 
 def check_todo(text: TextPass, message: str, problems: Problems, prefix: str = "") -> None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
+from generator.base.memo import Memo
 from generator.derive import facts
 from generator.derive.review_pages import Chapter, item_chapter, review_chapters
 from generator.model import models as m
@@ -257,7 +259,9 @@ class Derived:
         return graded[0] if graded else None
 
 
-def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
+def derive(data: SiteData, *, include_drafts: bool = False, memo: Memo | None = None, stamp: Hashable = None) -> Derived:
+    """The context every page is rendered from. With a `memo` (`mkdocs serve`), the glossary terms found in each
+    publication are kept under its narrative's text and `stamp` (the data files' stamp, which covers its record)."""
     from generator.check.placeholders import expand_narrative
 
     # Narratives reach the page with their placeholders ({{ count: ... }}) replaced by numbers from the data: in a
@@ -296,7 +300,7 @@ def derive(data: SiteData, *, include_drafts: bool = False) -> Derived:
     for term in sorted(data.glossary.values(), key=lambda t: t.term.lower()):
         letters[term.term[0].upper()].append(term)
     out.glossary_letters = dict(letters)
-    out.term_usage = _term_usage(data, out.publications)
+    out.term_usage = _term_usage(data, out.publications, memo, stamp)
     return out
 
 
@@ -335,18 +339,28 @@ def with_site_assigned(data: SiteData) -> SiteData:
     return dataclasses.replace(data, frameworks=frameworks, **copies)  # type: ignore[arg-type]
 
 
-def _term_usage(data: SiteData, publications: list[m.Publication]) -> dict[str, list[m.Publication]]:
+def _term_usage(data: SiteData, publications: list[m.Publication], memo: Memo | None = None,
+                stamp: Hashable = None) -> dict[str, list[m.Publication]]:
     from generator.derive.terms import TermMatcher
 
     matcher = TermMatcher.build(list(data.glossary.values()))
     usage: dict[str, list[m.Publication]] = {tid: [] for tid in data.glossary}
     if matcher.pattern is None:
         return usage
-    for pub in publications:
+    pattern = matcher.pattern
+
+    def terms(pub: m.Publication) -> list[str]:
         narrative = data.narratives.get(pub.id)
         text = "\n".join([narrative.text if narrative else "", *_strings(pub)])
-        found = {matcher.term_id(mt.group(0)) for mt in matcher.pattern.finditer(text)}
-        for tid in sorted(t for t in found if t):
+        return sorted({tid for mt in pattern.finditer(text) if (tid := matcher.term_id(mt.group(0)))})
+
+    for pub in publications:
+        if memo is None:
+            found = terms(pub)
+        else:
+            narrative = data.narratives.get(pub.id)
+            found = memo.get(("terms", pub.id, narrative.text if narrative else None, stamp), partial(terms, pub))
+        for tid in found:
             usage[tid].append(pub)
     return usage
 
