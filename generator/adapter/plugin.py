@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from generator.adapter.config import ReportSiteConfig
-from generator.adapter.prerender import cache_root
+from generator.adapter.prerender import cache_root, tested_mkdocs
 from generator.adapter.preview import Preview, Stamp, input_stamp, wrap_app
 from generator.adapter.run import BuildRun, ServeState, raise_described
 from generator.adapter.site import PreparedSite, prepare_site, preview_site
@@ -62,9 +62,9 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
         self.run = BuildRun(self.config, self.command, self.dirty)
         self.run.begin(config)  # before the check: a second build beside the same site stops at once
         serving = self.command == "serve"
-        if serving:
-            if self.preview is None:
-                self.preview = Preview(self, partial(project_inputs, config, self.config), partial(previewable, config))
+        if serving and self.preview is None and tested_mkdocs() is None:  # it calls MkDocs' private page steps
+            self.preview = Preview(self, partial(project_inputs, config, self.config), partial(previewable, config))
+        if serving and self.preview is not None:
             self._built = (self.preview.start_stamp(), None, None, None)
         # Parsed files and text checks are kept across `mkdocs serve` rebuilds; a one-off build frees them for MkDocs.
         self.site = prepare_site(config, self.config, include_drafts=self.drafts_shown(), workers=self.run.workers,

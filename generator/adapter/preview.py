@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
-from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import get_plugin_logger
@@ -220,6 +219,9 @@ class Preview:
         else:
             site.prepare_hand_written(file)  # its numbers and generated part, from the data as it is now
         assert file.page is not None and self.files is not None and self.nav is not None and self.env is not None
+        # MkDocs' private steps for one page: imported here, as the preview runs only on the MkDocs versions tested
+        from mkdocs.commands.build import _build_page, _populate_page
+
         with self.host.page_render():
             _populate_page(file.page, config, self.files)
             _build_page(file.page, config, self.doc_files, self.nav, self.env, excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]

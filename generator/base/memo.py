@@ -8,6 +8,7 @@ site's worth of results at most. Values are shared, never copied: callers must n
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -43,9 +44,10 @@ class Memo:
         self.hits = self.misses = 0
 
 
-def files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
-    """Every file under `folder`: (path, size, modification time in ns). Equal stamps: the same files, unedited."""
-    out = []
+def files_stamp(folder: Path) -> str:
+    """A digest of every file under `folder`: its path, size and modification time in ns. Equal stamps: the same files,
+    unedited. (A digest, not the list: it is part of thousands of keys, each hashed when looked up.)"""
+    digest = hashlib.sha256()
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames.sort()
         for name in sorted(filenames):
@@ -54,5 +56,5 @@ def files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
                 st = os.stat(path)
             except OSError:
                 continue
-            out.append((path, st.st_size, st.st_mtime_ns))
-    return tuple(out)
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()

@@ -72,7 +72,7 @@ def check_narrative(data: SiteData, pub_id: str) -> Problems:
     Run in the pool's workers (pool.py): the text is prepared once there, and every check reads it."""
     problems = Problems()
     narrative = data.narratives[pub_id]
-    pub = data.publications.get(pub_id)
+    pub = data.publication(pub_id)
     text = TextPass.of_file(narrative.path, narrative.text, data)
     check_placeholders(text, problems)
     words = proportion_words_for(data, pub) if pub else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from functools import cached_property
 from typing import cast
 
 from generator.base.errors import Problems
@@ -34,7 +35,8 @@ class CheckerBase:
         """Whether `value` names a record in `pool`; `file` is the single file the pool comes from, if any."""
         if value is None:
             return True
-        pool = list(pool)
+        if not isinstance(pool, (dict, set, frozenset)):
+            pool = list(pool)
         if value in pool:
             return True
         if value.startswith("TODO"):
@@ -63,7 +65,8 @@ class CheckerBase:
         return False
 
     def refs(self, record: m.Record, name: str, values: Iterable[str], pool: Iterable[str], what: str, file: str = "") -> None:
-        pool = list(pool)
+        if not isinstance(pool, (dict, set, frozenset)):
+            pool = list(pool)
         for value in values:
             self.ref(record, name, value, pool, what, file)
 
@@ -82,9 +85,10 @@ class CheckerBase:
     def themes(self) -> list[str]:
         return list(self.d.themes)
 
-    @property
-    def publication_ids(self) -> list[str]:
-        return [*self.d.publications, *self.d.documents]
+    @cached_property
+    def publication_ids(self) -> dict[str, None]:
+        """Every id a source may name, in order (a dict: looked up once per reference, thousands of times a build)."""
+        return dict.fromkeys([*self.d.publications, *self.d.documents])
 
     def themed(self, record: m.Record) -> None:
         self.refs(record, "themes", getattr(record, "themes", []), self.themes, "a theme", "themes.yaml")

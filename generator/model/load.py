@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from generator.base.errors import Position, Problems, relative
 from generator.base.urls import slugify
@@ -212,7 +212,7 @@ def load_site_data(
     content_root = project / CONTENT_DIR
     for pub in data.publications.values():
         if pub.narrative:
-            narrative = load_narrative(project, content_root, pub.narrative, pub.pos("narrative"), problems)
+            narrative = load_narrative(project, content_root, pub.narrative, pub.pos("narrative"), problems, cache)
             if narrative is not None:
                 data.narratives[pub.id] = narrative
     return data, problems
@@ -323,7 +323,7 @@ _FENCE = re.compile(r"^(```|~~~)")
 
 
 def load_narrative(
-    project: Path, content_root: Path, ref: str, at: Position, problems: Problems
+    project: Path, content_root: Path, ref: str, at: Position, problems: Problems, cache: LoadCache | None = None
 ) -> Narrative | None:
     if "\\" in ref or "\x00" in ref or ref.startswith("/") or not ref.endswith(".md"):
         problems.add(at, f"narrative '{ref}' must be a relative path to a .md file inside content/ (forward slashes)")
@@ -335,7 +335,19 @@ def load_narrative(
     if not path.is_file():
         problems.add(at, f"narrative file content/{ref} does not exist")
         return None
-    rel = relative(path, project)
+    cached = cache.get(path) if cache else None
+    if cached is not None:
+        problems.extend(cached[1])
+        return cast("Narrative | None", cached[0])
+    file_problems = Problems()
+    narrative = _read_narrative(path, relative(path, project), file_problems)
+    if cache:
+        cache.put(path, narrative, file_problems)
+    problems.extend(file_problems)
+    return narrative
+
+
+def _read_narrative(path: Path, rel: str, problems: Problems) -> Narrative | None:
     text = read_text(path, rel, problems)  # not UTF-8, or a NUL byte: reported with its line
     if text is None:
         return None
