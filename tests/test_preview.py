@@ -130,7 +130,17 @@ def test_a_data_edit_shown_on_many_pages_and_files_is_previewed(session: Session
     assert_same_site(session.site_dir, session.project, tmp_path)
 
 
+def test_a_title_the_navigation_does_not_show_is_previewed(session: Session, tmp_path: Path) -> None:
+    # a report's title: its page, its partnership's and programme's lists, the feeds and data files show it
+    edit(session.project / "site-data/inspections/fife-2023.yaml", "title: Joint inspection", "title: The joint inspection")
+    session.rebuild()
+    assert session.full_builds == 0
+    session.visit_all()
+    assert_same_site(session.site_dir, session.project, tmp_path)
+
+
 def test_an_edit_that_changes_the_navigation_is_a_full_build(session: Session, tmp_path: Path) -> None:
+    # a review is listed in the navigation, under its title
     edit(session.project / "site-data/reviews/review-2021.yaml", "title: Review of findings", "title: A review of findings")
     session.rebuild()
     assert session.full_builds == 1

@@ -261,9 +261,10 @@ def generate(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts:
 
 
 def site_structure(derived: Derived, specs: dict[str, PageSpec]) -> Any:
-    """What the navigation, the list of pages and files and the glossary's links are made from; not pages' contents."""
+    """What the navigation, the list of pages and files and the glossary's links are made from; not pages' contents
+    (a page the navigation does not list takes its title from its own Markdown)."""
     addresses = derived.data.addresses
-    return (tuple((s.path, s.title, s.template, s.section, s.subsection, s.in_nav) for s in specs.values()),
+    return (tuple((s.path, s.in_nav, *((s.title, s.section, s.subsection) if s.in_nav else ())) for s in specs.values()),
             tuple(site_file_paths(derived)), tuple(sorted(addresses.redirects)) if addresses is not None else (),
             tuple(derived.data.glossary.values()))
 
