@@ -259,7 +259,10 @@ class Preview:
             with self.lock:
                 if self.generation != generation:
                     return
-                self._render(file)
+                try:
+                    self._render(file)
+                except Exception as exc:  # noqa: BLE001 - reported, never a traceback; the page stays as it was
+                    log.error(f"preview: {file.src_uri} could not be rendered again: {type(exc).__name__}: {str(exc)[:300]}")
             time.sleep(0)  # a request waiting for the lock gets it between pages
         with self.lock:
             if self.generation != generation:
