@@ -464,7 +464,8 @@ class Measured(NamedTuple):
     """1-minute load average when the process ended (more than the core count: the wall time is inflated)."""
     peak_by_process_mb: dict[str, float]
     """Largest resident set seen, sampled every 0.25 s, per kind of process: the build itself ("main"), its forked
-    workers ("workers", the largest one) and Pagefind ("pagefind"). wait4's peak is the largest of these."""
+    workers ("workers", the largest one) and Pagefind ("pagefind"). wait4's peak is the largest of these. Also the
+    largest unique set of a worker ("workers_private"): the pages a forked worker does not share with the build."""
 
 
 def _process_tree(pid: int) -> list[int]:
@@ -490,6 +491,19 @@ def _sample_rss(root: int, peaks: dict[str, float]) -> None:
             continue
         kind = "main" if pid == root else "pagefind" if name == "pagefind" else "workers"
         peaks[kind] = round(max(peaks.get(kind, 0.0), rss), 1)
+        if kind == "workers":  # forked: most of their resident set is pages shared with the build's own process
+            private = _private_mb(pid)
+            if private is not None:
+                peaks["workers_private"] = round(max(peaks.get("workers_private", 0.0), private), 1)
+
+
+def _private_mb(pid: int) -> float | None:
+    """The memory only this process holds (its unique set: Private_Clean + Private_Dirty), None if unreadable."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            return sum(int(line.split()[1]) for line in f if line.startswith(("Private_Clean:", "Private_Dirty:"))) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def run_measured(cmd: list[str], deadline: float, log: Path, what: str, cwd: Path | None = None) -> Measured:

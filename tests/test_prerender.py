@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.output.spool import Spool
+
 from .support import ROOT, copy_tiny, edit, mkdocs_build, tree
 
 PLUGIN = "  - report-site:\n"
@@ -83,6 +85,60 @@ def test_an_untested_mkdocs_converts_every_page_itself(tmp_path: Path) -> None:
     for page in site.rglob("*.html"):
         text = page.read_text().replace("mkdocs-1.7.0", "mkdocs-1.6.1")
         assert text == (tmp_path / "site-reference" / page.relative_to(site)).read_text(), page
+
+
+#: A hook that reads every page as it is written, as another plugin may: it must find the page as MkDocs leaves it
+READER = """
+import logging
+
+log = logging.getLogger("mkdocs.hooks.reader")
+seen = []
+
+
+def on_post_page(output, *, page, config):
+    seen.append(page.file.src_uri)
+    if not page.markdown or not page.content or page.content not in output:
+        log.warning(f"{page.file.src_uri}: its Markdown or HTML is not what MkDocs keeps")
+    return output
+
+
+def on_post_build(*, config):
+    log.info(f"reader: {len(seen)} pages read")
+"""
+
+
+def test_pages_put_aside_until_written_are_the_pages_mkdocs_keeps(tmp_path: Path) -> None:
+    """Once MkDocs has converted a page, the plugin lets its Markdown go and puts its HTML aside until the theme renders
+    it (memory at scale: bench/README.md, "Memory at 3,000 reports"). With another plugin (a hook) reading pages
+    later, MkDocs keeps every page as it does without this plugin. The site is the same either way."""
+    lean = copy_tiny(tmp_path / "lean")
+    result = mkdocs_build(lean, tmp_path / "site-lean", "-v")
+    assert result.returncode == 0, result.stderr
+    assert "its HTML put aside until it is written" in result.stderr
+
+    kept = copy_tiny(tmp_path / "kept")
+    (kept / "reader.py").write_text(READER)
+    edit(kept / "mkdocs.yml", "plugins:", "hooks:\n  - reader.py\nplugins:")
+    result = mkdocs_build(kept, tmp_path / "site-kept", "-v")
+    assert result.returncode == 0, result.stderr
+    assert "put aside" not in result.stderr
+    read = re.search(r"reader: (\d+) pages read", result.stderr)
+    assert read and int(read.group(1)) > 10, result.stderr
+    lean_site, kept_site = tree(tmp_path / "site-lean"), tree(tmp_path / "site-kept")
+    assert lean_site == kept_site, [k for k in lean_site.keys() | kept_site.keys() if lean_site.get(k) != kept_site.get(k)]
+
+
+def test_the_spool_gives_back_each_text_as_it_was_once(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    texts = {"a.md": "<p>en dash \u2013, astral \U0001f600, lone surrogate \ud800</p>", "b.md": "", "c.md": "x" * 300_000}
+    for name, text in texts.items():
+        spool.put(name, text)
+    spool.put("a.md", texts["a.md"] + " again")
+    assert list(tmp_path.iterdir()) == []  # the file has no name: nothing is left if the build is killed
+    assert spool.take("c.md") == texts["c.md"] and spool.take("b.md") == ""
+    assert spool.take("a.md") == texts["a.md"] + " again"
+    assert spool.take("a.md") is None and len(spool) == 0
+    spool.close()
 
 
 def test_compressed_copies_come_from_the_cache_when_the_file_is_unchanged(tmp_path: Path) -> None:

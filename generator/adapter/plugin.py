@@ -81,6 +81,8 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         assert self.run is not None and self.site is not None
         self._built = (self._built[0], files, nav, None)
+        if not reads_pages_later(config, self):
+            self.run.hold_pages_lightly(config)
         self.run.convert(config, files, self.site)
         return nav
 
@@ -103,10 +105,11 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         assert self.run is not None and self.site is not None
-        return self.site.content(self.run.clean(page, html), page.file)
+        return self.run.let_go(page, self.site.content(self.run.clean(page, html), page.file))
 
     def on_page_context(self, template_context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
         assert self.run is not None and self.site is not None
+        self.run.take_back(page)
         # MkDocs' TemplateContext lists only its own keys; a plugin adds its own (MkDocs' docs for this event)
         values = self.site.page_values(page, config)
         cast("dict[str, Any]", template_context).update(values)
@@ -117,6 +120,7 @@ class ReportSitePlugin(BasePlugin[ReportSiteConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         assert self.run is not None and self.site is not None
         self.run.page_written(page, output, self.site)
+        self.run.written(page)
         return output
 
     @event_priority(-100)
@@ -206,6 +210,17 @@ def previewable(config: MkDocsConfig, path: str) -> bool:
     file = Path(path)
     return (file.is_relative_to(project / DATA_DIR)
             or (file.suffix == ".md" and file.is_relative_to(Path(config.docs_dir) / NARRATIVE_DIR)))
+
+
+#: The events from which a plugin could read a page's Markdown or HTML after MkDocs converted it
+LATE_EVENTS = ("page_content", "env", "pre_template", "template_context", "post_template", "page_context", "post_page",
+               "post_build", "build_error", "shutdown")
+
+
+def reads_pages_later(config: MkDocsConfig, plugin: BasePlugin[Any]) -> bool:
+    """Whether another plugin listens to an event from `on_page_content` on. If none does, only MkDocs and this plugin
+    read a page once it is converted, and this plugin lets its Markdown and HTML go meanwhile (`BuildRun.let_go`)."""
+    return any(getattr(method, "__self__", None) is not plugin for event in LATE_EVENTS for method in config.plugins.events.get(event, []))
 
 
 def check_site_url(site_url: str | None, mode: str, command: str) -> None:

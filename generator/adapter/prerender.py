@@ -254,6 +254,7 @@ class Prerenderer:
             with capture_logs(silence=True) as records:
                 Page.render(page, config, recorder)  # type: ignore[arg-type]  # the same stand-in for Files
             entry = _entry(page, recorder, records, self.clean)
+            page.markdown = page.content = ""  # the worker's copy of the page: not held until the worker ends
             if entry is None:
                 return False, None
             self.store.put(self.keys[file.src_uri], entry)

@@ -41,6 +41,7 @@ from generator.output.publish import (
 )
 from generator.output.search_bundles import BackgroundIndex, build_index
 from generator.output.search_pages import SearchPages, region_template
+from generator.output.spool import Spool
 from generator.render.render import MemoryBytecodeCache
 from generator.render.sanitize import sanitize_html
 from generator.render.search_entries import PageSearch
@@ -64,6 +65,8 @@ class BuildRun:
         self.search_pages: SearchPages | None = None
         self.page_search: tuple[str, PageSearch | None] | None = None
         """The page the theme is rendering, and what it gives the index (for the check of its search page)."""
+        self.spool: Spool | None = None
+        """Each converted page's HTML, from its conversion until the theme renders it (`let_go`); None: held by MkDocs."""
 
     def begin(self, config: MkDocsConfig) -> None:
         """First thing in a build: the project's layout; then, for an atomic build, count warnings (for --strict),
@@ -149,6 +152,35 @@ class BuildRun:
         for path, file in as_is.items():
             pages.put_file(path, file.content_bytes)
         return pages
+
+    def hold_pages_lightly(self, config: MkDocsConfig) -> None:
+        """From `on_nav`, when no other plugin reads pages after MkDocs converts them (`reads_pages_later`): each page's
+        Markdown and HTML are let go once converted, the HTML kept in a spool file until the theme renders the page."""
+        self.spool = Spool(Path(config.site_dir).parent)
+        log.debug("pages: each page's Markdown let go once converted, and its HTML put aside until it is written")
+
+    def let_go(self, page: Page, html: str) -> str:
+        """A page's final HTML (`on_page_content`, after every change to it): put aside until the theme renders the
+        page (`take_back`), and its Markdown let go. MkDocs converts every page before it writes the first, and would
+        hold them all (bench/README.md, "Memory at 3,000 reports"). What MkDocs keeps meanwhile is an empty string."""
+        if self.spool is None:
+            return html
+        self.spool.put(page.file.src_uri, html)
+        page.markdown = ""  # not None: MkDocs' `Page.title` reads None as a page not read yet
+        if page.file.generated_by:  # the Markdown the plugin gave MkDocs (File.generated), read once by read_source
+            page.file.content_string = ""
+        return ""
+
+    def take_back(self, page: Page) -> None:
+        """`on_page_context`, before the theme renders the page: its HTML, as `let_go` put it aside."""
+        if self.spool is not None and page.file.src_uri in self.spool:
+            page.content = self.spool.take(page.file.src_uri)
+
+    def written(self, page: Page) -> None:
+        """`on_post_page`, the page written: its HTML let go again (the anchors MkDocs checks after the page loop are
+        kept apart from it: `present_anchor_ids`)."""
+        if self.spool is not None:
+            page.content = ""
 
     def install(self, page: Page) -> None:
         if self.prerender is not None:
@@ -239,6 +271,9 @@ class BuildRun:
 
     def close(self) -> None:
         """Let everything go that the run still holds (after an error, or the end of `mkdocs serve`)."""
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
         if self.search_pages is not None:
             self.search_pages.dispose()
             self.search_pages = None

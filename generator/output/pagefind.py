@@ -178,9 +178,15 @@ class BundleFacts:
         return cls(words, filters, [(str(a), str(b), str(c)) for a, b, c in dates])
 
 
-def bundle_facts(bundle: Path, pages: dict[str, bytes]) -> BundleFacts:
+def sort_date(html: bytes) -> str | None:
+    """A page's date sort key (`data-pagefind-sort="date"`), None if it has none."""
+    match = _SORT_DATE.search(html)
+    return match.group(1).decode() if match else None
+
+
+def bundle_facts(bundle: Path, pages: dict[str, str | None]) -> BundleFacts:
     """Read back a stabilised bundle: its words (Pagefind's fragments: the text it indexed, so nothing the index
-    leaves out), its filters' values, and the date sort key of each page (from `pages`, site path -> HTML)."""
+    leaves out), its filters' values, and the date sort key of each page (`pages`: site path -> `sort_date`)."""
     counts: Counter[str] = Counter()
     urls: dict[str, str] = {}
     fragments = bundle / "fragment"
@@ -189,11 +195,10 @@ def bundle_facts(bundle: Path, pages: dict[str, bytes]) -> BundleFacts:
         counts.update(_WORD.findall(str(record.get("content", "")).lower()))
         urls[str(record.get("url", ""))] = fragment.name.removesuffix(".pf_fragment")
     dates = []
-    for path, html in pages.items():
-        match = _SORT_DATE.search(html)
+    for path, date in pages.items():
         url = "/" + path.removesuffix("index.html")
-        if match and url in urls:
-            dates.append((match.group(1).decode(), url, urls[url]))
+        if date is not None and url in urls:
+            dates.append((date, url, urls[url]))
     return BundleFacts(dict(sorted(counts.items())), filter_values(bundle), sorted(dates))
 
 

@@ -49,6 +49,7 @@ from generator.output.pagefind import (
     SearchIndexError,
     bundle_facts,
     pagefind_executable,
+    sort_date,
 )
 from generator.output.pagefind_stable import BundleFormatError
 
@@ -83,9 +84,21 @@ def walk_order(paths: list[str]) -> list[str]:
     return sorted(paths, key=lambda p: PurePosixPath(p).parts)
 
 
-def indexed_pages(site: Path) -> dict[str, bytes]:
-    """Site path -> HTML of every page of `site` Pagefind would index (it has a data-pagefind-body region), outside
-    the bundle folder."""
+@dataclass(frozen=True)
+class IndexedPage:
+    """What the index needs of a page it holds, read once: not its HTML, which would be held for the whole build
+    (a page's search region is its content: 156 MiB at 3,000 reports, bench/README.md, "Memory at 3,000 reports")."""
+
+    bundle: str
+    digest: bytes
+    """a hash of the page's bytes (with the paths, a bundle's cache key)"""
+    date: str | None
+    """its date sort key (`pagefind.sort_date`)"""
+
+
+def indexed_pages(site: Path) -> dict[str, IndexedPage]:
+    """Site path -> every page of `site` Pagefind would index (it has a data-pagefind-body region), outside the
+    bundle folder."""
     out = {}
     for root, dirs, files in os.walk(site):
         if Path(root) == site:  # the index itself, and the folder it is made in (BundledIndex.work)
@@ -95,7 +108,8 @@ def indexed_pages(site: Path) -> dict[str, bytes]:
                 path = Path(root, name)
                 html = path.read_bytes()
                 if _BODY in html:
-                    out[path.relative_to(site).as_posix()] = html
+                    digest = hashlib.sha256(len(html).to_bytes(8, "little") + html).digest()
+                    out[path.relative_to(site).as_posix()] = IndexedPage(bundle_of(html), digest, sort_date(html))
     return out
 
 
@@ -107,8 +121,8 @@ def bundle_of(html: bytes) -> str:
 @dataclass
 class Bundle:
     name: str
-    pages: dict[str, bytes]
-    """site path -> HTML, in walk order"""
+    pages: dict[str, str | None]
+    """site path -> its date sort key, in walk order"""
     key: str = ""
     facts: BundleFacts | None = None
     cached: Path | None = None
@@ -161,17 +175,17 @@ class BundledIndex:
         if self.work.exists():
             shutil.rmtree(self.work)
         self.lock = _shared_lock(self.cache_root)
-        grouped: dict[str, dict[str, bytes]] = {}
+        grouped: dict[str, dict[str, IndexedPage]] = {}
         pages = indexed_pages(self.source)
         for path in walk_order(list(pages)):
-            grouped.setdefault(bundle_of(pages[path]), {})[path] = pages[path]
+            grouped.setdefault(pages[path].bundle, {})[path] = pages[path]
         for name in sorted(grouped):
             if not _NAME.fullmatch(name):
                 raise SearchIndexError(f"search: a page names the bundle {name!r}; a bundle's name is letters, digits and '-'")
-            bundle = Bundle(name, grouped[name])
+            bundle = Bundle(name, {path: page.date for path, page in grouped[name].items()})
             digest = hashlib.sha256()
-            for path, html in bundle.pages.items():
-                digest.update(len(path).to_bytes(8, "little") + path.encode() + len(html).to_bytes(8, "little") + html)
+            for path, page in grouped[name].items():
+                digest.update(len(path).to_bytes(8, "little") + path.encode() + page.digest)
             bundle.key = key(tool, name, digest.hexdigest())
             self.bundles.append(bundle)
             self._from_cache(bundle)
