@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,7 @@ def site_files(site: Path) -> dict[str, bytes]:
 
 FRESH = """
 import sys
+import time
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 config = load_config(config_file=sys.argv[1], site_dir=sys.argv[2])
@@ -168,3 +170,24 @@ def test_bad_data_stops_the_preview_and_the_pages_stay(session: Session, tmp_pat
     assert session.full_builds == 0
     session.visit_all()
     assert_same_site(session.site_dir, session.project, tmp_path)
+
+
+def test_pages_nobody_asks_for_are_brought_up_to_date_in_the_background(session: Session, tmp_path: Path) -> None:
+    edit(session.project / "site-data/partnerships/fife.yaml", "370,000", "371,234")
+    edit(session.project / "content/narrative/inspections/fife-2023.md", "Fife is a large area.", "Fife is a kingdom.")
+    session.rebuild()
+    preview = session.preview
+    deadline = time.monotonic() + 60
+    while not (all(done == preview.generation for done in preview.done.values()) and preview.extras_done == preview.generation):
+        assert time.monotonic() < deadline, "the background catch-up did not finish within 60 s"
+        time.sleep(0.1)
+    with preview.lock:  # the catch-up's last step (the search index) is started under the lock
+        pass
+    assert_same_site(session.site_dir, session.project, tmp_path)
+
+
+def test_a_hand_written_page_edited_is_a_full_build(session: Session) -> None:
+    edit(session.project / "content/about.md", "# About\n", "# About\n\nAn added line.\n")
+    session.rebuild()
+    assert session.full_builds == 1
+    assert "An added line." in (session.site_dir / "about/index.html").read_text()
