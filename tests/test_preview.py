@@ -191,3 +191,22 @@ def test_a_hand_written_page_edited_is_a_full_build(session: Session) -> None:
     session.rebuild()
     assert session.full_builds == 1
     assert "An added line." in (session.site_dir / "about/index.html").read_text()
+
+
+def test_a_report_removed_and_added_again_is_previewed(session: Session, tmp_path: Path) -> None:
+    # a response's page is not in the navigation: its page and data file go and come without a full build, and the
+    # pages that list it, the sitemap and the data files follow
+    record = session.project / "site-data/responses/fife-response-2023.yaml"
+    text = record.read_text()
+    record.unlink()
+    session.rebuild()
+    assert session.full_builds == 0
+    session.visit_all()
+    assert not (session.site_dir / "responses/fife-response-2023").exists()
+    assert_same_site(session.site_dir, session.project, tmp_path)
+    record.write_text(text.replace("Inspection outcome report", "The inspection outcome report"))
+    session.rebuild()
+    assert session.full_builds == 0
+    session.visit_all()
+    assert "The inspection outcome report" in (session.site_dir / "responses/fife-response-2023/index.html").read_text()
+    assert_same_site(session.site_dir, session.project, tmp_path)

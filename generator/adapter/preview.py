@@ -4,12 +4,13 @@ MkDocs rebuilds the whole site on every change: it empties the site folder, conv
 its `--dirty` cannot see that a generated page's data changed. For the edit editors make all day (a record in
 site-data/ or a narrative), the preview does this instead (`rebuild`):
 
-1. It finds which input files changed (size and modification time, as the parse cache does). Anything but edited
-   data files and narratives (a page added or removed, mkdocs.yml, a template, a hand-written page) is a full build.
+1. It finds which input files changed (size and modification time, as the parse cache does). Anything but data files
+   and narratives edited, added or removed (mkdocs.yml, a template, a hand-written page) is a full build.
 2. It checks and derives the whole site, as a build does, with the parse cache and the memo of the last rebuild's
    text checks (base/memo.py), and reports every problem. An error stops there: the pages stay as they were.
-3. If the navigation and the list of files would not change (`site.structure`), no page is rendered now: every page
-   is marked as older than the data. A page is rendered again when a browser asks for it (`ensure`, from the web
+3. If the navigation would not change (`site.structure`), no page is rendered now: every page is marked as older
+   than the data (a report added or removed: its page and data files are added to or taken from MkDocs' list of
+   files, and the sitemap is written again). A page is rendered again when a browser asks for it (`ensure`, from the web
    server's request handler, before the file is read), and the pages nobody asked for are brought up to date in the
    background (`_catch_up`), each compared first: a page whose Markdown and theme values did not change is not
    converted or written again. Then the open-data files and feeds, then the search index.
@@ -36,7 +37,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from generator.adapter.site import PreparedSite, digest
+from generator.adapter.site import PreparedSite, Structure, digest
 from generator.render.render import TemplateRenderError
 
 log = get_plugin_logger(__name__)
@@ -82,11 +83,9 @@ def input_stamp(folders: Iterable[Path], files: Iterable[Path]) -> Stamp:
     return out
 
 
-def edited(before: Stamp, after: Stamp) -> list[str] | None:
-    """The files edited between two stamps; None when a file was added or removed."""
-    if before.keys() != after.keys():
-        return None
-    return sorted(path for path, stamp in after.items() if before[path] != stamp)
+def edited(before: Stamp, after: Stamp) -> list[str]:
+    """The files edited, added or removed between two stamps."""
+    return sorted({path for path, stamp in after.items() if before.get(path) != stamp} | (before.keys() - after.keys()))
 
 
 class Preview:
@@ -150,7 +149,7 @@ class Preview:
         assert self.config is not None
         now = self.inputs()
         changed = edited(self.stamp, now)
-        if changed is None or not all(self.previewable(path) for path in changed):
+        if not all(self.previewable(path) for path in changed):
             return False
         if not changed:
             return True  # nothing this site reads changed
@@ -160,8 +159,10 @@ class Preview:
         except PluginError as exc:  # bad data: reported above; the pages stay as they were
             raise Abort(str(exc)) from None
         previous = self.host.site
-        if previous is None or site.structure != previous.structure:
-            return False  # pages or titles come or go: the navigation and links change everywhere
+        if previous is None or site.structure is None or previous.structure is None or site.structure.nav != previous.structure.nav:
+            return False  # the navigation changes, so every page does
+        if site.structure != previous.structure:
+            self._restructure(previous.structure, site.structure)  # a report added or removed
         site.glossary, site.search_url, site.asset_names = previous.glossary, previous.search_url, previous.asset_names
         site.generated = previous.generated
         self.host.site = site
@@ -173,6 +174,41 @@ class Preview:
                  "they are asked for, the others in the background")
         threading.Thread(target=self._catch_up, args=(self.generation,), daemon=True, name="report-site-preview").start()
         return True
+
+    def _restructure(self, old: Structure, new: Structure) -> None:
+        """Pages the navigation does not list, and data files, added or removed: MkDocs' list of files as a full build
+        would make it (its order is the sitemap's), the new pages' `Page`s, the removed ones' files deleted; the
+        sitemap written again. Pages are rendered, as ever, when asked for."""
+        from mkdocs.commands.build import _build_theme_template
+        from mkdocs.structure.pages import Page
+
+        assert self.config is not None and self.files is not None and self.env is not None and self.nav is not None
+        config, root = self.config, Path(self.config.site_dir)
+        ours = {*old.pages, *old.files}
+        by_path = {f.src_uri: f for f in self.files if f.src_uri in ours}
+        for path in {*old.pages, *old.files} - {*new.pages, *new.files}:
+            written = Path(by_path.pop(path).abs_dest_path)
+            written.unlink(missing_ok=True)
+            if written.parent != root and not any(written.parent.iterdir()):
+                written.parent.rmdir()  # a page's own folder (inspections/fife-2023/), as a full build would not have it
+            self.done.pop(path, None)
+            self.shown.pop(path, None)
+        pages = []
+        for path in new.pages:
+            file = by_path.get(path)
+            if file is None:  # rendered when asked for, like every page of this generation
+                file = File.generated(config, path, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+                Page(None, file, config)
+            pages.append(file)
+        data = [by_path.get(path) or File.generated(config, path, abs_src_path=str(root / path)) for path in new.files]
+        others = [f for f in self.files if f.src_uri not in ours and f.src_uri not in set(new.files)]
+        self.files = Files([*others, *pages, *data])
+        self.doc_files = list(self.files.documentation_pages(inclusion=InclusionLevel.is_in_serve))
+        self.pages = {f.dest_uri: f for f in self.doc_files}
+        self.extra_paths = (self.extra_paths - set(old.files)) | set(new.files)
+        with self.host.page_render():
+            for template in config.theme.static_templates:  # the sitemap lists every page
+                _build_theme_template(template, self.env, self.files, config, self.nav)
 
     def stop(self) -> None:
         """The session ends: a catch-up under way stops at its next page."""

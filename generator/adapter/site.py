@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -97,9 +97,9 @@ class PreparedSite:
     """`mkdocs serve`: the renderer is kept after `add_files`, for the preview (preview.py)."""
     specs: dict[str, PageSpec] = field(default_factory=dict)
     """Docs path -> spec of every generated page (what the preview renders a page again from)."""
-    structure: Any = None
-    """What the navigation and the list of files are made from (`site_structure`): while it stays the same, an
-    edit changes pages' contents only, and the preview renders just those pages."""
+    structure: Structure | None = None
+    """What the navigation and the lists of pages and files are made from (`site_structure`): while the navigation
+    stays the same, the preview renders just the pages an edit changed, adding or removing pages it does not list."""
     digests: dict[str, str] = field(default_factory=dict)
     """Docs path -> hash of the generated page's Markdown, as rendered for this build."""
     extra_paths: list[str] = field(default_factory=list)
@@ -235,7 +235,7 @@ class Generated:
     test_results: TestResults | None
     template_dirs: list[Path]
     specs: dict[str, PageSpec]
-    structure: Any
+    structure: Structure
 
 
 def generate(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts: bool, workers: int,
@@ -265,13 +265,24 @@ def generate(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts:
                      site_structure(derived, specs))
 
 
-def site_structure(derived: Derived, specs: dict[str, PageSpec]) -> Any:
-    """What the navigation, the list of pages and files and the glossary's links are made from; not pages' contents
-    (a page the navigation does not list takes its title from its own Markdown)."""
+class Structure(NamedTuple):
+    """What a site's navigation and lists of pages and files are made from; not pages' contents."""
+
+    nav: tuple[Any, ...]
+    """The pages the navigation lists, with their titles and sections; the old addresses; the glossary's terms."""
+    pages: tuple[str, ...]
+    """Every generated page's docs path, in order (a page the navigation does not list takes its title from its own
+    Markdown)."""
+    files: tuple[str, ...]
+    """Every open-data file's site path."""
+
+
+def site_structure(derived: Derived, specs: dict[str, PageSpec]) -> Structure:
     addresses = derived.data.addresses
-    return (tuple((s.path, s.in_nav, *((s.title, s.section, s.subsection) if s.in_nav else ())) for s in specs.values()),
-            tuple(site_file_paths(derived)), tuple(sorted(addresses.redirects)) if addresses is not None else (),
-            tuple(derived.data.glossary.values()))
+    return Structure(
+        (tuple((s.path, s.title, s.section, s.subsection) for s in specs.values() if s.in_nav),
+         tuple(sorted(addresses.redirects)) if addresses is not None else (), tuple(derived.data.glossary.values())),
+        tuple(specs), tuple(site_file_paths(derived)))
 
 
 def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_drafts: bool, workers: int,
