@@ -45,8 +45,15 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     shm = Path("/dev/shm")
     work = Path(tempfile.mkdtemp(prefix="real-", dir=shm)) if shm.is_dir() else tmp_path_factory.mktemp("real")
     site = work / "site"
+    # A copy of the project, so its build cache is this build's: a cache filled by a developer's `mkdocs build`
+    # elsewhere holds search bundles indexed in that folder's file order, not in the path order compared below.
+    project = work / "project"
+    project.mkdir()
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for folder in ("content", "site-data", "overrides"):
+        shutil.copytree(ROOT / folder, project / folder)
     try:
-        result = mkdocs_build(ROOT, site)
+        result = mkdocs_build(project, site)
         assert result.returncode == 0, f"mkdocs build --strict failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
         assert "WARNING" not in result.stderr, result.stderr
         yield site

@@ -94,6 +94,14 @@ def assert_same_site(previewed: Path, project: Path, tmp_path: Path) -> None:
     shutil.rmtree(fresh)
 
 
+def assert_previewed(session: Session, tmp_path: Path) -> None:
+    """The edits made are previewed (no full build), and once every page is asked for, the site is a full build's."""
+    session.rebuild()
+    assert session.full_builds == 0
+    session.visit_all()
+    assert_same_site(session.site_dir, session.project, tmp_path)
+
+
 @pytest.fixture
 def session(tmp_path: Path) -> Iterator[Session]:
     project = copy_tiny(tmp_path / "project")
@@ -135,10 +143,7 @@ def test_a_data_edit_shown_on_many_pages_and_files_is_previewed(session: Session
 def test_a_title_the_navigation_does_not_show_is_previewed(session: Session, tmp_path: Path) -> None:
     # a report's title: its page, its partnership's and programme's lists, the feeds and data files show it
     edit(session.project / "site-data/inspections/fife-2023.yaml", "title: Joint inspection", "title: The joint inspection")
-    session.rebuild()
-    assert session.full_builds == 0
-    session.visit_all()
-    assert_same_site(session.site_dir, session.project, tmp_path)
+    assert_previewed(session, tmp_path)
 
 
 def test_an_edit_that_changes_the_navigation_is_a_full_build(session: Session, tmp_path: Path) -> None:
@@ -166,10 +171,7 @@ def test_bad_data_stops_the_preview_and_the_pages_stay(session: Session, tmp_pat
     assert page.read_bytes() == before
     edit(target, "    grade: 9\n", "    grade: 5\n")
     edit(session.project / "site-data/partnerships/fife.yaml", "370,000", "371,234")
-    session.rebuild()
-    assert session.full_builds == 0
-    session.visit_all()
-    assert_same_site(session.site_dir, session.project, tmp_path)
+    assert_previewed(session, tmp_path)
 
 
 def test_pages_nobody_asks_for_are_brought_up_to_date_in_the_background(session: Session, tmp_path: Path) -> None:

@@ -46,7 +46,9 @@ def test_real_site_builds_with_properdocs_as_with_mkdocs(real_site: Path) -> Non
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # beside the MkDocs build, on the same filesystem: Pagefind numbers the pages in the order the folders list them
     work = Path(tempfile.mkdtemp(prefix="properdocs-", dir=real_site.parent))
-    proper = subprocess.run([str(PROPERDOCS), "build", "--strict", "-f", str(ROOT / "mkdocs.yml"), "-d", str(work / "properdocs")],
+    # the copy of the project the MkDocs build was made from (conftest.real_site), with its cache
+    project = real_site.parent / "project"
+    proper = subprocess.run([str(PROPERDOCS), "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(work / "properdocs")],
                             capture_output=True, text=True, env=env, timeout=600)
     assert proper.returncode == 0, proper.stderr
     assert "WARNING" not in proper.stderr, proper.stderr
