@@ -49,7 +49,8 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     # elsewhere holds search bundles indexed in that folder's file order, not in the path order compared below.
     project = work / "project"
     project.mkdir()
-    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for name in ("mkdocs.yml", "accessibility-results.json"):
+        shutil.copy2(ROOT / name, project / name)
     for folder in ("content", "site-data", "overrides"):
         shutil.copytree(ROOT / folder, project / folder)
     try:
