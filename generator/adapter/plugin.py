@@ -26,9 +26,10 @@ from mkdocs.utils.templates import TemplateContext
 
 from generator.adapter.config import ReportSiteConfig
 from generator.adapter.prerender import cache_root, tested_mkdocs
-from generator.adapter.preview import Preview, Stamp, input_stamp, wrap_app
+from generator.adapter.preview import Preview, wrap_app
 from generator.adapter.run import BuildRun, ServeState, raise_described
 from generator.adapter.site import PreparedSite, prepare_site, preview_site
+from generator.base.memo import Stamp, file_stamps
 from generator.model.layout import DATA_DIR, NARRATIVE_DIR
 from generator.model.publisher import example_address_message, is_example_address
 from generator.output.asset_names import published_name
@@ -201,7 +202,7 @@ def project_inputs(config: MkDocsConfig, options: ReportSiteConfig) -> Stamp:
     folders = {Path(config.docs_dir), project / DATA_DIR, *(project / d for d in options.templates_dirs)}
     if config.theme.custom_dir:
         folders.add(Path(config.theme.custom_dir))
-    return input_stamp(sorted(folders), [Path(config.config_file_path)])
+    return file_stamps(sorted(folders), [Path(config.config_file_path)])
 
 
 def previewable(config: MkDocsConfig, path: str) -> bool:

@@ -38,12 +38,10 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from generator.adapter.site import PreparedSite, Structure, digest
+from generator.base.memo import Stamp
 from generator.render.render import TemplateRenderError
 
 log = get_plugin_logger(__name__)
-
-Stamp = dict[str, tuple[int, int]]
-
 
 class PreviewHost(Protocol):
     """What the preview needs of the plugin: the site a page is rendered from, and a new one after an edit."""
@@ -56,31 +54,6 @@ class PreviewHost(Protocol):
         """A context manager around one page's MkDocs steps (the plugin's hooks need a run)."""
 
     def index_site(self, config: MkDocsConfig) -> None: ...
-
-
-def input_stamp(folders: Iterable[Path], files: Iterable[Path]) -> Stamp:
-    """Every input file: path -> (size, modification time in ns); dot files and backups (`name~`) left out, as
-    editors write them beside the file they edit."""
-    out: Stamp = {}
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            continue
-        out[str(path)] = (st.st_size, st.st_mtime_ns)
-    for folder in folders:
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            for name in filenames:
-                if name.startswith(".") or name.endswith("~"):
-                    continue
-                full = os.path.join(dirpath, name)
-                try:
-                    st = os.stat(full)
-                except OSError:
-                    continue
-                out[full] = (st.st_size, st.st_mtime_ns)
-    return out
 
 
 def edited(before: Stamp, after: Stamp) -> list[str]:
@@ -226,10 +199,17 @@ class Preview:
         if file is not None:
             if self.done.get(file.src_uri) != self.generation:
                 with self.lock:
-                    self._render(file)
+                    self._render_reported(file)
         elif site_path in self.extra_paths and self.extras_done != self.generation:
             with self.lock:
                 self._write_extras()
+
+    def _render_reported(self, file: File) -> None:
+        """`_render`, a failure reported (never a traceback) and the page left as it was."""
+        try:
+            self._render(file)
+        except Exception as exc:  # noqa: BLE001
+            log.error(f"preview: {file.src_uri} could not be rendered again: {type(exc).__name__}: {str(exc)[:300]}")
 
     def _render(self, file: File) -> None:
         """The page of `file`, as a full build would write it now (called with the lock held)."""
@@ -295,10 +275,7 @@ class Preview:
             with self.lock:
                 if self.generation != generation:
                     return
-                try:
-                    self._render(file)
-                except Exception as exc:  # noqa: BLE001 - reported, never a traceback; the page stays as it was
-                    log.error(f"preview: {file.src_uri} could not be rendered again: {type(exc).__name__}: {str(exc)[:300]}")
+                self._render_reported(file)
             time.sleep(0)  # a request waiting for the lock gets it between pages
         with self.lock:
             if self.generation != generation:
@@ -316,11 +293,7 @@ def wrap_app(app: Callable[..., Any], preview: Preview, mount_path: str) -> Call
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
         if (path + "/").startswith(mount_path):
             rel = path[len(mount_path):] + ("index.html" if path.endswith("/") else "")
-            rel = os.path.normpath("/" + rel).lstrip("/")
-            try:
-                preview.ensure(rel)
-            except Exception as exc:  # noqa: BLE001 - the page is served as it was; the log says why
-                log.error(f"preview: {rel} could not be rendered again: {type(exc).__name__}: {str(exc)[:300]}")
+            preview.ensure(os.path.normpath("/" + rel).lstrip("/"))  # failures are reported there; the file is served as it is
         return app(environ, start_response)
 
     return handle

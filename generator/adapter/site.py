@@ -304,8 +304,9 @@ def prepare_site(config: MkDocsConfig, options: ReportSiteConfig, *, include_dra
             exc = TemplateRenderError(describe_template_error(exc, "feeds and data"))
         log.error(str(exc))
         raise PluginError("a page template failed (see above); nothing was built and site/ is untouched") from None
-    site = site_from(gen, options, pages=pages, extra_files=extra_files, keep_records=load_cache is not None)
-    site.digests = {path: digest(markdown) for path, (_spec, markdown) in pages.items()} if load_cache is not None else {}
+    serving = load_cache is not None  # `mkdocs serve`: its preview renders pages again from the records
+    site = site_from(gen, options, pages=pages, extra_files=extra_files, keep_records=serving)
+    site.digests = {path: digest(markdown) for path, (_spec, markdown) in pages.items()} if serving else {}
     # Markdown extensions the templates rely on; MkDocs types the list as names, Markdown takes instances too
     config.markdown_extensions.append(TableCaptionExtension())  # type: ignore[arg-type]
     config.markdown_extensions.append(PermalinkLabelExtension())  # type: ignore[arg-type]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -44,17 +44,39 @@ class Memo:
         self.hits = self.misses = 0
 
 
+Stamp = dict[str, tuple[int, int]]
+"""File path -> (size, modification time in ns)."""
+
+
+def file_stamps(folders: Iterable[Path], files: Iterable[Path] = ()) -> Stamp:
+    """The stamp of `files` and of every file under `folders`; dot files and backups (`name~`) left out, as editors
+    write them beside the file they edit (and the site reads neither)."""
+    out: Stamp = {}
+    for path in files:
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out[str(path)] = (st.st_size, st.st_mtime_ns)
+    for folder in folders:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for name in filenames:
+                if name.startswith(".") or name.endswith("~"):
+                    continue
+                full = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(full)
+                except OSError:
+                    continue
+                out[full] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
 def files_stamp(folder: Path) -> str:
-    """A digest of every file under `folder`: its path, size and modification time in ns. Equal stamps: the same files,
-    unedited. (A digest, not the list: it is part of thousands of keys, each hashed when looked up.)"""
+    """A digest of `file_stamps` of `folder`. Equal digests: the same files, unedited. (A digest, not the stamps: it is
+    part of thousands of keys, each hashed when looked up.)"""
     digest = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for path, (size, mtime) in sorted(file_stamps([folder]).items()):
+        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
     return digest.hexdigest()

@@ -164,11 +164,9 @@ def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int =
     problems = Problems()
     ids = list(data.narratives)
 
-    def key(pub_id: str) -> Hashable:
-        narrative = data.narratives[pub_id]
-        return ("narrative", pub_id, str(narrative.path), narrative.text, stamp)
-
-    todo = [pub_id for pub_id in ids if memo is None or not memo.known(key(pub_id))]
+    keys: dict[str, Hashable] = {pub_id: ("narrative", pub_id, str(n.path), n.text, stamp)
+                                 for pub_id, n in data.narratives.items()} if memo is not None else {}
+    todo = [pub_id for pub_id in ids if memo is None or not memo.known(keys[pub_id])]
     done: dict[str, Problems] = {}
     if workers > 1 and len(todo) >= 4 * workers and can_fork():
         forked, _failures = fork_map(lambda pub_id: check_narrative(data, pub_id), todo, workers)
@@ -178,7 +176,7 @@ def check_text(data: SiteData, pages: Sequence[ContentPage] = (), workers: int =
         return done[pub_id] if pub_id in done else check_narrative(data, pub_id)
 
     for pub_id in ids:
-        problems.extend(found(pub_id) if memo is None else memo.get(key(pub_id), partial(found, pub_id)))
+        problems.extend(found(pub_id) if memo is None else memo.get(keys[pub_id], partial(found, pub_id)))
     narrative_paths = {n.path for n in data.narratives.values()}
     site_words = site_proportion_words(data)
     for page in pages:  # every hand-written page of content/ (check_content has read them)
