@@ -19,6 +19,7 @@ import html.parser
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -362,6 +363,40 @@ def test_a_pagefind_that_stops_answering_is_stopped(tmp_path: Path) -> None:
     with pytest.raises(SearchIndexError, match="did not finish indexing .* within 1 s; it was stopped"):
         run.wait(timeout=1)
     assert run.proc.poll() is not None
+
+
+def test_a_pagefind_that_has_finished_is_read_to_the_end_even_with_no_time_left(tmp_path: Path) -> None:
+    """A build asks a finished Pagefind for its output with no time left: a busy machine that is slow to hand over
+    the last of it is not a Pagefind that stopped answering (CI, stop 31)."""
+    from generator.output.pagefind import PagefindRun, pagefind_executable
+
+    script = tmp_path / "pagefind-slow-to-close"
+    # something Pagefind started keeps its output open for a moment after it exits
+    script.write_text(f"#!/bin/sh\n(sleep 1) &\nexec {str(pagefind_executable())!r} \"$@\"\n")
+    script.chmod(0o755)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<html><body><main data-pagefind-body><p>Fife</p></main></body></html>")
+    run = PagefindRun(tmp_path / "site", tmp_path / "bundle", script)
+    while not run.done():
+        time.sleep(0.05)
+    report = run.wait(timeout=0)
+    assert report.pages == 1 and (tmp_path / "bundle" / "pagefind.js").is_file()
+
+
+def test_a_pagefind_whose_output_never_closes_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.output import pagefind
+    from generator.output.pagefind import PagefindRun, SearchIndexError
+
+    monkeypatch.setattr(pagefind, "OUTPUT_GRACE", 1.0)
+    script = tmp_path / "pagefind-that-leaves-its-output-open"
+    script.write_text("#!/bin/sh\n(exec sleep 5) &\nexit 0\n")
+    script.chmod(0o755)
+    (tmp_path / "site").mkdir()
+    run = PagefindRun(tmp_path / "site", tmp_path / "bundle", script)
+    while not run.done():
+        time.sleep(0.05)
+    with pytest.raises(SearchIndexError, match="finished indexing .* but its output was still open 1 s later"):
+        run.wait(timeout=0)
 
 
 def test_search_can_be_switched_off(tiny: Path) -> None:

@@ -78,6 +78,10 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"search: the pagefind[bin] package has no binary for this platform ({exc}); run `sh .ci/setup`") from None
 
 
+OUTPUT_GRACE = 30.0
+"""seconds to read what a finished Pagefind wrote (a pipe left open by something it started is an error)"""
+
+
 class PagefindRun:
     """Pagefind's command line over the HTML in `source`, writing one bundle into `output`: started here, awaited
     (and its bundle stabilised) by `wait()`, or stopped by `kill()`. The site's index is several such bundles
@@ -125,8 +129,17 @@ class PagefindRun:
         try:
             piped, _ = self.proc.communicate(timeout=max(timeout, 0.01))
         except subprocess.TimeoutExpired:
-            self.kill()
-            raise SearchIndexError(f"search: Pagefind did not finish indexing {self.source} within {timeout:.0f} s; it was stopped") from None
+            if self.proc.poll() is None:
+                self.kill()
+                raise SearchIndexError(f"search: Pagefind did not finish indexing {self.source} within {timeout:.0f} s; it was stopped") from None
+            # Pagefind has finished (a build's poll asks with no time left): only the end of its output is still to
+            # read, which on a busy machine took longer than the 10 ms once given to it (CI, stop 31)
+            try:
+                piped, _ = self.proc.communicate(timeout=OUTPUT_GRACE)
+            except subprocess.TimeoutExpired:
+                self.kill()
+                raise SearchIndexError(f"search: Pagefind finished indexing {self.source}, but its output was still open "
+                                       f"{OUTPUT_GRACE:.0f} s later; it was stopped") from None
         seconds = time.perf_counter() - self.start
         output = (piped or b"").decode(errors="replace").strip()[-4000:]
         if self.proc.returncode != 0 or not (self.bundle / "pagefind.js").is_file():
