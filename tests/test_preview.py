@@ -62,9 +62,10 @@ class Session:
 
 
 def site_files(site: Path) -> dict[str, bytes]:
-    """Every file of a built site but the search index (built in the background, compared by the search tests)."""
+    """Every file of a built site but the search index (built in the background, compared by the search tests) and the
+    folder it is built in while it runs."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
-            if p.is_file() and not p.relative_to(site).as_posix().startswith("pagefind/")}
+            if p.is_file() and not p.relative_to(site).as_posix().startswith(("pagefind/", ".pagefind-work/"))}
 
 
 FRESH = """

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import html.parser
+import os
 import re
 import subprocess
 import sys
@@ -397,6 +398,49 @@ def test_a_pagefind_whose_output_never_closes_is_stopped(tmp_path: Path, monkeyp
         time.sleep(0.05)
     with pytest.raises(SearchIndexError, match="finished indexing .* but its output was still open 1 s later"):
         run.wait(timeout=0)
+
+
+def _pagefind_that_says_its_priority(folder: Path) -> tuple[Path, Path]:
+    from generator.output.pagefind import pagefind_executable
+
+    seen = folder / "niceness"
+    script = folder / "pagefind-that-says-its-priority"
+    script.write_text(f"#!/bin/sh\nnice > {str(seen)!r}\nexec {str(pagefind_executable())!r} \"$@\"\n")
+    script.chmod(0o755)
+    return script, seen
+
+
+def test_pagefind_beside_the_page_loop_runs_below_the_build_s_priority(tmp_path: Path) -> None:
+    from generator.output.pagefind import PAGEFIND_NICE, PagefindRun
+
+    script, seen = _pagefind_that_says_its_priority(tmp_path)
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<html><body><main data-pagefind-body><p>Fife</p></main></body></html>")
+    PagefindRun(tmp_path / "site", tmp_path / "bundle", script, nice=PAGEFIND_NICE).wait()
+    assert int(seen.read_text()) == os.nice(0) + PAGEFIND_NICE
+
+
+def test_the_preview_s_index_runs_below_the_priority_of_the_preview(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mkdocs serve` checks the next edit while Pagefind indexes the last one, in the background: Pagefind takes what
+    the preview leaves (its process has threads, so the priority is set without running Python in the child)."""
+    import threading
+
+    from generator.output import search_bundles
+    from generator.output.pagefind import PAGEFIND_NICE, IndexReport, SearchIndexError
+
+    script, seen = _pagefind_that_says_its_priority(tmp_path)
+    monkeypatch.setattr(search_bundles, "pagefind_executable", lambda: script)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text('<html><body><main data-pagefind-body data-rs-bundle="site"><p>Fife</p></main></body></html>')
+    results: list[IndexReport | SearchIndexError] = []
+    finished = threading.Event()
+    index = search_bundles.BackgroundIndex(site, lambda result: (results.append(result), finished.set()))
+    index.start()
+    assert finished.wait(120), "the background index did not finish"
+    index.stop()
+    assert isinstance(results[0], IndexReport), results
+    assert int(seen.read_text()) == os.nice(0) + PAGEFIND_NICE
 
 
 def test_search_can_be_switched_off(tiny: Path) -> None:

@@ -78,6 +78,8 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"search: the pagefind[bin] package has no binary for this platform ({exc}); run `sh .ci/setup`") from None
 
 
+PAGEFIND_NICE = 10
+"""how much lower Pagefind's priority is than the build's or the preview's, beside which it runs"""
 OUTPUT_GRACE = 30.0
 """seconds to read what a finished Pagefind wrote (a pipe left open by something it started is an error)"""
 
@@ -104,12 +106,15 @@ class PagefindRun:
         # Pagefind is killed with the build (it would otherwise go on writing into a staging folder the next build is
         # removing); only from a single-threaded process, where running Python in the child is safe.
         arm = die_with_parent() if can_fork() else None
+        if nice and arm is None:  # `mkdocs serve` has threads: the priority is set by the `nice` command instead
+            command = shutil.which("nice")
+            args = [command, "-n", str(nice), *args] if command else args
 
         def prepare() -> None:
             if arm is not None:
                 arm()
-            if nice:
-                os.nice(nice)
+                if nice:
+                    os.nice(nice)
 
         self.start = time.perf_counter()
         try:
@@ -117,7 +122,7 @@ class PagefindRun:
             # to a pipe read at the end (with --quiet only errors): with a file there instead, `mkdocs serve`'s first
             # index now and then numbered the pages in another order (tests/test_serve.py), for reasons not found.
             self.proc = subprocess.Popen(args, cwd=source, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                         preexec_fn=prepare if (arm is not None or nice) else None)
+                                         preexec_fn=prepare if arm is not None else None)
         except OSError as exc:
             raise SearchIndexError(f"search: could not run Pagefind ({exe}): {exc}") from None
 

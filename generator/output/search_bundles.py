@@ -43,6 +43,7 @@ from generator.output.cache import environment_fingerprint, key
 from generator.output.pagefind import (
     BUNDLE_DIR,
     EXCLUDE_SELECTORS,
+    PAGEFIND_NICE,
     BundleFacts,
     IndexReport,
     PagefindRun,
@@ -412,7 +413,9 @@ class BackgroundIndex:
                  cache_root: Path | None = None) -> None:
         self.site_dir = site_dir
         self._done = done
-        self._index = BundledIndex(site_dir, site_dir / BUNDLE_DIR, site_dir / f".{BUNDLE_DIR}-work", cache_root)
+        # Below the preview's priority: it checks the next edit while the index of the last one is being built
+        self._index = BundledIndex(site_dir, site_dir / BUNDLE_DIR, site_dir / f".{BUNDLE_DIR}-work", cache_root,
+                                   nice=PAGEFIND_NICE)
         self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="report-site-search-index", daemon=True)

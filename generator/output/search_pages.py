@@ -35,14 +35,12 @@ from types import SimpleNamespace
 
 import jinja2
 
-from generator.output.pagefind import BUNDLE_DIR, IndexReport, SearchIndexError
+from generator.output.pagefind import BUNDLE_DIR, PAGEFIND_NICE, IndexReport, SearchIndexError
 from generator.output.search_bundles import BundledIndex, walk_order
 from generator.render.search_entries import PageSearch
 
 #: the theme partial of the indexed region (overrides/partials/rs-search-body.html)
 REGION_TEMPLATE = "partials/rs-search-body.html"
-#: how much lower Pagefind's priority is than the build's while MkDocs writes the pages
-PAGEFIND_NICE = 10
 _MARK = "data-pagefind"
 _PAGE = '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"></head>\n<body>\n{}\n</body>\n</html>\n'
 
